@@ -1,0 +1,123 @@
+package ppks
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Condition is one comparison of a filter: `field = value` or `field : value` (has).
+type Condition struct {
+	Field string
+	Op    string // "=" or ":"
+	Value string
+}
+
+// maxFilterLen bounds filters: real ones are a few conditions long.
+const maxFilterLen = 1000
+
+// ParseFilter parses the small AIP-160 subset the list methods accept: conditions joined
+// by AND, each `field = value` or `field : value`, values quoted ("...") or bare words.
+// It never builds SQL: callers turn conditions into typed filters.
+func ParseFilter(s string) ([]Condition, error) {
+	bad := func(msg string) error {
+		return invalid("filter", "INVALID_FILTER", "filter: "+msg, "Filter tidak valid: "+msg+".")
+	}
+	if len(s) > maxFilterLen {
+		return nil, bad("too long")
+	}
+	var conds []Condition
+	rest := strings.TrimSpace(s)
+	for rest != "" {
+		if len(conds) > 0 {
+			word, after := nextWord(rest)
+			if word != "AND" {
+				return nil, bad("expected AND between conditions")
+			}
+			rest = strings.TrimSpace(after)
+		}
+		field, after := nextIdent(rest)
+		if field == "" {
+			return nil, bad("expected a field name")
+		}
+		rest = strings.TrimSpace(after)
+		if rest == "" || (rest[0] != '=' && rest[0] != ':') {
+			return nil, bad("expected = or : after " + field)
+		}
+		op := rest[:1]
+		rest = strings.TrimSpace(rest[1:])
+		value, after, err := nextValue(rest)
+		if err != nil {
+			return nil, bad(err.Error())
+		}
+		rest = strings.TrimSpace(after)
+		conds = append(conds, Condition{Field: field, Op: op, Value: value})
+	}
+	return conds, nil
+}
+
+func nextWord(s string) (string, string) {
+	i := strings.IndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], s[i:]
+}
+
+func nextIdent(s string) (string, string) {
+	i := 0
+	for i < len(s) && (s[i] == '_' || s[i] == '.' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (i > 0 && s[i] >= '0' && s[i] <= '9')) {
+		i++
+	}
+	return s[:i], s[i:]
+}
+
+type filterError string
+
+func (e filterError) Error() string { return string(e) }
+
+func nextValue(s string) (string, string, error) {
+	if s == "" {
+		return "", "", filterError("expected a value")
+	}
+	if s[0] == '"' {
+		// A Go-style quoted string, so that \" and \\ work as users expect.
+		q, err := strconv.QuotedPrefix(s)
+		if err != nil {
+			return "", "", filterError("unterminated or malformed quoted value")
+		}
+		v, err := strconv.Unquote(q)
+		if err != nil {
+			return "", "", filterError("malformed quoted value")
+		}
+		return v, s[len(q):], nil
+	}
+	i := 0
+	for i < len(s) && !unicode.IsSpace(rune(s[i])) && s[i] != '"' && s[i] != '=' && s[i] != ':' {
+		i++
+	}
+	if i == 0 {
+		return "", "", filterError("expected a value")
+	}
+	return s[:i], s[i:], nil
+}
+
+// filterFields turns conditions into a map of field to value, refusing unknown fields,
+// operators other than the one each field allows, and repeated fields.
+func filterFields(conds []Condition, allowed map[string]string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, c := range conds {
+		op, ok := allowed[c.Field]
+		if !ok {
+			return nil, invalid("filter", "UNKNOWN_FILTER_FIELD", "filter: cannot filter on "+c.Field, "Filter tidak valid: tidak dapat menyaring berdasarkan "+c.Field+".")
+		}
+		if op != c.Op {
+			return nil, invalid("filter", "INVALID_FILTER", "filter: "+c.Field+" takes "+op, "Filter tidak valid: "+c.Field+" memakai operator "+op+".")
+		}
+		if _, dup := out[c.Field]; dup {
+			return nil, invalid("filter", "INVALID_FILTER", "filter: "+c.Field+" given twice", "Filter tidak valid: "+c.Field+" disebut dua kali.")
+		}
+		out[c.Field] = c.Value
+	}
+	return out, nil
+}

@@ -1,0 +1,129 @@
+package ppks
+
+import (
+	"context"
+	"strings"
+)
+
+// CreateCase opens a case for a person.
+func (s *Service) CreateCase(ctx context.Context, key RequestKey, beneficiaryID, caseID string, c Case) (*Case, error) {
+	key = NormalizeKey(key)
+	today := s.today()
+	var vs violations
+	checkRequestID(&vs, key.ID, true)
+	c.ID = s.newID(&vs, "case_id", strings.ToLower(caseID))
+	if c.OpenedOn.IsZero() {
+		c.OpenedOn = today
+	}
+	if err := vs.merge(c.validateNew(s.Catalog, today)); err != nil {
+		return nil, err
+	}
+	if err := vs.err(); err != nil {
+		return nil, err
+	}
+	return s.Store.CreateCase(ctx, key, beneficiaryID, func(b *Beneficiary) (*Case, error) {
+		c.BeneficiaryID = b.ID
+		c.State = CaseOpen
+		c.Outcome = OutcomeNone
+		c.CreateTime = s.now()
+		c.UpdateTime = c.CreateTime
+		c.Revision = 1
+		return &c, nil
+	})
+}
+
+// GetCase returns a case.
+func (s *Service) GetCase(ctx context.Context, beneficiaryID, caseID string) (*Case, error) {
+	return s.Store.GetCase(ctx, beneficiaryID, caseID)
+}
+
+var caseFilterFields = map[string]string{"state": "=", "ppks_type": "=", "kecamatan_code": "="}
+
+// ParseCaseFilter turns a filter string into a typed filter.
+func ParseCaseFilter(filter string) (CaseFilter, error) {
+	conds, err := ParseFilter(filter)
+	if err != nil {
+		return CaseFilter{}, err
+	}
+	m, err := filterFields(conds, caseFilterFields)
+	if err != nil {
+		return CaseFilter{}, err
+	}
+	f := CaseFilter{PpksType: m["ppks_type"], KecamatanCode: m["kecamatan_code"]}
+	switch m["state"] {
+	case "":
+	case "OPEN", "CASE_STATE_OPEN":
+		f.State = CaseOpen
+	case "CLOSED", "CASE_STATE_CLOSED":
+		f.State = CaseClosed
+	default:
+		return CaseFilter{}, invalid("filter", "INVALID_FILTER", "filter: state is OPEN or CLOSED", "Filter tidak valid: state bernilai OPEN atau CLOSED.")
+	}
+	return f, nil
+}
+
+// ListCases lists the cases of a person, or of everyone when beneficiaryID is empty.
+func (s *Service) ListCases(ctx context.Context, scope []string, beneficiaryID string, size int32, token, filter string) ([]*Case, string, error) {
+	f, ferr := ParseCaseFilter(filter)
+	pageScope := "cases|" + beneficiaryID + "|" + filter
+	p, perr := page(size, token, pageScope)
+	if err := joinInvalid(ferr, perr); err != nil {
+		return nil, "", err
+	}
+	f.BeneficiaryID = beneficiaryID
+	f.KecamatanIn = scope
+	return listPage(p, pageScope, func(p PageRequest) ([]*Case, error) { return s.Store.ListCases(ctx, f, p) },
+		func(c *Case) string { return c.ID })
+}
+
+// CloseCase closes an open case with an outcome.
+func (s *Service) CloseCase(ctx context.Context, key RequestKey, beneficiaryID, caseID string, outcome Outcome, closedOn Date, note string) (*Case, error) {
+	key = NormalizeKey(key)
+	today := s.today()
+	note = strings.TrimSpace(note)
+	var vs violations
+	checkRequestID(&vs, key.ID, false)
+	if outcome < OutcomeGraduated || outcome > OutcomeOther {
+		vs.required("outcome")
+	}
+	if closedOn.IsZero() {
+		closedOn = today
+	}
+	checkEventDate(&vs, "closed_on", closedOn, today)
+	if outcome == OutcomeOther && note == "" {
+		vs.add("note", "REQUIRED", "required when the outcome is OTHER", "Wajib diisi bila hasilnya OTHER (lainnya).")
+	}
+	if len(note) > maxNoteLen {
+		vs.add("note", "TOO_LONG", "at most 2000 characters", "Paling banyak 2000 karakter.")
+	}
+	if err := vs.err(); err != nil {
+		return nil, err
+	}
+	return s.Store.UpdateCase(ctx, key, beneficiaryID, caseID, func(c *Case) error {
+		if c.State != CaseOpen {
+			return FailedPrecondition("CASE_CLOSED", "the case is already closed", "Kasus sudah ditutup.")
+		}
+		if closedOn.Compare(c.OpenedOn) < 0 {
+			return invalid("closed_on", "BEFORE_OPENED", "cannot be before the case was opened", "Tidak boleh sebelum tanggal kasus dibuka.")
+		}
+		c.State, c.Outcome, c.ClosedOn, c.CloseNote = CaseClosed, outcome, closedOn, note
+		c.UpdateTime = s.now()
+		return nil
+	})
+}
+
+// listPage asks the store for one item more than the page holds, to know whether another
+// page follows, and builds its token from the last item's key.
+func listPage[T any](p PageRequest, scope string, list func(PageRequest) ([]T, error), key func(T) string) ([]T, string, error) {
+	want := p.Limit
+	p.Limit++
+	items, err := list(p)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(items) <= want {
+		return items, "", nil
+	}
+	items = items[:want]
+	return items, nextPageToken(true, key(items[want-1]), scope), nil
+}

@@ -1,0 +1,118 @@
+package ppks
+
+import (
+	"context"
+	"strconv"
+	"strings"
+)
+
+// CreateIntervention records an intervention delivered within an open case.
+func (s *Service) CreateIntervention(ctx context.Context, key RequestKey, beneficiaryID, caseID, id string, iv Intervention) (*Intervention, error) {
+	key = NormalizeKey(key)
+	var vs violations
+	checkRequestID(&vs, key.ID, true)
+	iv.ID = s.newID(&vs, "intervention_id", strings.ToLower(id))
+	if err := vs.merge(iv.validateNew(s.Catalog, s.today())); err != nil {
+		return nil, err
+	}
+	if err := vs.err(); err != nil {
+		return nil, err
+	}
+	return s.Store.CreateIntervention(ctx, key, beneficiaryID, caseID, func(b *Beneficiary, c *Case) (*Intervention, error) {
+		if c.State != CaseOpen {
+			return nil, FailedPrecondition("CASE_CLOSED", "the case is closed; interventions can only be recorded in an open case",
+				"Kasus sudah ditutup; intervensi hanya dapat dicatat pada kasus yang terbuka.")
+		}
+		if iv.DeliveredOn.Compare(c.OpenedOn) < 0 {
+			return nil, invalid("intervention.delivered_on", "BEFORE_CASE_OPENED", "cannot be before the case was opened",
+				"Tidak boleh sebelum tanggal kasus dibuka.")
+		}
+		iv.BeneficiaryID, iv.CaseID, iv.PpksType = b.ID, c.ID, c.PpksType
+		if iv.KecamatanCode == "" {
+			iv.KecamatanCode = b.KecamatanCode
+		}
+		iv.State = InterventionActive
+		iv.CreateTime = s.now()
+		iv.UpdateTime = iv.CreateTime
+		iv.Revision = 1
+		return &iv, nil
+	})
+}
+
+// GetIntervention returns an intervention.
+func (s *Service) GetIntervention(ctx context.Context, beneficiaryID, caseID, id string) (*Intervention, error) {
+	return s.Store.GetIntervention(ctx, beneficiaryID, caseID, id)
+}
+
+var interventionFilterFields = map[string]string{
+	"year": "=", "intervention_type": "=", "kecamatan_code": "=", "state": "=",
+}
+
+// ParseInterventionFilter turns a filter string into a typed filter.
+func ParseInterventionFilter(filter string) (InterventionFilter, error) {
+	conds, err := ParseFilter(filter)
+	if err != nil {
+		return InterventionFilter{}, err
+	}
+	m, err := filterFields(conds, interventionFilterFields)
+	if err != nil {
+		return InterventionFilter{}, err
+	}
+	f := InterventionFilter{InterventionType: m["intervention_type"], KecamatanCode: m["kecamatan_code"]}
+	if y := m["year"]; y != "" {
+		n, err := strconv.Atoi(y)
+		if err != nil || n < earliestEventYear || n > 9999 {
+			return InterventionFilter{}, invalid("filter", "INVALID_FILTER", "filter: year is a number from 2000 on", "Filter tidak valid: year berupa tahun mulai 2000.")
+		}
+		f.Year = n
+	}
+	switch m["state"] {
+	case "":
+	case "ACTIVE", "INTERVENTION_STATE_ACTIVE":
+		f.State = InterventionActive
+	case "VOIDED", "INTERVENTION_STATE_VOIDED":
+		f.State = InterventionVoided
+	default:
+		return InterventionFilter{}, invalid("filter", "INVALID_FILTER", "filter: state is ACTIVE or VOIDED", "Filter tidak valid: state bernilai ACTIVE atau VOIDED.")
+	}
+	return f, nil
+}
+
+// ListInterventions lists interventions; empty ids stand for every person or case.
+func (s *Service) ListInterventions(ctx context.Context, scope []string, beneficiaryID, caseID string, size int32, token, filter string) ([]*Intervention, string, error) {
+	f, ferr := ParseInterventionFilter(filter)
+	pageScope := "interventions|" + beneficiaryID + "|" + caseID + "|" + filter
+	p, perr := page(size, token, pageScope)
+	if err := joinInvalid(ferr, perr); err != nil {
+		return nil, "", err
+	}
+	f.BeneficiaryID, f.CaseID, f.KecamatanIn = beneficiaryID, caseID, scope
+	return listPage(p, pageScope, func(p PageRequest) ([]*Intervention, error) { return s.Store.ListInterventions(ctx, f, p) },
+		func(iv *Intervention) string { return iv.ID })
+}
+
+// VoidIntervention voids an intervention with a reason: it is kept and stops counting.
+func (s *Service) VoidIntervention(ctx context.Context, key RequestKey, beneficiaryID, caseID, id, reason string) (*Intervention, error) {
+	key = NormalizeKey(key)
+	reason = strings.TrimSpace(reason)
+	var vs violations
+	checkRequestID(&vs, key.ID, false)
+	switch {
+	case reason == "":
+		vs.required("reason")
+	case len(reason) > maxReasonLen:
+		vs.add("reason", "TOO_LONG", "at most 500 characters", "Paling banyak 500 karakter.")
+	}
+	if err := vs.err(); err != nil {
+		return nil, err
+	}
+	return s.Store.UpdateIntervention(ctx, key, beneficiaryID, caseID, id, func(iv *Intervention) error {
+		if iv.State == InterventionVoided {
+			return FailedPrecondition("ALREADY_VOIDED", "the intervention is already voided", "Intervensi sudah dibatalkan.")
+		}
+		iv.State, iv.VoidReason = InterventionVoided, reason
+		iv.VoidTime = s.now()
+		iv.UpdateTime = iv.VoidTime
+		return nil
+	})
+}

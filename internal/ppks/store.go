@@ -1,0 +1,94 @@
+package ppks
+
+import "context"
+
+// RequestKey identifies a client request so that a retry is answered with the first
+// result and changes nothing (AIP-155). The store records it in the same transaction as
+// the change it made.
+type RequestKey struct {
+	ID          string // the client's request_id; empty: the request is not idempotent
+	Method      string // the method it was sent to
+	Fingerprint string // hash of the request's payload, to refuse a reused id
+}
+
+// ErrRequestReused is returned when a request id comes back with another payload.
+func ErrRequestReused() *Error {
+	return &Error{
+		Kind:    KindFailedPrecondition,
+		Reason:  "REQUEST_ID_REUSED",
+		Message: "request_id was already used for a different request",
+		Pesan:   "request_id sudah dipakai untuk permintaan lain.",
+		Violations: []Violation{{
+			Field: "request_id", Reason: "REQUEST_ID_REUSED",
+			Message: "already used for a different request", Pesan: "Sudah dipakai untuk permintaan lain.",
+		}},
+	}
+}
+
+// BeneficiaryFilter selects people. Empty fields select everything.
+type BeneficiaryFilter struct {
+	KecamatanIn   []string // restricts to these kecamatan (access scope); empty: all
+	KecamatanCode string
+	PpksType      string // people with a case of this category
+	NIK           string
+	NameContains  string // normalised (NormalizeName) substring of the name
+}
+
+// CaseFilter selects cases.
+type CaseFilter struct {
+	BeneficiaryID string // empty: every person
+	KecamatanIn   []string
+	KecamatanCode string // the person's kecamatan
+	PpksType      string
+	State         CaseState // zero: any
+}
+
+// InterventionFilter selects interventions.
+type InterventionFilter struct {
+	BeneficiaryID    string // empty: every person
+	CaseID           string // empty: every case
+	KecamatanIn      []string
+	KecamatanCode    string // where delivered
+	Year             int    // year delivered; zero: any
+	InterventionType string
+	State            InterventionState // zero: any
+}
+
+// Store keeps the records. Implementations run each method in one transaction; the
+// callbacks passed to create and update methods run inside it, so the domain's checks
+// see the state they change. Lists return up to PageRequest.Limit items in key order
+// (ids, which sort by creation time; years for targets) after PageRequest.After.
+type Store interface {
+	// CreateBeneficiary stores b. A known key returns the stored record unchanged; a
+	// NIK already recorded is KindAlreadyExists with Resource naming the existing record.
+	CreateBeneficiary(ctx context.Context, key RequestKey, b *Beneficiary) (*Beneficiary, error)
+	GetBeneficiary(ctx context.Context, id string) (*Beneficiary, error)
+	ListBeneficiaries(ctx context.Context, f BeneficiaryFilter, p PageRequest) ([]*Beneficiary, error)
+	// UpdateBeneficiary reads the record, lets update change it, and stores it with its
+	// revision incremented.
+	UpdateBeneficiary(ctx context.Context, key RequestKey, id string, update func(*Beneficiary) error) (*Beneficiary, error)
+
+	// CreateCase reads the person and stores the case build returns.
+	CreateCase(ctx context.Context, key RequestKey, beneficiaryID string, build func(*Beneficiary) (*Case, error)) (*Case, error)
+	GetCase(ctx context.Context, beneficiaryID, caseID string) (*Case, error)
+	ListCases(ctx context.Context, f CaseFilter, p PageRequest) ([]*Case, error)
+	UpdateCase(ctx context.Context, key RequestKey, beneficiaryID, caseID string, update func(*Case) error) (*Case, error)
+
+	// CreateIntervention reads the person and the case and stores what build returns.
+	CreateIntervention(ctx context.Context, key RequestKey, beneficiaryID, caseID string, build func(*Beneficiary, *Case) (*Intervention, error)) (*Intervention, error)
+	GetIntervention(ctx context.Context, beneficiaryID, caseID, id string) (*Intervention, error)
+	ListInterventions(ctx context.Context, f InterventionFilter, p PageRequest) ([]*Intervention, error)
+	UpdateIntervention(ctx context.Context, key RequestKey, beneficiaryID, caseID, id string, update func(*Intervention) error) (*Intervention, error)
+
+	GetTarget(ctx context.Context, indicator string, year int) (*Target, error)
+	ListTargets(ctx context.Context, indicator string, p PageRequest) ([]*Target, error)
+	// UpsertTarget reads the year's targets (exists false and a fresh Target when there
+	// are none), lets update change them, and stores them.
+	UpsertTarget(ctx context.Context, indicator string, year int, update func(t *Target, exists bool) error) (*Target, error)
+
+	// CountFacts returns, for the year, one fact per (intervention type, person) with at
+	// least one active intervention delivered in that year.
+	CountFacts(ctx context.Context, year int) ([]CountFact, error)
+
+	Close() error
+}
