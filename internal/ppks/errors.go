@@ -145,3 +145,9 @@ func (vs *violations) merge(err error) error {
 	}
 	return err
 }
+
+// Invalid returns an invalid-argument error for one field, for checks made by transports
+// (a malformed resource name, say).
+func Invalid(field, reason, message, pesan string) error {
+	return invalid(field, reason, message, pesan)
+}

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Condition is one comparison of a filter: `field = value` or `field : value` (has).
@@ -92,9 +93,15 @@ func nextValue(s string) (string, string, error) {
 		}
 		return v, s[len(q):], nil
 	}
+	// Walk runes, not bytes: a byte of a multi-byte character (0xA0 in "à") must not be
+	// taken for a space on its own.
 	i := 0
-	for i < len(s) && !unicode.IsSpace(rune(s[i])) && s[i] != '"' && s[i] != '=' && s[i] != ':' {
-		i++
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) || r == '"' || r == '=' || r == ':' {
+			break
+		}
+		i += size
 	}
 	if i == 0 {
 		return "", "", filterError("expected a value")

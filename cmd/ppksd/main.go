@@ -1,0 +1,58 @@
+// Command ppksd serves the PPKS case service: gRPC, the REST/JSON gateway and
+// /openapi.json, on an embedded SQLite database.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/opendinsos/ppks/internal/app"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil)
+	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ppksd:", err)
+		os.Exit(1)
+	}
+}
+
+// run parses flags (each with an environment variable as its default) and serves until
+// ctx ends.
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready func(app.Addrs)) error {
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	fs := flag.NewFlagSet("ppksd", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cfg app.Config
+	fs.StringVar(&cfg.GRPCAddr, "grpc-addr", env("PPKS_GRPC_ADDR", "127.0.0.1:9090"), "gRPC listen address (env PPKS_GRPC_ADDR)")
+	fs.StringVar(&cfg.HTTPAddr, "http-addr", env("PPKS_HTTP_ADDR", "127.0.0.1:8080"), "REST/JSON listen address (env PPKS_HTTP_ADDR)")
+	fs.StringVar(&cfg.DBPath, "db", env("PPKS_DB", "data/ppks.db"), "SQLite database file, created on first start (env PPKS_DB)")
+	fs.StringVar(&cfg.ReferenceDir, "reference-dir", env("PPKS_REFERENCE_DIR", ""), "directory whose CSV files replace the embedded reference data (env PPKS_REFERENCE_DIR)")
+	fs.StringVar(&cfg.TimeZone, "timezone", env("PPKS_TIMEZONE", "Asia/Makassar"), "the office's time zone; dates and years are civil dates there (env PPKS_TIMEZONE)")
+	fs.BoolVar(&cfg.Reflection, "reflection", env("PPKS_REFLECTION", "true") == "true", "serve gRPC server reflection (env PPKS_REFLECTION)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	cfg.Logger = slog.New(slog.NewJSONHandler(stderr, nil))
+	return app.Run(ctx, cfg, ready)
+}

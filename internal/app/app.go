@@ -1,0 +1,175 @@
+// Package app wires the parts of the service together and runs it until its context ends.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+	_ "time/tzdata" // the office's time zone must load on machines without zoneinfo
+
+	"github.com/google/uuid"
+	"github.com/opendinsos/ppks/internal/ppks"
+	"github.com/opendinsos/ppks/internal/refdata"
+	"github.com/opendinsos/ppks/internal/server"
+	"github.com/opendinsos/ppks/internal/store/sqlite"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/reflection"
+)
+
+// Config is what the service needs to start.
+type Config struct {
+	GRPCAddr     string
+	HTTPAddr     string
+	DBPath       string
+	ReferenceDir string // files here replace the embedded reference data
+	TimeZone     string // IANA name of the office's time zone
+	Reflection   bool   // serve gRPC server reflection
+	Logger       *slog.Logger
+}
+
+// Addrs are the addresses the service listens on, once it does.
+type Addrs struct {
+	GRPC, HTTP string
+}
+
+// shutdownGrace bounds how long in-flight requests may take to finish at shutdown.
+const shutdownGrace = 15 * time.Second
+
+// NewService builds the domain service over a store, with the reference data of dir.
+func NewService(store ppks.Store, referenceDir, timeZone string) (*ppks.Service, error) {
+	catalog, bands, err := refdata.Load(referenceDir)
+	if err != nil {
+		return nil, fmt.Errorf("load reference data: %w", err)
+	}
+	loc, err := time.LoadLocation(timeZone)
+	if err != nil {
+		return nil, fmt.Errorf("time zone %q: %w", timeZone, err)
+	}
+	def := ppks.DefaultIndicator()
+	def.Bands = bands
+	return &ppks.Service{
+		Store:     store,
+		Catalog:   catalog,
+		Indicator: def,
+		Location:  loc,
+		Now:       time.Now,
+		NewID:     func() string { return uuid.Must(uuid.NewV7()).String() },
+	}, nil
+}
+
+// Run serves gRPC and HTTP until ctx ends, then stops accepting, lets in-flight requests
+// finish (up to shutdownGrace) and closes the database. ready, when not nil, is called
+// with the bound addresses once both listeners accept.
+func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	store, err := sqlite.Open(ctx, cfg.DBPath)
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	defer func() {
+		if cerr := store.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close database: %w", cerr)
+		}
+	}()
+	svc, err := NewService(store, cfg.ReferenceDir, cfg.TimeZone)
+	if err != nil {
+		return err
+	}
+
+	grpcLis, err := net.Listen("tcp", cfg.GRPCAddr)
+	if err != nil {
+		return fmt.Errorf("listen gRPC: %w", err)
+	}
+	defer grpcLis.Close()
+	httpLis, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen HTTP: %w", err)
+	}
+	defer httpLis.Close()
+
+	gs := grpc.NewServer(
+		grpc.ChainUnaryInterceptor(server.RecoverUnary(log)),
+		grpc.ChainStreamInterceptor(server.RecoverStream(log)),
+	)
+	server.New(svc, log).Register(gs)
+	hs := health.NewServer()
+	healthpb.RegisterHealthServer(gs, hs)
+	if cfg.Reflection {
+		reflection.Register(gs)
+	}
+
+	conn, err := grpc.NewClient(dialAddr(grpcLis.Addr()), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return fmt.Errorf("gateway client: %w", err)
+	}
+	defer conn.Close()
+	gw, err := server.NewGateway(ctx, conn, nil)
+	if err != nil {
+		return err
+	}
+	hsrv := &http.Server{
+		Handler:           gw,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+
+	errc := make(chan error, 2)
+	go func() { errc <- gs.Serve(grpcLis) }()
+	go func() {
+		if err := hsrv.Serve(httpLis); !errors.Is(err, http.ErrServerClosed) {
+			errc <- err
+			return
+		}
+		errc <- nil
+	}()
+	addrs := Addrs{GRPC: grpcLis.Addr().String(), HTTP: httpLis.Addr().String()}
+	log.Info("serving", "grpc", addrs.GRPC, "http", addrs.HTTP, "db", cfg.DBPath)
+	if ready != nil {
+		ready(addrs)
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	}
+	log.Info("shutting down")
+	hs.Shutdown()
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	// HTTP first: its in-flight requests still need the gRPC server behind them.
+	if err := hsrv.Shutdown(sctx); err != nil {
+		log.Warn("HTTP shutdown", "err", err)
+	}
+	stopped := make(chan struct{})
+	go func() { gs.GracefulStop(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-sctx.Done():
+		gs.Stop()
+	}
+	return nil
+}
+
+// dialAddr turns a listener address into one the in-process gateway can dial: a wildcard
+// host becomes loopback.
+func dialAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return a.String()
+	}
+	return net.JoinHostPort("127.0.0.1", fmt.Sprint(tcp.Port))
+}

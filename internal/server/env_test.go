@@ -1,0 +1,223 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
+	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/ppks"
+	"github.com/opendinsos/ppks/internal/server"
+	"github.com/opendinsos/ppks/internal/store/sqlite"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
+)
+
+// testNow is the clock of the tests: 15 June 2025, 10:00 WITA.
+var testNow = time.Date(2025, 6, 15, 10, 0, 0, 0, time.FixedZone("WITA", 8*3600))
+
+// env is a running service: a real SQLite file, real gRPC over loopback and the real
+// gateway over HTTP.
+type env struct {
+	t     *testing.T
+	ctx   context.Context
+	svc   *ppks.Service
+	cases ppksv1.CaseServiceClient
+	ind   ppksv1.IndicatorServiceClient
+	ref   ppksv1.ReferenceServiceClient
+	url   string
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := t.Context()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "ppks.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	svc, err := app.NewService(store, "", "Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Now = func() time.Time { return testNow }
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(server.RecoverUnary(log)))
+	server.New(svc, log).Register(gs)
+	go gs.Serve(lis)
+	t.Cleanup(gs.Stop)
+
+	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	gw, err := server.NewGateway(ctx, conn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(gw)
+	t.Cleanup(hs.Close)
+	return &env{
+		t: t, ctx: ctx, svc: svc, url: hs.URL,
+		cases: ppksv1.NewCaseServiceClient(conn),
+		ind:   ppksv1.NewIndicatorServiceClient(conn),
+		ref:   ppksv1.NewReferenceServiceClient(conn),
+	}
+}
+
+// do sends a JSON request through the gateway and decodes the JSON answer.
+func (e *env) do(method, path string, body any) (int, map[string]any) {
+	e.t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = bytes.NewBufferString(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		r = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequestWithContext(e.ctx, method, e.url+path, r)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	out := map[string]any{}
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			e.t.Fatalf("%s %s: not JSON (%d): %s", method, path, resp.StatusCode, raw)
+		}
+	}
+	return resp.StatusCode, out
+}
+
+// newUUID returns a fresh request id.
+func (e *env) newUUID() string { return e.svc.NewID() }
+
+// person registers a person through gRPC.
+func (e *env) person(kec string, nik string) *ppksv1.Beneficiary {
+	e.t.Helper()
+	b, err := e.cases.CreateBeneficiary(e.ctx, &ppksv1.CreateBeneficiaryRequest{
+		RequestId: e.newUUID(),
+		Beneficiary: &ppksv1.Beneficiary{
+			FullName: "Hasnah Daeng Tompo", Sex: ppksv1.Sex_SEX_FEMALE, KecamatanCode: kec, Nik: nik,
+		},
+	})
+	if err != nil {
+		e.t.Fatalf("create person: %v", err)
+	}
+	return b.GetBeneficiary()
+}
+
+// openCase opens a case through gRPC.
+func (e *env) openCase(person, ppksType string) *ppksv1.Case {
+	e.t.Helper()
+	c, err := e.cases.CreateCase(e.ctx, &ppksv1.CreateCaseRequest{
+		Parent: person, RequestId: e.newUUID(),
+		Case: &ppksv1.Case{PpksType: ppksType, OpenedOn: day(2023, 1, 1)},
+	})
+	if err != nil {
+		e.t.Fatalf("open case: %v", err)
+	}
+	return c.GetCase()
+}
+
+// deliver records an intervention through gRPC.
+func (e *env) deliver(caseName, ivType string, y, m, d int) *ppksv1.Intervention {
+	e.t.Helper()
+	iv, err := e.cases.CreateIntervention(e.ctx, &ppksv1.CreateInterventionRequest{
+		Parent: caseName, RequestId: e.newUUID(),
+		Intervention: &ppksv1.Intervention{InterventionType: ivType, DeliveredOn: day(y, m, d)},
+	})
+	if err != nil {
+		e.t.Fatalf("deliver %s: %v", ivType, err)
+	}
+	return iv.GetIntervention()
+}
+
+// indicator reads a year's indicator through gRPC.
+func (e *env) indicator(year int) *ppksv1.IndicatorYear {
+	e.t.Helper()
+	y, err := e.ind.GetIndicatorYear(e.ctx, &ppksv1.GetIndicatorYearRequest{Name: "indicators/penurunan-ppks/years/" + itoa(year)})
+	if err != nil {
+		e.t.Fatalf("indicator %d: %v", year, err)
+	}
+	return y.GetIndicatorYear()
+}
+
+// typeCount returns the persons of one intervention type in an indicator.
+func typeCount(y *ppksv1.IndicatorYear, ivType string) int32 {
+	for _, c := range append(y.GetByInterventionType(), y.GetOtherServices()...) {
+		if c.GetInterventionType() == ivType {
+			return c.GetPersons()
+		}
+	}
+	return 0
+}
+
+// fieldViolations returns the fields named by a gRPC status's BadRequest.
+func fieldViolations(err error) []string {
+	var out []string
+	for _, d := range status.Convert(err).Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			for _, v := range br.GetFieldViolations() {
+				out = append(out, v.GetField())
+			}
+		}
+	}
+	return out
+}
+
+// jsonFieldViolations returns the fields named by the BadRequest of a gateway error body.
+func jsonFieldViolations(body map[string]any) []string {
+	var out []string
+	details, _ := body["details"].([]any)
+	for _, d := range details {
+		m, _ := d.(map[string]any)
+		if m["@type"] != "type.googleapis.com/google.rpc.BadRequest" {
+			continue
+		}
+		vs, _ := m["fieldViolations"].([]any)
+		for _, v := range vs {
+			out = append(out, v.(map[string]any)["field"].(string))
+		}
+	}
+	return out
+}
+
+func wantCode(t *testing.T, err error, code codes.Code) {
+	t.Helper()
+	if got := status.Code(err); got != code {
+		t.Fatalf("code = %v, want %v (%v)", got, code, err)
+	}
+}

@@ -1,0 +1,55 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+
+	"github.com/opendinsos/ppks/internal/ppks"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+)
+
+// requestKey builds the idempotency key of a request: its request_id, the method, and a
+// hash of everything else it carries, so that a reused id with another payload is caught.
+func requestKey(method, requestID string, req proto.Message) ppks.RequestKey {
+	if requestID == "" {
+		return ppks.RequestKey{Method: method}
+	}
+	c := proto.Clone(req)
+	if fd := c.ProtoReflect().Descriptor().Fields().ByName("request_id"); fd != nil {
+		c.ProtoReflect().Clear(fd)
+	}
+	b, _ := proto.MarshalOptions{Deterministic: true}.Marshal(c)
+	sum := sha256.Sum256(append([]byte(method+"\x00"), b...))
+	return ppks.RequestKey{ID: requestID, Method: method, Fingerprint: hex.EncodeToString(sum[:])}
+}
+
+// maskPaths returns the update_mask paths: those sent, or, without a mask, the populated
+// fields of the resource (AIP-134). Identifier and output-only fields (name, etag, times)
+// are dropped: clients echo them back and they are never updated through a mask.
+func maskPaths(mask *fieldmaskpb.FieldMask, resource proto.Message, ignore ...string) []string {
+	skip := map[string]bool{}
+	for _, f := range ignore {
+		skip[f] = true
+	}
+	var paths []string
+	if mask != nil && len(mask.GetPaths()) > 0 {
+		for _, p := range mask.GetPaths() {
+			if !skip[p] {
+				paths = append(paths, p)
+			}
+		}
+		if len(paths) == 0 {
+			paths = []string{} // only ignorable fields: nothing to update
+		}
+		return paths
+	}
+	resource.ProtoReflect().Range(func(fd protoreflect.FieldDescriptor, _ protoreflect.Value) bool {
+		if name := string(fd.Name()); !skip[name] {
+			paths = append(paths, name)
+		}
+		return true
+	})
+	return paths
+}

@@ -1,0 +1,210 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/opendinsos/ppks/internal/ppks"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// CreateBeneficiary stores b.
+func (db *DB) CreateBeneficiary(ctx context.Context, key ppks.RequestKey, b *ppks.Beneficiary) (*ppks.Beneficiary, error) {
+	var out *ppks.Beneficiary
+	err := db.write(ctx, "create beneficiary", func(tx *sql.Tx) error {
+		name, found, err := findRequest(ctx, tx, key)
+		if err != nil {
+			return err
+		}
+		if found {
+			out, err = replayBeneficiary(ctx, tx, name)
+			return err
+		}
+		if err := insertBeneficiary(ctx, tx, b); err != nil {
+			return err
+		}
+		if err := insertRequest(ctx, tx, key, b.Name()); err != nil {
+			return err
+		}
+		out, err = findBeneficiary(ctx, tx, b.ID)
+		return err
+	})
+	return out, err
+}
+
+// GetBeneficiary returns a person.
+func (db *DB) GetBeneficiary(ctx context.Context, id string) (*ppks.Beneficiary, error) {
+	var out *ppks.Beneficiary
+	err := db.read(ctx, "get beneficiary", func(tx *sql.Tx) (err error) {
+		out, err = findBeneficiary(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+// ListBeneficiaries lists people by id.
+func (db *DB) ListBeneficiaries(ctx context.Context, f ppks.BeneficiaryFilter, p ppks.PageRequest) ([]*ppks.Beneficiary, error) {
+	var w where
+	if p.After != "" {
+		w.add("b.id > ?", p.After)
+	}
+	if len(f.KecamatanIn) > 0 {
+		w.in("b.kecamatan_code", f.KecamatanIn)
+	}
+	if f.KecamatanCode != "" {
+		w.add("b.kecamatan_code = ?", f.KecamatanCode)
+	}
+	if f.PpksType != "" {
+		w.add("EXISTS (SELECT 1 FROM cases c WHERE c.beneficiary_id = b.id AND c.ppks_type = ?)", f.PpksType)
+	}
+	if f.NIK != "" {
+		w.add("b.nik = ?", f.NIK)
+	}
+	if f.NameContains != "" {
+		w.add(`b.name_norm LIKE ? ESCAPE '\'`, "%"+escapeLike(f.NameContains)+"%")
+	}
+	query := `SELECT ` + beneficiaryColumns + ` FROM beneficiaries b` + w.String() + ` ORDER BY b.id LIMIT ?`
+	var out []*ppks.Beneficiary
+	err := db.read(ctx, "list beneficiaries", func(tx *sql.Tx) (err error) {
+		out, err = queryRows(ctx, tx, query, append(w.args, limit(p)), scanBeneficiary)
+		return err
+	})
+	return out, err
+}
+
+// UpdateBeneficiary reads a person, lets update change it and stores it.
+func (db *DB) UpdateBeneficiary(ctx context.Context, key ppks.RequestKey, id string, update func(*ppks.Beneficiary) error) (*ppks.Beneficiary, error) {
+	var out *ppks.Beneficiary
+	err := db.write(ctx, "update beneficiary", func(tx *sql.Tx) error {
+		name, found, err := findRequest(ctx, tx, key)
+		if err != nil {
+			return err
+		}
+		if found {
+			out, err = replayBeneficiary(ctx, tx, name)
+			return err
+		}
+		b, err := findBeneficiary(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		revision := b.Revision
+		if err := callback(update(b)); err != nil {
+			return err
+		}
+		b.ID, b.Revision = id, revision+1
+		res, err := tx.ExecContext(ctx, `UPDATE beneficiaries SET nik = ?, full_name = ?, name_norm = ?, sex = ?,
+			birth_year = ?, birth_month = ?, birth_day = ?, kecamatan_code = ?, desa = ?, address = ?,
+			update_time = ?, revision = ?
+			WHERE id = ? AND revision = ?`,
+			nullString(b.NIK), b.FullName, ppks.NormalizeName(b.FullName), int(b.Sex),
+			b.BirthDate.Year, b.BirthDate.Month, b.BirthDate.Day, b.KecamatanCode, b.Desa, b.Address,
+			micros(b.UpdateTime), b.Revision, id, revision)
+		if err != nil {
+			return beneficiaryConflict(ctx, tx, b, err)
+		}
+		if err := oneRow(res); err != nil {
+			return err
+		}
+		if err := insertRequest(ctx, tx, key, b.Name()); err != nil {
+			return err
+		}
+		out, err = findBeneficiary(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+const beneficiaryColumns = `b.id, b.nik, b.full_name, b.sex, b.birth_year, b.birth_month, b.birth_day,
+	b.kecamatan_code, b.desa, b.address, b.create_time, b.update_time, b.revision`
+
+func scanBeneficiary(s scanner) (*ppks.Beneficiary, error) {
+	var (
+		b      ppks.Beneficiary
+		nik    sql.NullString
+		ct, ut int64
+	)
+	if err := s.Scan(&b.ID, &nik, &b.FullName, &b.Sex, &b.BirthDate.Year, &b.BirthDate.Month, &b.BirthDate.Day,
+		&b.KecamatanCode, &b.Desa, &b.Address, &ct, &ut, &b.Revision); err != nil {
+		return nil, err
+	}
+	b.NIK = nik.String
+	b.CreateTime, b.UpdateTime = fromMicros(ct), fromMicros(ut)
+	return &b, nil
+}
+
+// findBeneficiary reads a person, NotFound when there is none.
+func findBeneficiary(ctx context.Context, tx *sql.Tx, id string) (*ppks.Beneficiary, error) {
+	b, err := scanBeneficiary(tx.QueryRowContext(ctx, `SELECT `+beneficiaryColumns+` FROM beneficiaries b WHERE b.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ppks.NotFound("beneficiaries/" + id)
+	}
+	return b, err
+}
+
+// replayBeneficiary reads the person a request answered before produced.
+func replayBeneficiary(ctx context.Context, tx *sql.Tx, name string) (*ppks.Beneficiary, error) {
+	ids, err := splitName(name, "beneficiaries")
+	if err != nil {
+		return nil, err
+	}
+	return findBeneficiary(ctx, tx, ids[0])
+}
+
+func insertBeneficiary(ctx context.Context, tx *sql.Tx, b *ppks.Beneficiary) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO beneficiaries (id, nik, full_name, name_norm, sex,
+		birth_year, birth_month, birth_day, kecamatan_code, desa, address, create_time, update_time, revision)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		b.ID, nullString(b.NIK), b.FullName, ppks.NormalizeName(b.FullName), int(b.Sex),
+		b.BirthDate.Year, b.BirthDate.Month, b.BirthDate.Day, b.KecamatanCode, b.Desa, b.Address,
+		micros(b.CreateTime), micros(b.UpdateTime), b.Revision)
+	if err != nil {
+		return beneficiaryConflict(ctx, tx, b, err)
+	}
+	return nil
+}
+
+// beneficiaryConflict explains a constraint violation of writing b: its id is taken, or
+// its NIK is another person's.
+func beneficiaryConflict(ctx context.Context, tx *sql.Tx, b *ppks.Beneficiary, err error) error {
+	switch constraint(err) {
+	case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return alreadyExists(b.Name())
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+		var other string
+		if qerr := tx.QueryRowContext(ctx, `SELECT id FROM beneficiaries WHERE nik = ?`, b.NIK).Scan(&other); qerr != nil {
+			return errors.Join(err, qerr)
+		}
+		return nikExists(other)
+	}
+	return err
+}
+
+// nikExists reports a NIK already recorded for the person with id other.
+func nikExists(other string) *ppks.Error {
+	return &ppks.Error{
+		Kind:    ppks.KindAlreadyExists,
+		Reason:  "NIK_EXISTS",
+		Message: "a beneficiary with this NIK is already registered",
+		Pesan:   "NIK sudah terdaftar.",
+		Violations: []ppks.Violation{{
+			Field: "beneficiary.nik", Reason: "NIK_EXISTS",
+			Message: "already registered for another beneficiary",
+			Pesan:   "NIK sudah terdaftar untuk penerima manfaat lain.",
+		}},
+		Resource: "beneficiaries/" + other,
+	}
+}
+
+// oneRow checks that an UPDATE changed exactly one row.
+func oneRow(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n != 1 {
+		return errors.New("update changed no row")
+	}
+	return nil
+}

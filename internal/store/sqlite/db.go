@@ -1,0 +1,362 @@
+// Package sqlite keeps the records of the service in a SQLite database file. All SQL of
+// the service lives here, one file per aggregate; the schema is built by the numbered
+// migrations embedded from migrations/.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/opendinsos/ppks/internal/ppks"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// DB is the SQLite store. Writes go through one connection (SQLite has one writer at a
+// time; BEGIN IMMEDIATE takes the write lock up front so a transaction never fails to
+// upgrade a read lock half way). Reads use a pool: in WAL mode they see a consistent
+// snapshot while the writer works.
+type DB struct {
+	writer *sql.DB
+	reader *sql.DB
+}
+
+var _ ppks.Store = (*DB)(nil)
+
+// Pragmas of every connection, busy_timeout first so that the others wait for a lock
+// instead of failing. synchronous(FULL): in WAL mode NORMAL does not sync the WAL on
+// commit, so a power cut can lose the last acknowledged transactions; an intervention
+// the service has acknowledged must survive that, and FULL syncs the WAL on every commit.
+const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+
+// dsn builds the modernc DSN of the file at the absolute path.
+func dsn(path string, writer bool) string {
+	s := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
+	if writer {
+		return s + "&_txlock=immediate"
+	}
+	return s + "&_pragma=query_only(1)"
+}
+
+// Open opens the database file at path, creating it and its directory when missing, and
+// brings its schema up to date.
+func Open(ctx context.Context, path string) (_ *DB, err error) {
+	if path == "" {
+		return nil, errors.New("open database: empty path")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o750); err != nil {
+		return nil, fmt.Errorf("create database directory: %w", err)
+	}
+	// The file holds personal data: create it readable by the owner only (SQLite gives
+	// the -wal and -shm files the same permissions).
+	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("create database file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("create database file: %w", err)
+	}
+
+	db := &DB{}
+	defer func() {
+		if err != nil {
+			db.Close()
+		}
+	}()
+	if db.writer, err = sql.Open("sqlite", dsn(abs, true)); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	db.writer.SetMaxOpenConns(1)
+	db.writer.SetMaxIdleConns(1)
+	db.writer.SetConnMaxLifetime(0)
+	db.writer.SetConnMaxIdleTime(0)
+	if err := db.writer.PingContext(ctx); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		return nil, fmt.Errorf("migrate database %s: %w", path, err)
+	}
+
+	if db.reader, err = sql.Open("sqlite", dsn(abs, false)); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	n := max(4, runtime.NumCPU())
+	db.reader.SetMaxOpenConns(n)
+	db.reader.SetMaxIdleConns(n)
+	if err := db.reader.PingContext(ctx); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// Close closes both handles.
+func (db *DB) Close() error {
+	var errs []error
+	if db.reader != nil {
+		errs = append(errs, db.reader.Close())
+	}
+	if db.writer != nil {
+		errs = append(errs, db.writer.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// read runs fn in a read transaction on the reader pool: one snapshot for the whole call.
+func (db *DB) read(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+	tx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return mapErr(ctx, op, err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return mapErr(ctx, op, err)
+	}
+	return mapErr(ctx, op, tx.Commit())
+}
+
+// write runs fn in a write transaction (BEGIN IMMEDIATE) on the writer, committing when
+// fn succeeds and rolling back otherwise.
+func (db *DB) write(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(ctx, op, err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return mapErr(ctx, op, err)
+	}
+	return mapErr(ctx, op, tx.Commit())
+}
+
+// callbackError carries an error returned by a caller's callback through the transaction
+// helpers, which return it as it is.
+type callbackError struct{ err error }
+
+func (e *callbackError) Error() string { return e.err.Error() }
+func (e *callbackError) Unwrap() error { return e.err }
+
+// callback marks err as the caller's own.
+func callback(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &callbackError{err}
+}
+
+// mapErr turns err into an error of the domain: callback and domain errors unchanged,
+// the context's errors unchanged, SQLite errors by result code, anything else Internal.
+func mapErr(ctx context.Context, op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var cb *callbackError
+	if errors.As(err, &cb) {
+		return cb.err
+	}
+	var de *ppks.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		return fmt.Errorf("%s: %w", op, cerr) // an interrupted statement reports the cancellation
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xFF {
+		case sqlite3.SQLITE_FULL:
+			return &ppks.Error{
+				Kind: ppks.KindResourceExhausted, Reason: "STORAGE_FULL",
+				Message: "the database storage is full",
+				Pesan:   "Penyimpanan basis data penuh; hubungi administrator.",
+				Err:     fmt.Errorf("%s: %w", op, err),
+			}
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return &ppks.Error{
+				Kind: ppks.KindUnavailable, Reason: "DATABASE_BUSY",
+				Message: "the database is busy; retry later",
+				Pesan:   "Basis data sedang sibuk; coba lagi beberapa saat lagi.",
+				Err:     fmt.Errorf("%s: %w", op, err),
+			}
+		case sqlite3.SQLITE_READONLY:
+			return &ppks.Error{
+				Kind: ppks.KindUnavailable, Reason: "DATABASE_READ_ONLY",
+				Message: "the database cannot be written to; retry later",
+				Pesan:   "Basis data tidak dapat ditulis; coba lagi beberapa saat lagi.",
+				Err:     fmt.Errorf("%s: %w", op, err),
+			}
+		}
+	}
+	return ppks.Internal(op, err)
+}
+
+// constraint returns the extended result code of a constraint violation, 0 for any
+// other error.
+func constraint(err error) int {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xFF == sqlite3.SQLITE_CONSTRAINT {
+		return se.Code()
+	}
+	return 0
+}
+
+// alreadyExists reports a client-chosen id that is taken.
+func alreadyExists(name string) *ppks.Error {
+	return &ppks.Error{
+		Kind:     ppks.KindAlreadyExists,
+		Reason:   "ALREADY_EXISTS",
+		Message:  name + " already exists",
+		Pesan:    "Data dengan ID tersebut sudah ada.",
+		Resource: name,
+	}
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+// queryRows runs a query and scans every row.
+func queryRows[T any](ctx context.Context, tx *sql.Tx, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// where collects the conditions of a query. Conditions are constant SQL written here;
+// values are always bound as arguments.
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, args ...any) {
+	w.conds = append(w.conds, cond)
+	w.args = append(w.args, args...)
+}
+
+// in adds "col IN (?, ...)" for vals.
+func (w *where) in(col string, vals []string) {
+	marks := make([]string, len(vals))
+	for i, v := range vals {
+		marks[i] = "?"
+		w.args = append(w.args, v)
+	}
+	w.conds = append(w.conds, col+" IN ("+strings.Join(marks, ", ")+")")
+}
+
+func (w *where) String() string {
+	if len(w.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.conds, " AND ")
+}
+
+// limit returns the page size of p, ppks.DefaultPageSize when not set.
+func limit(p ppks.PageRequest) int {
+	if p.Limit <= 0 {
+		return ppks.DefaultPageSize
+	}
+	return p.Limit
+}
+
+// escapeLike escapes the LIKE wildcards of s for "LIKE ? ESCAPE '\'".
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// micros stores a time as unix microseconds.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+// fromMicros reads a time stored by micros, in UTC.
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// nullMicros stores the zero time as NULL.
+func nullMicros(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+func fromNullMicros(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return fromMicros(v.Int64)
+}
+
+// nullString stores "" as NULL.
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// dateText stores a date as YYYY-MM-DD text, which sorts; missing parts are 00 and the
+// zero date is NULL.
+func dateText(d ppks.Date) any {
+	if d.IsZero() {
+		return nil
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+}
+
+// parseDate reads a date stored by dateText.
+func parseDate(v sql.NullString) (ppks.Date, error) {
+	if !v.Valid {
+		return ppks.Date{}, nil
+	}
+	s := v.String
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return ppks.Date{}, fmt.Errorf("stored date %q is not YYYY-MM-DD", s)
+	}
+	y, err1 := strconv.Atoi(s[0:4])
+	m, err2 := strconv.Atoi(s[5:7])
+	d, err3 := strconv.Atoi(s[8:10])
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return ppks.Date{}, fmt.Errorf("stored date %q: %w", s, err)
+	}
+	return ppks.Date{Year: y, Month: m, Day: d}, nil
+}
+
+// nullInt stores a nil *int as NULL.
+func nullInt(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return int64(*p)
+}
+
+func fromNullInt(v sql.NullInt64) *int {
+	if !v.Valid {
+		return nil
+	}
+	n := int(v.Int64)
+	return &n
+}

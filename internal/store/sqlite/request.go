@@ -1,0 +1,62 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/opendinsos/ppks/internal/ppks"
+)
+
+// findRequest looks key up among the requests already answered. It returns the name of
+// the resource the first request produced and true when key came with the same method
+// and payload, and ppks.ErrRequestReused when it came with others. A key without an id
+// is never found.
+func findRequest(ctx context.Context, tx *sql.Tx, key ppks.RequestKey) (string, bool, error) {
+	if key.ID == "" {
+		return "", false, nil
+	}
+	var method, fingerprint, resource string
+	err := tx.QueryRowContext(ctx, `SELECT method, fingerprint, resource FROM requests WHERE request_id = ?`,
+		key.ID).Scan(&method, &fingerprint, &resource)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", false, nil
+	case err != nil:
+		return "", false, err
+	case method != key.Method || fingerprint != key.Fingerprint:
+		return "", false, ppks.ErrRequestReused()
+	}
+	return resource, true, nil
+}
+
+// insertRequest records that key produced the resource named resource. It runs in the
+// transaction of the change, so either both are stored or neither.
+func insertRequest(ctx context.Context, tx *sql.Tx, key ppks.RequestKey, resource string) error {
+	if key.ID == "" {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO requests (request_id, method, fingerprint, resource, create_time)
+		VALUES (?, ?, ?, ?, ?)`, key.ID, key.Method, key.Fingerprint, resource, micros(time.Now()))
+	return err
+}
+
+// splitName returns the ids of a resource name made of the given collections, e.g.
+// splitName("beneficiaries/b/cases/c", "beneficiaries", "cases") is ["b", "c"].
+func splitName(name string, collections ...string) ([]string, error) {
+	parts := strings.Split(name, "/")
+	if len(parts) != 2*len(collections) {
+		return nil, fmt.Errorf("stored resource %q is not a %s name", name, strings.Join(collections, "/"))
+	}
+	ids := make([]string, len(collections))
+	for i, c := range collections {
+		if parts[2*i] != c || parts[2*i+1] == "" {
+			return nil, fmt.Errorf("stored resource %q is not a %s name", name, strings.Join(collections, "/"))
+		}
+		ids[i] = parts[2*i+1]
+	}
+	return ids, nil
+}

@@ -1,0 +1,179 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/opendinsos/ppks/internal/ppks"
+	"github.com/opendinsos/ppks/internal/store/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	storetest.RunAll(t, func(t *testing.T) ppks.Store {
+		db, err := Open(t.Context(), filepath.Join(t.TempDir(), "ppks.db"))
+		if err != nil {
+			t.Fatalf("Open: %v", err)
+		}
+		return db
+	})
+}
+
+// open opens a database at path and closes it when the test ends.
+func open(t *testing.T, path string) *DB {
+	t.Helper()
+	db, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestOpenCreatesDirectoryAndSetsPragmas(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nested dir", "with?odd#chars%", "ppks.db")
+	db := open(t, path)
+	ctx := t.Context()
+
+	for _, c := range []struct {
+		h     string
+		query string
+		want  string
+	}{
+		{"writer", "PRAGMA journal_mode", "wal"},
+		{"writer", "PRAGMA synchronous", "2"},
+		{"writer", "PRAGMA foreign_keys", "1"},
+		{"writer", "PRAGMA busy_timeout", "10000"},
+		{"reader", "PRAGMA synchronous", "2"},
+		{"reader", "PRAGMA foreign_keys", "1"},
+		{"reader", "PRAGMA busy_timeout", "10000"},
+		{"reader", "PRAGMA query_only", "1"},
+	} {
+		h := db.writer
+		if c.h == "reader" {
+			h = db.reader
+		}
+		var got string
+		if err := h.QueryRowContext(ctx, c.query).Scan(&got); err != nil {
+			t.Fatalf("%s %s: %v", c.h, c.query, err)
+		}
+		if !strings.EqualFold(got, c.want) {
+			t.Errorf("%s %s = %s, want %s", c.h, c.query, got, c.want)
+		}
+	}
+
+	// The odd characters of the path are escaped in the DSN, not read as its query.
+	var seq int
+	var name, file string
+	if err := db.writer.QueryRowContext(ctx, "PRAGMA database_list").Scan(&seq, &name, &file); err != nil {
+		t.Fatal(err)
+	}
+	if file != path {
+		t.Errorf("database file = %q, want %q", file, path)
+	}
+}
+
+func TestMigrationsAppliedOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ppks.db")
+	names, err := migrationNames()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		db, err := Open(t.Context(), path)
+		if err != nil {
+			t.Fatalf("Open %d: %v", i, err)
+		}
+		var n int
+		var applied int64
+		if err := db.reader.QueryRowContext(t.Context(), `SELECT COUNT(*), MAX(apply_time) FROM schema_migrations`).Scan(&n, &applied); err != nil {
+			t.Fatal(err)
+		}
+		if n != len(names) {
+			t.Errorf("open %d: %d migrations recorded, want %d", i, n, len(names))
+		}
+		if err := db.Close(); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+	}
+}
+
+func TestDataSurvivesReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ppks.db")
+	ctx := t.Context()
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	now := time.Date(2025, 2, 3, 4, 5, 6, 7000, time.UTC)
+	b := &ppks.Beneficiary{ID: "0190a000-0000-7000-8000-000000000001", NIK: "7306010101800001", FullName: "Siti",
+		Sex: ppks.SexFemale, BirthDate: ppks.Date{Year: 1980}, KecamatanCode: "73.06.01", CreateTime: now, UpdateTime: now, Revision: 1}
+	key := ppks.RequestKey{ID: "0190a000-0000-7000-8000-0000000000aa", Method: "CreateBeneficiary", Fingerprint: "f"}
+	if _, err := db.CreateBeneficiary(ctx, key, b); err != nil {
+		t.Fatalf("CreateBeneficiary: %v", err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	db = open(t, path)
+	got, err := db.GetBeneficiary(ctx, b.ID)
+	if err != nil {
+		t.Fatalf("GetBeneficiary after reopen: %v", err)
+	}
+	if *got != *b {
+		t.Errorf("after reopen got %+v, want %+v", got, b)
+	}
+	// The request is remembered too.
+	other := *b
+	other.ID = "0190a000-0000-7000-8000-000000000002"
+	again, err := db.CreateBeneficiary(ctx, key, &other)
+	if err != nil || again.ID != b.ID {
+		t.Errorf("replay after reopen = %+v, %v; want %s", again, err, b.ID)
+	}
+}
+
+func TestStorageFull(t *testing.T) {
+	db := open(t, filepath.Join(t.TempDir(), "ppks.db"))
+	ctx := t.Context()
+	var pages int
+	if err := db.writer.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	// The writer has one connection: the limit stays on it.
+	if _, err := db.writer.ExecContext(ctx, `PRAGMA max_page_count = `+itoa(pages)); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	b := &ppks.Beneficiary{ID: "0190a000-0000-7000-8000-000000000001", FullName: "Siti", Sex: ppks.SexFemale,
+		KecamatanCode: "73.06.01", Address: strings.Repeat("x", 100_000), CreateTime: now, UpdateTime: now, Revision: 1}
+	_, err := db.CreateBeneficiary(ctx, ppks.RequestKey{}, b)
+	if ppks.KindOf(err) != ppks.KindResourceExhausted {
+		t.Fatalf("CreateBeneficiary on a full database: err %v, want ResourceExhausted", err)
+	}
+}
+
+func TestCanceledContext(t *testing.T) {
+	db := open(t, filepath.Join(t.TempDir(), "ppks.db"))
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err := db.GetBeneficiary(ctx, "x")
+	if err == nil || ppks.KindOf(err) == ppks.KindNotFound {
+		t.Fatalf("GetBeneficiary with a canceled context: err %v, want the context's error", err)
+	}
+	if !errorsIsCanceled(err) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func errorsIsCanceled(err error) bool { return errors.Is(err, context.Canceled) }
+
+// migrationNames lists the embedded migrations.
+func migrationNames() ([]string, error) { return fs.Glob(migrationFS, "migrations/*.sql") }

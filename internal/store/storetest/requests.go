@@ -1,0 +1,274 @@
+package storetest
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/opendinsos/ppks/internal/ppks"
+)
+
+func testIdempotentReplay(t *testing.T, f *fixture) {
+	// A retried create: the service gives the retry a new id; the store answers with the
+	// first record and writes nothing.
+	key := newKey("CreateBeneficiary", "payload-1")
+	first, err := f.s.CreateBeneficiary(f.ctx, key, newPerson())
+	if err != nil {
+		t.Fatalf("CreateBeneficiary: %v", err)
+	}
+	again, err := f.s.CreateBeneficiary(f.ctx, key, newPerson())
+	if err != nil {
+		t.Fatalf("CreateBeneficiary replay: %v", err)
+	}
+	if diff := cmp.Diff(first, again); diff != "" {
+		t.Errorf("replayed CreateBeneficiary (-first +replay):\n%s", diff)
+	}
+	if got := f.beneficiaries(t, ppks.BeneficiaryFilter{}); !cmp.Equal(got, []string{first.ID}) {
+		t.Errorf("people after replay = %v, want [%s]", got, first.ID)
+	}
+
+	calls := 0
+	caseKey := newKey("CreateCase", "payload-2")
+	build := func(b *ppks.Beneficiary) (*ppks.Case, error) {
+		calls++
+		c := newCase()
+		c.BeneficiaryID = b.ID
+		return c, nil
+	}
+	c1, err := f.s.CreateCase(f.ctx, caseKey, first.ID, build)
+	if err != nil {
+		t.Fatalf("CreateCase: %v", err)
+	}
+	c2, err := f.s.CreateCase(f.ctx, caseKey, first.ID, build)
+	if err != nil {
+		t.Fatalf("CreateCase replay: %v", err)
+	}
+	if calls != 1 {
+		t.Errorf("build called %d times, want 1", calls)
+	}
+	if diff := cmp.Diff(c1, c2); diff != "" {
+		t.Errorf("replayed CreateCase (-first +replay):\n%s", diff)
+	}
+	if got := f.cases(t, ppks.CaseFilter{}); len(got) != 1 {
+		t.Errorf("cases after replay = %v, want one", got)
+	}
+
+	calls = 0
+	ivKey := newKey("CreateIntervention", "payload-3")
+	buildIv := func(b *ppks.Beneficiary, c *ppks.Case) (*ppks.Intervention, error) {
+		calls++
+		iv := newIntervention()
+		iv.BeneficiaryID, iv.CaseID = b.ID, c.ID
+		return iv, nil
+	}
+	iv1, err := f.s.CreateIntervention(f.ctx, ivKey, first.ID, c1.ID, buildIv)
+	if err != nil {
+		t.Fatalf("CreateIntervention: %v", err)
+	}
+	iv2, err := f.s.CreateIntervention(f.ctx, ivKey, first.ID, c1.ID, buildIv)
+	if err != nil {
+		t.Fatalf("CreateIntervention replay: %v", err)
+	}
+	if calls != 1 {
+		t.Errorf("build called %d times, want 1", calls)
+	}
+	if diff := cmp.Diff(iv1, iv2); diff != "" {
+		t.Errorf("replayed CreateIntervention (-first +replay):\n%s", diff)
+	}
+	if got := f.interventions(t, ppks.InterventionFilter{}); len(got) != 1 {
+		t.Errorf("interventions after replay = %v, want one", got)
+	}
+
+	// Retried updates change nothing more: one revision.
+	calls = 0
+	upKey := newKey("UpdateBeneficiary", "payload-4")
+	rename := func(b *ppks.Beneficiary) error { calls++; b.FullName += " X"; return nil }
+	for range 2 {
+		got, err := f.s.UpdateBeneficiary(f.ctx, upKey, first.ID, rename)
+		if err != nil {
+			t.Fatalf("UpdateBeneficiary: %v", err)
+		}
+		if got.Revision != 2 || got.FullName != first.FullName+" X" {
+			t.Errorf("UpdateBeneficiary = revision %d name %q, want 2 %q", got.Revision, got.FullName, first.FullName+" X")
+		}
+	}
+	calls2 := 0
+	closeKey := newKey("CloseCase", "payload-5")
+	for range 2 {
+		got, err := f.s.UpdateCase(f.ctx, closeKey, first.ID, c1.ID, func(c *ppks.Case) error {
+			calls2++
+			c.State = ppks.CaseClosed
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("UpdateCase: %v", err)
+		}
+		if got.Revision != 2 || got.State != ppks.CaseClosed {
+			t.Errorf("UpdateCase = revision %d state %d, want 2 closed", got.Revision, got.State)
+		}
+	}
+	calls3 := 0
+	voidKey := newKey("VoidIntervention", "payload-6")
+	for range 2 {
+		got, err := f.s.UpdateIntervention(f.ctx, voidKey, first.ID, c1.ID, iv1.ID, func(iv *ppks.Intervention) error {
+			calls3++
+			iv.State, iv.VoidReason = ppks.InterventionVoided, "ganda"
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("UpdateIntervention: %v", err)
+		}
+		if got.Revision != 2 || got.State != ppks.InterventionVoided {
+			t.Errorf("UpdateIntervention = revision %d state %d, want 2 voided", got.Revision, got.State)
+		}
+	}
+	if calls != 1 || calls2 != 1 || calls3 != 1 {
+		t.Errorf("update callbacks called %d, %d, %d times, want once each", calls, calls2, calls3)
+	}
+}
+
+func testReplayReturnsCurrentState(t *testing.T, f *fixture) {
+	key := newKey("CreateBeneficiary", "p")
+	b, err := f.s.CreateBeneficiary(f.ctx, key, newPerson())
+	if err != nil {
+		t.Fatalf("CreateBeneficiary: %v", err)
+	}
+	changed, err := f.s.UpdateBeneficiary(f.ctx, ppks.RequestKey{}, b.ID, func(b *ppks.Beneficiary) error {
+		b.Desa = "Pallangga"
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("UpdateBeneficiary: %v", err)
+	}
+	again, err := f.s.CreateBeneficiary(f.ctx, key, newPerson())
+	if err != nil {
+		t.Fatalf("CreateBeneficiary replay: %v", err)
+	}
+	if diff := cmp.Diff(changed, again); diff != "" {
+		t.Errorf("replay after a change (-current +replay):\n%s", diff)
+	}
+}
+
+func testRequestReused(t *testing.T, f *fixture) {
+	key := newKey("CreateBeneficiary", "payload-a")
+	b, err := f.s.CreateBeneficiary(f.ctx, key, newPerson())
+	if err != nil {
+		t.Fatalf("CreateBeneficiary: %v", err)
+	}
+	other := key
+	other.Fingerprint = "payload-b"
+	_, err = f.s.CreateBeneficiary(f.ctx, other, newPerson())
+	wantErr(t, err, ppks.KindFailedPrecondition, "REQUEST_ID_REUSED")
+
+	otherMethod := key
+	otherMethod.Method = "CreateCase"
+	_, err = f.s.CreateCase(f.ctx, otherMethod, b.ID, func(*ppks.Beneficiary) (*ppks.Case, error) {
+		t.Error("CreateCase with a reused request id called build")
+		return newCase(), nil
+	})
+	wantErr(t, err, ppks.KindFailedPrecondition, "REQUEST_ID_REUSED")
+
+	otherMethod.Method = "UpdateBeneficiary"
+	_, err = f.s.UpdateBeneficiary(f.ctx, otherMethod, b.ID, func(*ppks.Beneficiary) error {
+		t.Error("UpdateBeneficiary with a reused request id called update")
+		return nil
+	})
+	wantErr(t, err, ppks.KindFailedPrecondition, "REQUEST_ID_REUSED")
+
+	if n := len(f.beneficiaries(t, ppks.BeneficiaryFilter{})); n != 1 {
+		t.Errorf("%d people, want 1", n)
+	}
+	if n := len(f.cases(t, ppks.CaseFilter{})); n != 0 {
+		t.Errorf("%d cases, want 0", n)
+	}
+	if got, _ := f.s.GetBeneficiary(f.ctx, b.ID); got == nil || got.Revision != 1 {
+		t.Errorf("person after refused update = %+v, want revision 1", got)
+	}
+}
+
+var errBoom = errors.New("boom")
+
+func testCallbackErrorRollsBack(t *testing.T, f *fixture) {
+	b := f.person(t, nil)
+
+	// CreateCase: the error comes back as it is, nothing is stored, and the key stays free.
+	key := newKey("CreateCase", "p")
+	_, err := f.s.CreateCase(f.ctx, key, b.ID, func(*ppks.Beneficiary) (*ppks.Case, error) { return nil, errBoom })
+	if err != errBoom {
+		t.Fatalf("CreateCase err = %v, want the callback's error", err)
+	}
+	if got := f.cases(t, ppks.CaseFilter{}); len(got) != 0 {
+		t.Fatalf("cases after failed create = %v, want none", got)
+	}
+	calls := 0
+	c, err := f.s.CreateCase(f.ctx, key, b.ID, func(b *ppks.Beneficiary) (*ppks.Case, error) {
+		calls++
+		c := newCase()
+		c.BeneficiaryID = b.ID
+		return c, nil
+	})
+	if err != nil || calls != 1 {
+		t.Fatalf("CreateCase with the key of a failed request: err %v, %d calls; want success, 1 call", err, calls)
+	}
+
+	// A domain error from the callback keeps its kind and reason.
+	closed := ppks.FailedPrecondition("CASE_CLOSED", "closed", "Kasus sudah ditutup.")
+	ivKey := newKey("CreateIntervention", "p")
+	_, err = f.s.CreateIntervention(f.ctx, ivKey, b.ID, c.ID, func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error) {
+		return nil, closed
+	})
+	if err != closed {
+		t.Fatalf("CreateIntervention err = %v, want the callback's error", err)
+	}
+	if got := f.interventions(t, ppks.InterventionFilter{}); len(got) != 0 {
+		t.Fatalf("interventions after failed create = %v, want none", got)
+	}
+	if _, err := f.s.CreateIntervention(f.ctx, ivKey, b.ID, c.ID, func(b *ppks.Beneficiary, c *ppks.Case) (*ppks.Intervention, error) {
+		iv := newIntervention()
+		iv.BeneficiaryID, iv.CaseID = b.ID, c.ID
+		return iv, nil
+	}); err != nil {
+		t.Fatalf("CreateIntervention with the key of a failed request: %v", err)
+	}
+
+	// Updates: changes made before the error are not stored.
+	upKey := newKey("UpdateBeneficiary", "p")
+	_, err = f.s.UpdateBeneficiary(f.ctx, upKey, b.ID, func(b *ppks.Beneficiary) error {
+		b.FullName, b.NIK = "Changed", ""
+		return errBoom
+	})
+	if err != errBoom {
+		t.Fatalf("UpdateBeneficiary err = %v, want the callback's error", err)
+	}
+	if got, err := f.s.GetBeneficiary(f.ctx, b.ID); err != nil || !cmp.Equal(b, got) {
+		t.Errorf("person after failed update = %+v (err %v), want %+v", got, err, b)
+	}
+	got, err := f.s.UpdateBeneficiary(f.ctx, upKey, b.ID, func(b *ppks.Beneficiary) error {
+		b.Desa = "Sungguminasa"
+		return nil
+	})
+	if err != nil || got.Revision != 2 || got.Desa != "Sungguminasa" {
+		t.Fatalf("UpdateBeneficiary with the key of a failed request = %+v, %v; want revision 2", got, err)
+	}
+	_, err = f.s.UpdateCase(f.ctx, ppks.RequestKey{}, b.ID, c.ID, func(c *ppks.Case) error {
+		c.State = ppks.CaseClosed
+		return errBoom
+	})
+	if err != errBoom {
+		t.Fatalf("UpdateCase err = %v, want the callback's error", err)
+	}
+	if got, err := f.s.GetCase(f.ctx, b.ID, c.ID); err != nil || !cmp.Equal(c, got) {
+		t.Errorf("case after failed update = %+v (err %v), want %+v", got, err, c)
+	}
+
+	_, err = f.s.UpsertTarget(f.ctx, ppks.IndicatorID, 2024, func(t *ppks.Target, _ bool) error {
+		v := 10
+		t.Value = &v
+		return errBoom
+	})
+	if err != errBoom {
+		t.Fatalf("UpsertTarget err = %v, want the callback's error", err)
+	}
+	_, err = f.s.GetTarget(f.ctx, ppks.IndicatorID, 2024)
+	wantErr(t, err, ppks.KindNotFound, "")
+}
