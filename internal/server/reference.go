@@ -24,8 +24,11 @@ func (s referenceServer) ListPpksTypes(context.Context, *ppksv1.ListPpksTypesReq
 	return out, nil
 }
 
-func (s referenceServer) ListInterventionTypes(_ context.Context, req *ppksv1.ListInterventionTypesRequest) (*ppksv1.ListInterventionTypesResponse, error) {
+func (s referenceServer) ListInterventionTypes(ctx context.Context, req *ppksv1.ListInterventionTypesRequest) (*ppksv1.ListInterventionTypesResponse, error) {
 	year := int(req.GetYear())
+	if year != 0 && (year < 2000 || year > 2100) {
+		return nil, s.status(ctx, ppks.Invalid("year", "OUT_OF_RANGE", "year must be between 2000 and 2100", "Tahun harus antara 2000 dan 2100."))
+	}
 	if year == 0 {
 		year = s.svc.Now().In(s.svc.Location).Year()
 	}

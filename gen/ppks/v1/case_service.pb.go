@@ -294,7 +294,7 @@ func (x *ListBeneficiariesRequest) GetFilter() string {
 // Response of ListBeneficiaries.
 type ListBeneficiariesResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The page of people, oldest record first.
+	// The page of people, in id order (creation order for ids the server assigned).
 	Beneficiaries []*Beneficiary `protobuf:"bytes,1,rep,name=beneficiaries,proto3" json:"beneficiaries,omitempty"`
 	// Token for the next page; empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
@@ -735,7 +735,7 @@ func (x *ListCasesRequest) GetFilter() string {
 // Response of ListCases.
 type ListCasesResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The page of cases, oldest first.
+	// The page of cases, in id order (creation order for ids the server assigned).
 	Cases []*Case `protobuf:"bytes,1,rep,name=cases,proto3" json:"cases,omitempty"`
 	// Token for the next page; empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
@@ -1203,7 +1203,7 @@ func (x *ListInterventionsRequest) GetFilter() string {
 // Response of ListInterventions.
 type ListInterventionsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The page of interventions, oldest record first.
+	// The page of interventions, in id order (creation order for ids the server assigned).
 	Interventions []*Intervention `protobuf:"bytes,1,rep,name=interventions,proto3" json:"interventions,omitempty"`
 	// Token for the next page; empty on the last page.
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
