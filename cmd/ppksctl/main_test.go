@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
 )
 
@@ -32,7 +33,7 @@ func TestLoadScenarioTwiceGivesTheReportFigure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	y, err := svc.IndicatorYear(t.Context(), "penurunan-ppks", 2024)
+	y, err := svc.IndicatorYear(ppks.WithPrincipal(t.Context(), ppks.SystemPrincipal), "penurunan-ppks", 2024)
 	if err != nil || y.Total != 653 || *y.Target != 580 {
 		t.Fatalf("indicator after two loads: %+v %v", y, err)
 	}

@@ -47,6 +47,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&cfg.ReferenceDir, "reference-dir", env("PPKS_REFERENCE_DIR", ""), "directory whose CSV files replace the embedded reference data (env PPKS_REFERENCE_DIR)")
 	fs.StringVar(&cfg.TimeZone, "timezone", env("PPKS_TIMEZONE", "Asia/Makassar"), "the office's time zone; dates and years are civil dates there (env PPKS_TIMEZONE)")
 	fs.BoolVar(&cfg.Reflection, "reflection", env("PPKS_REFLECTION", "true") == "true", "serve gRPC server reflection (env PPKS_REFLECTION)")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", env("PPKS_TLS_CERT", ""), "PEM certificate file; with --tls-key, serve gRPC and HTTPS over TLS (env PPKS_TLS_CERT)")
+	fs.StringVar(&cfg.TLSKey, "tls-key", env("PPKS_TLS_KEY", ""), "PEM private key file (env PPKS_TLS_KEY)")
+	fs.BoolVar(&cfg.InsecureRemote, "insecure-remote", env("PPKS_INSECURE_REMOTE", "") == "true", "allow listening beyond loopback without TLS (env PPKS_INSECURE_REMOTE)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -13,6 +13,8 @@ import (
 
 	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
 	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/ppks"
+	"github.com/opendinsos/ppks/internal/store/sqlite"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -47,8 +49,40 @@ func start(t *testing.T, dbPath string) (app.Addrs, func() error) {
 	return app.Addrs{}, nil
 }
 
+// supervisor creates a supervisor and returns their token, on the database file directly
+// (as ppksctl does).
+func supervisor(t *testing.T, dbPath string) string {
+	t.Helper()
+	store, err := sqlite.Open(t.Context(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc, err := app.NewService(store, "", "Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := ppks.WithPrincipal(t.Context(), ppks.SystemPrincipal)
+	if _, err := svc.CreateUser(sys, ppks.RequestKey{}, ppks.User{Username: "kabid", DisplayName: "Kepala Bidang", Role: ppks.RoleSupervisor}); err != nil {
+		t.Fatal(err)
+	}
+	_, secret, err := svc.CreateToken(sys, ppks.RequestKey{}, "kabid", "test", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
+type bearer string
+
+func (b bearer) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
+	return map[string]string{"authorization": "Bearer " + string(b)}, nil
+}
+func (bearer) RequireTransportSecurity() bool { return false }
+
 func TestRunServesAndKeepsDataAcrossRestarts(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "nested", "ppks.db")
+	token := supervisor(t, dbPath)
 	addrs, stop := start(t, dbPath)
 
 	conn, err := grpc.NewClient(addrs.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()))
@@ -86,8 +120,10 @@ func TestRunServesAndKeepsDataAcrossRestarts(t *testing.T) {
 	}
 	resp.Body.Close()
 
-	resp, err = http.Post("http://"+addrs.HTTP+"/v1/beneficiaries?requestId=0193a000-0000-7000-8000-000000000001", "application/json",
+	req, _ := http.NewRequest("POST", "http://"+addrs.HTTP+"/v1/beneficiaries?requestId=0193a000-0000-7000-8000-000000000001",
 		strings.NewReader(`{"fullName":"Daeng Ngalle","sex":"SEX_MALE","kecamatanCode":"73.06.03","birthDate":{"year":1948}}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("create over REST: %v %v", resp, err)
 	}
@@ -107,7 +143,7 @@ func TestRunServesAndKeepsDataAcrossRestarts(t *testing.T) {
 			t.Errorf("shutdown: %v", err)
 		}
 	}()
-	conn2, err := grpc.NewClient(addrs.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn2, err := grpc.NewClient(addrs.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithPerRPCCredentials(bearer(token)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,8 +158,9 @@ func TestRunServesAndKeepsDataAcrossRestarts(t *testing.T) {
 // answering.
 func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "ppks.db")
+	token := supervisor(t, dbPath)
 	addrs, stop := start(t, dbPath)
-	conn, err := grpc.NewClient(addrs.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn, err := grpc.NewClient(addrs.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithPerRPCCredentials(bearer(token)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +201,7 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	// Every acknowledged write is in the database after a restart.
 	addrs, stop = start(t, dbPath)
 	defer stop()
-	conn2, err := grpc.NewClient(addrs.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn2, err := grpc.NewClient(addrs.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithPerRPCCredentials(bearer(token)))
 	if err != nil {
 		t.Fatal(err)
 	}

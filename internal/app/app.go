@@ -3,6 +3,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"github.com/opendinsos/ppks/internal/server"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
@@ -31,7 +33,13 @@ type Config struct {
 	ReferenceDir string // files here replace the embedded reference data
 	TimeZone     string // IANA name of the office's time zone
 	Reflection   bool   // serve gRPC server reflection
-	Logger       *slog.Logger
+	TLSCert      string // PEM certificate (chain) file; with TLSKey, serve gRPC and HTTPS over TLS
+	TLSKey       string // PEM private key file
+	// InsecureRemote allows listening beyond loopback without TLS. Bearer tokens and
+	// personal data would cross the network in clear text: only for a trusted network or
+	// behind a TLS-terminating proxy.
+	InsecureRemote bool
+	Logger         *slog.Logger
 }
 
 // Addrs are the addresses the service listens on, once it does.
@@ -72,6 +80,17 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	tlsConf, err := cfg.tls()
+	if err != nil {
+		return err
+	}
+	if tlsConf == nil && !cfg.InsecureRemote {
+		for _, a := range []string{cfg.GRPCAddr, cfg.HTTPAddr} {
+			if !isLoopback(a) {
+				return fmt.Errorf("refusing to listen on %s without TLS: give --tls-cert and --tls-key, or --insecure-remote", a)
+			}
+		}
+	}
 	store, err := sqlite.Open(ctx, cfg.DBPath)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
@@ -97,18 +116,27 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 	}
 	defer httpLis.Close()
 
-	gs := grpc.NewServer(
-		grpc.ChainUnaryInterceptor(server.RecoverUnary(log)),
-		grpc.ChainStreamInterceptor(server.RecoverStream(log)),
-	)
-	server.New(svc, log).Register(gs)
+	srv := server.New(svc, log)
+	opts := []grpc.ServerOption{
+		grpc.ChainUnaryInterceptor(server.RecoverUnary(log), srv.AuthUnary()),
+		grpc.ChainStreamInterceptor(server.RecoverStream(log), srv.AuthStream()),
+	}
+	dialCreds := insecure.NewCredentials()
+	if tlsConf != nil {
+		opts = append(opts, grpc.Creds(credentials.NewTLS(tlsConf)))
+		if dialCreds, err = cfg.selfDialCreds(); err != nil {
+			return err
+		}
+	}
+	gs := grpc.NewServer(opts...)
+	srv.Register(gs)
 	hs := health.NewServer()
 	healthpb.RegisterHealthServer(gs, hs)
 	if cfg.Reflection {
 		reflection.Register(gs)
 	}
 
-	conn, err := grpc.NewClient(dialAddr(grpcLis.Addr()), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	conn, err := grpc.NewClient(dialAddr(grpcLis.Addr()), grpc.WithTransportCredentials(dialCreds))
 	if err != nil {
 		return fmt.Errorf("gateway client: %w", err)
 	}
@@ -128,6 +156,10 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 
 	errc := make(chan error, 2)
 	go func() { errc <- gs.Serve(grpcLis) }()
+	if tlsConf != nil {
+		hsrv.TLSConfig = tlsConf
+		httpLis = tls.NewListener(httpLis, tlsConf)
+	}
 	go func() {
 		if err := hsrv.Serve(httpLis); !errors.Is(err, http.ErrServerClosed) {
 			errc <- err

@@ -7,10 +7,11 @@ import (
 	"unicode/utf8"
 )
 
-// Condition is one comparison of a filter: `field = value` or `field : value` (has).
+// Condition is one comparison of a filter: `field = value`, `field : value` (has), or an
+// ordering (`<`, `<=`, `>`, `>=`) where a field allows one.
 type Condition struct {
 	Field string
-	Op    string // "=" or ":"
+	Op    string // "=", ":", "<", "<=", ">" or ">="
 	Value string
 }
 
@@ -18,7 +19,7 @@ type Condition struct {
 const maxFilterLen = 1000
 
 // ParseFilter parses the small AIP-160 subset the list methods accept: conditions joined
-// by AND, each `field = value` or `field : value`, values quoted ("...") or bare words.
+// by AND, each `field OP value`, values quoted ("...") or bare words.
 // It never builds SQL: callers turn conditions into typed filters.
 func ParseFilter(s string) ([]Condition, error) {
 	bad := func(msg string) error {
@@ -42,11 +43,17 @@ func ParseFilter(s string) ([]Condition, error) {
 			return nil, bad("expected a field name")
 		}
 		rest = strings.TrimSpace(after)
-		if rest == "" || (rest[0] != '=' && rest[0] != ':') {
-			return nil, bad("expected = or : after " + field)
+		op := ""
+		for _, o := range []string{">=", "<=", "=", ":", ">", "<"} {
+			if strings.HasPrefix(rest, o) {
+				op = o
+				break
+			}
 		}
-		op := rest[:1]
-		rest = strings.TrimSpace(rest[1:])
+		if op == "" {
+			return nil, bad("expected an operator (=, :, <, <=, >, >=) after " + field)
+		}
+		rest = strings.TrimSpace(rest[len(op):])
 		value, after, err := nextValue(rest)
 		if err != nil {
 			return nil, bad(err.Error())
@@ -98,7 +105,7 @@ func nextValue(s string) (string, string, error) {
 	i := 0
 	for i < len(s) {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsSpace(r) || r == '"' || r == '=' || r == ':' {
+		if unicode.IsSpace(r) || r == '"' || r == '=' || r == ':' || r == '<' || r == '>' {
 			break
 		}
 		i += size

@@ -64,7 +64,7 @@ func TestParseFilterInvalid(t *testing.T) {
 		{"leading AND", "AND state = OPEN"},
 		{"NOT", "NOT state = OPEN"},
 		{"parentheses", "(state = OPEN)"},
-		{"comparison", "year > 2023"},
+		{"unknown operator", "year != 2023"},
 		{"value glued to quote", `full_name : Daeng"Nai"`},
 		// A real no-break space separates like any space, so what follows must be AND.
 		{"no-break space inside a bare value", "full_name : Daeng\u00a0Nai"},
@@ -158,6 +158,7 @@ func TestTypedFilterInvalid(t *testing.T) {
 		{"case", "lower-case state", "state = open", "INVALID_FILTER"},
 		{"intervention", "unknown field", "worker = budi", "UNKNOWN_FILTER_FIELD"},
 		{"intervention", "wrong op", "year : 2024", "INVALID_FILTER"},
+		{"intervention", "ordering where = is allowed", "year > 2023", "INVALID_FILTER"},
 		{"intervention", "duplicate field", "year = 2024 AND year = 2024", "INVALID_FILTER"},
 		{"intervention", "year not a number", "year = 20x4", "INVALID_FILTER"},
 		{"intervention", "year before 2000", "year = 1999", "INVALID_FILTER"},

@@ -7,6 +7,10 @@ import (
 
 // CreateBeneficiary registers a person.
 func (s *Service) CreateBeneficiary(ctx context.Context, key RequestKey, id string, b Beneficiary) (*Beneficiary, error) {
+	p, err := readsPeople(ctx)
+	if err != nil {
+		return nil, err
+	}
 	key = NormalizeKey(key)
 	var vs violations
 	checkRequestID(&vs, key.ID, true)
@@ -18,15 +22,46 @@ func (s *Service) CreateBeneficiary(ctx context.Context, key RequestKey, id stri
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
+	if !p.InScope(b.KecamatanCode) {
+		return nil, PermissionDenied()
+	}
 	b.CreateTime = s.now()
 	b.UpdateTime = b.CreateTime
 	b.Revision = 1
-	return s.Store.CreateBeneficiary(ctx, key, &b)
+	op := s.op(ctx, "CreateBeneficiary", key)
+	op.Audit.Summary = changed("created", b.setFields())
+	created, err := s.Store.CreateBeneficiary(ctx, op, &b)
+	return present(p, created), err
+}
+
+// setFields names the fields of a person that hold a value.
+func (b *Beneficiary) setFields() []string {
+	var f []string
+	for name, set := range map[string]bool{
+		"nik": b.NIK != "", "full_name": b.FullName != "", "sex": b.Sex != SexUnspecified,
+		"birth_date": !b.BirthDate.IsZero(), "kecamatan_code": b.KecamatanCode != "", "desa": b.Desa != "", "address": b.Address != "",
+	} {
+		if set {
+			f = append(f, name)
+		}
+	}
+	return f
 }
 
 // GetBeneficiary returns a person.
 func (s *Service) GetBeneficiary(ctx context.Context, id string) (*Beneficiary, error) {
-	return s.Store.GetBeneficiary(ctx, id)
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.person(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.auditRead(ctx, "GetBeneficiary", b.Name(), []string{b.Name()}); err != nil {
+		return nil, err
+	}
+	return present(p, b), nil
 }
 
 var beneficiaryFilterFields = map[string]string{
@@ -51,27 +86,51 @@ func ParseBeneficiaryFilter(filter string) (BeneficiaryFilter, error) {
 	}, nil
 }
 
-// ListBeneficiaries lists people matching filter, restricted to scope (kecamatan codes;
-// nil for all), one page at a time.
-func (s *Service) ListBeneficiaries(ctx context.Context, scope []string, size int32, token, filter string) ([]*Beneficiary, string, error) {
+// ListBeneficiaries lists the people matching filter that the caller may see, one page
+// at a time.
+func (s *Service) ListBeneficiaries(ctx context.Context, size int32, token, filter string) ([]*Beneficiary, string, error) {
+	p, err := readsPeople(ctx)
+	if err != nil {
+		return nil, "", err
+	}
 	f, ferr := ParseBeneficiaryFilter(filter)
-	p, perr := page(size, token, "beneficiaries|"+filter)
+	pageScope := "beneficiaries|" + filter
+	pg, perr := page(size, token, pageScope)
 	if err := joinInvalid(ferr, perr); err != nil {
 		return nil, "", err
 	}
-	f.KecamatanIn = scope
-	return listPage(p, "beneficiaries|"+filter,
-		func(p PageRequest) ([]*Beneficiary, error) { return s.Store.ListBeneficiaries(ctx, f, p) },
+	f.KecamatanIn = p.Scope()
+	if emptyScope(f.KecamatanIn) {
+		return nil, "", nil
+	}
+	list, next, err := listPage(pg, pageScope,
+		func(pg PageRequest) ([]*Beneficiary, error) { return s.Store.ListBeneficiaries(ctx, f, pg) },
 		func(b *Beneficiary) string { return b.ID })
+	if err != nil {
+		return nil, "", err
+	}
+	if len(list) > 0 {
+		if err := s.auditRead(ctx, "ListBeneficiaries", "beneficiaries", names(list)); err != nil {
+			return nil, "", err
+		}
+	}
+	for i, b := range list {
+		list[i] = present(p, b)
+	}
+	return list, next, nil
 }
 
 // UpdateBeneficiary changes the fields of a person named by paths (update_mask) to those
 // of patch, refusing a stale etag.
 func (s *Service) UpdateBeneficiary(ctx context.Context, key RequestKey, patch Beneficiary, paths []string, etag string) (*Beneficiary, error) {
+	p, err := readsPeople(ctx)
+	if err != nil {
+		return nil, err
+	}
 	key = NormalizeKey(key)
 	var vs violations
 	checkRequestID(&vs, key.ID, false)
-	paths, err := checkMask(paths, beneficiaryFields)
+	paths, err = checkMask(paths, beneficiaryFields)
 	if err := vs.merge(err); err != nil {
 		return nil, err
 	}
@@ -79,12 +138,17 @@ func (s *Service) UpdateBeneficiary(ctx context.Context, key RequestKey, patch B
 		return nil, err
 	}
 	today := s.today()
-	return s.Store.UpdateBeneficiary(ctx, key, patch.ID, func(b *Beneficiary) error {
+	op := s.op(ctx, "UpdateBeneficiary", key)
+	updated, err := s.Store.UpdateBeneficiary(ctx, op, patch.ID, func(b *Beneficiary) error {
+		if !p.InScope(b.KecamatanCode) {
+			return PermissionDenied()
+		}
 		if err := checkEtag(etag, b.Etag()); err != nil {
 			return err
 		}
-		for _, p := range paths {
-			switch p {
+		before := *b
+		for _, path := range paths {
+			switch path {
 			case "nik":
 				b.NIK = patch.NIK
 			case "full_name":
@@ -105,9 +169,32 @@ func (s *Service) UpdateBeneficiary(ctx context.Context, key RequestKey, patch B
 		if err := b.validate(s.Catalog, today, "beneficiary."); err != nil {
 			return err
 		}
+		if !p.InScope(b.KecamatanCode) {
+			return PermissionDenied() // a worker cannot move a person out of their area
+		}
+		op.Audit.Summary = changed("updated", diffFields(before, *b))
 		b.UpdateTime = s.now()
 		return nil
 	})
+	if err != nil {
+		return nil, hidden(p, err)
+	}
+	return present(p, updated), nil
+}
+
+// diffFields names the fields that differ between two versions of a person.
+func diffFields(a, b Beneficiary) []string {
+	var f []string
+	for name, same := range map[string]bool{
+		"nik": a.NIK == b.NIK, "full_name": a.FullName == b.FullName, "sex": a.Sex == b.Sex,
+		"birth_date": a.BirthDate == b.BirthDate, "kecamatan_code": a.KecamatanCode == b.KecamatanCode,
+		"desa": a.Desa == b.Desa, "address": a.Address == b.Address,
+	} {
+		if !same {
+			f = append(f, name)
+		}
+	}
+	return f
 }
 
 // joinInvalid merges invalid-argument errors into one, so a caller sees every problem.

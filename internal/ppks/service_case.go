@@ -7,6 +7,10 @@ import (
 
 // CreateCase opens a case for a person.
 func (s *Service) CreateCase(ctx context.Context, key RequestKey, beneficiaryID, caseID string, c Case) (*Case, error) {
+	p, err := readsPeople(ctx)
+	if err != nil {
+		return nil, err
+	}
 	key = NormalizeKey(key)
 	today := s.today()
 	var vs violations
@@ -21,7 +25,15 @@ func (s *Service) CreateCase(ctx context.Context, key RequestKey, beneficiaryID,
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
-	return s.Store.CreateCase(ctx, key, beneficiaryID, func(b *Beneficiary) (*Case, error) {
+	if c.AssignedWorker == "" && p.Role == RoleWorker {
+		c.AssignedWorker = p.Username
+	}
+	op := s.op(ctx, "CreateCase", key)
+	op.Audit.Summary = "opened case: " + c.PpksType
+	created, err := s.Store.CreateCase(ctx, op, beneficiaryID, func(b *Beneficiary) (*Case, error) {
+		if !p.InScope(b.KecamatanCode) {
+			return nil, PermissionDenied()
+		}
 		c.BeneficiaryID = b.ID
 		c.State = CaseOpen
 		c.Outcome = OutcomeNone
@@ -30,11 +42,26 @@ func (s *Service) CreateCase(ctx context.Context, key RequestKey, beneficiaryID,
 		c.Revision = 1
 		return &c, nil
 	})
+	return created, hidden(p, err)
 }
 
 // GetCase returns a case.
 func (s *Service) GetCase(ctx context.Context, beneficiaryID, caseID string) (*Case, error) {
-	return s.Store.GetCase(ctx, beneficiaryID, caseID)
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.person(ctx, p, beneficiaryID); err != nil {
+		return nil, err
+	}
+	c, err := s.Store.GetCase(ctx, beneficiaryID, caseID)
+	if err != nil {
+		return nil, hidden(p, err)
+	}
+	if err := s.auditRead(ctx, "GetCase", c.Name(), []string{c.Name()}); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 var caseFilterFields = map[string]string{"state": "=", "ppks_type": "=", "kecamatan_code": "="}
@@ -63,21 +90,45 @@ func ParseCaseFilter(filter string) (CaseFilter, error) {
 }
 
 // ListCases lists the cases of a person, or of everyone when beneficiaryID is empty.
-func (s *Service) ListCases(ctx context.Context, scope []string, beneficiaryID string, size int32, token, filter string) ([]*Case, string, error) {
+func (s *Service) ListCases(ctx context.Context, beneficiaryID string, size int32, token, filter string) ([]*Case, string, error) {
+	p, err := readsPeople(ctx)
+	if err != nil {
+		return nil, "", err
+	}
 	f, ferr := ParseCaseFilter(filter)
 	pageScope := "cases|" + beneficiaryID + "|" + filter
-	p, perr := page(size, token, pageScope)
+	pg, perr := page(size, token, pageScope)
 	if err := joinInvalid(ferr, perr); err != nil {
 		return nil, "", err
 	}
 	f.BeneficiaryID = beneficiaryID
-	f.KecamatanIn = scope
-	return listPage(p, pageScope, func(p PageRequest) ([]*Case, error) { return s.Store.ListCases(ctx, f, p) },
+	if beneficiaryID != "" {
+		// One person's cases: readable when the person is.
+		if _, err := s.person(ctx, p, beneficiaryID); err != nil {
+			return nil, "", err
+		}
+	} else if f.KecamatanIn = p.Scope(); emptyScope(f.KecamatanIn) {
+		return nil, "", nil
+	}
+	list, next, err := listPage(pg, pageScope, func(pg PageRequest) ([]*Case, error) { return s.Store.ListCases(ctx, f, pg) },
 		func(c *Case) string { return c.ID })
+	if err != nil {
+		return nil, "", err
+	}
+	if len(list) > 0 {
+		if err := s.auditRead(ctx, "ListCases", "beneficiaries/-/cases", names(list)); err != nil {
+			return nil, "", err
+		}
+	}
+	return list, next, nil
 }
 
 // CloseCase closes an open case with an outcome.
 func (s *Service) CloseCase(ctx context.Context, key RequestKey, beneficiaryID, caseID string, outcome Outcome, closedOn Date, note string) (*Case, error) {
+	p, err := readsPeople(ctx)
+	if err != nil {
+		return nil, err
+	}
 	key = NormalizeKey(key)
 	today := s.today()
 	note = strings.TrimSpace(note)
@@ -99,7 +150,12 @@ func (s *Service) CloseCase(ctx context.Context, key RequestKey, beneficiaryID, 
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
-	return s.Store.UpdateCase(ctx, key, beneficiaryID, caseID, func(c *Case) error {
+	if _, err := s.person(ctx, p, beneficiaryID); err != nil {
+		return nil, err
+	}
+	op := s.op(ctx, "CloseCase", key)
+	op.Audit.Summary = "closed case: state, outcome, closed_on, close_note"
+	closed, err := s.Store.UpdateCase(ctx, op, beneficiaryID, caseID, func(c *Case) error {
 		if c.State != CaseOpen {
 			return FailedPrecondition("CASE_CLOSED", "the case is already closed", "Kasus sudah ditutup.")
 		}
@@ -110,6 +166,7 @@ func (s *Service) CloseCase(ctx context.Context, key RequestKey, beneficiaryID, 
 		c.UpdateTime = s.now()
 		return nil
 	})
+	return closed, hidden(p, err)
 }
 
 // listPage asks the store for one item more than the page holds, to know whether another

@@ -5,6 +5,9 @@ import (
 	"strconv"
 )
 
+// aggregateReaders may read the indicator, its targets and reports: figures, never names.
+var aggregateReaders = []Role{RoleSupervisor, RolePlanner, RoleAdmin}
+
 // Years the indicator and its targets can be asked for.
 const (
 	minIndicatorYear = earliestEventYear
@@ -24,6 +27,9 @@ func (s *Service) checkIndicator(indicator string, year int, yearField string) e
 
 // IndicatorYear computes the indicator for a year, with its target when one is set.
 func (s *Service) IndicatorYear(ctx context.Context, indicator string, year int) (*IndicatorYear, error) {
+	if _, err := requireRole(ctx, aggregateReaders...); err != nil {
+		return nil, err
+	}
 	if err := s.checkIndicator(indicator, year, "name"); err != nil {
 		return nil, err
 	}
@@ -42,6 +48,9 @@ func (s *Service) IndicatorYear(ctx context.Context, indicator string, year int)
 
 // GetTarget returns the targets of a year.
 func (s *Service) GetTarget(ctx context.Context, indicator string, year int) (*Target, error) {
+	if _, err := requireRole(ctx, aggregateReaders...); err != nil {
+		return nil, err
+	}
 	if err := s.checkIndicator(indicator, year, "name"); err != nil {
 		return nil, err
 	}
@@ -50,6 +59,9 @@ func (s *Service) GetTarget(ctx context.Context, indicator string, year int) (*T
 
 // ListTargets lists the targets of an indicator by year.
 func (s *Service) ListTargets(ctx context.Context, indicator string, size int32, token string) ([]*Target, string, error) {
+	if _, err := requireRole(ctx, aggregateReaders...); err != nil {
+		return nil, "", err
+	}
 	if indicator != s.Indicator.ID {
 		return nil, "", NotFound("indicators/" + indicator)
 	}
@@ -65,6 +77,9 @@ func (s *Service) ListTargets(ctx context.Context, indicator string, size int32,
 // UpdateTarget sets the fields of a year's targets named by paths; allowMissing creates
 // them when the year has none.
 func (s *Service) UpdateTarget(ctx context.Context, patch Target, paths []string, allowMissing bool) (*Target, error) {
+	if _, err := requireRole(ctx, RoleAdmin); err != nil {
+		return nil, err
+	}
 	if err := s.checkIndicator(patch.Indicator, patch.Year, "target.name"); err != nil {
 		return nil, err
 	}
@@ -86,7 +101,9 @@ func (s *Service) UpdateTarget(ctx context.Context, patch Target, paths []string
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
-	return s.Store.UpsertTarget(ctx, patch.Indicator, patch.Year, func(t *Target, exists bool) error {
+	op := s.op(ctx, "UpdateTarget", RequestKey{})
+	op.Audit.Summary = changed("updated", paths)
+	return s.Store.UpsertTarget(ctx, op, patch.Indicator, patch.Year, func(t *Target, exists bool) error {
 		if !exists && !allowMissing {
 			return NotFound(patch.Name())
 		}

@@ -8,6 +8,10 @@ import (
 
 // CreateIntervention records an intervention delivered within an open case.
 func (s *Service) CreateIntervention(ctx context.Context, key RequestKey, beneficiaryID, caseID, id string, iv Intervention) (*Intervention, error) {
+	p, err := readsPeople(ctx)
+	if err != nil {
+		return nil, err
+	}
 	key = NormalizeKey(key)
 	var vs violations
 	checkRequestID(&vs, key.ID, true)
@@ -18,7 +22,17 @@ func (s *Service) CreateIntervention(ctx context.Context, key RequestKey, benefi
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
-	return s.Store.CreateIntervention(ctx, key, beneficiaryID, caseID, func(b *Beneficiary, c *Case) (*Intervention, error) {
+	if iv.KecamatanCode != "" && !p.InScope(iv.KecamatanCode) {
+		return nil, PermissionDenied()
+	}
+	// The recorded worker is whoever is signed in, never a name the client chose.
+	iv.Worker = p.Username
+	op := s.op(ctx, "CreateIntervention", key)
+	op.Audit.Summary = "recorded intervention: " + iv.InterventionType + " " + iv.DeliveredOn.String()
+	created, err := s.Store.CreateIntervention(ctx, op, beneficiaryID, caseID, func(b *Beneficiary, c *Case) (*Intervention, error) {
+		if !p.InScope(b.KecamatanCode) {
+			return nil, PermissionDenied()
+		}
 		if c.State != CaseOpen {
 			return nil, FailedPrecondition("CASE_CLOSED", "the case is closed; interventions can only be recorded in an open case",
 				"Kasus sudah ditutup; intervensi hanya dapat dicatat pada kasus yang terbuka.")
@@ -37,11 +51,26 @@ func (s *Service) CreateIntervention(ctx context.Context, key RequestKey, benefi
 		iv.Revision = 1
 		return &iv, nil
 	})
+	return created, hidden(p, err)
 }
 
 // GetIntervention returns an intervention.
 func (s *Service) GetIntervention(ctx context.Context, beneficiaryID, caseID, id string) (*Intervention, error) {
-	return s.Store.GetIntervention(ctx, beneficiaryID, caseID, id)
+	p, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.person(ctx, p, beneficiaryID); err != nil {
+		return nil, err
+	}
+	iv, err := s.Store.GetIntervention(ctx, beneficiaryID, caseID, id)
+	if err != nil {
+		return nil, hidden(p, err)
+	}
+	if err := s.auditRead(ctx, "GetIntervention", iv.Name(), []string{iv.Name()}); err != nil {
+		return nil, err
+	}
+	return iv, nil
 }
 
 var interventionFilterFields = map[string]string{
@@ -79,20 +108,45 @@ func ParseInterventionFilter(filter string) (InterventionFilter, error) {
 }
 
 // ListInterventions lists interventions; empty ids stand for every person or case.
-func (s *Service) ListInterventions(ctx context.Context, scope []string, beneficiaryID, caseID string, size int32, token, filter string) ([]*Intervention, string, error) {
+func (s *Service) ListInterventions(ctx context.Context, beneficiaryID, caseID string, size int32, token, filter string) ([]*Intervention, string, error) {
+	p, err := readsPeople(ctx)
+	if err != nil {
+		return nil, "", err
+	}
 	f, ferr := ParseInterventionFilter(filter)
 	pageScope := "interventions|" + beneficiaryID + "|" + caseID + "|" + filter
-	p, perr := page(size, token, pageScope)
+	pg, perr := page(size, token, pageScope)
 	if err := joinInvalid(ferr, perr); err != nil {
 		return nil, "", err
 	}
-	f.BeneficiaryID, f.CaseID, f.KecamatanIn = beneficiaryID, caseID, scope
-	return listPage(p, pageScope, func(p PageRequest) ([]*Intervention, error) { return s.Store.ListInterventions(ctx, f, p) },
+	f.BeneficiaryID, f.CaseID = beneficiaryID, caseID
+	if beneficiaryID != "" {
+		// One person's interventions: readable when the person is.
+		if _, err := s.person(ctx, p, beneficiaryID); err != nil {
+			return nil, "", err
+		}
+	} else if f.KecamatanIn = p.Scope(); emptyScope(f.KecamatanIn) {
+		return nil, "", nil
+	}
+	list, next, err := listPage(pg, pageScope, func(pg PageRequest) ([]*Intervention, error) { return s.Store.ListInterventions(ctx, f, pg) },
 		func(iv *Intervention) string { return iv.ID })
+	if err != nil {
+		return nil, "", err
+	}
+	if len(list) > 0 {
+		if err := s.auditRead(ctx, "ListInterventions", "beneficiaries/-/cases/-/interventions", names(list)); err != nil {
+			return nil, "", err
+		}
+	}
+	return list, next, nil
 }
 
 // VoidIntervention voids an intervention with a reason: it is kept and stops counting.
 func (s *Service) VoidIntervention(ctx context.Context, key RequestKey, beneficiaryID, caseID, id, reason string) (*Intervention, error) {
+	p, err := readsPeople(ctx)
+	if err != nil {
+		return nil, err
+	}
 	key = NormalizeKey(key)
 	reason = strings.TrimSpace(reason)
 	var vs violations
@@ -106,7 +160,15 @@ func (s *Service) VoidIntervention(ctx context.Context, key RequestKey, benefici
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
-	return s.Store.UpdateIntervention(ctx, key, beneficiaryID, caseID, id, func(iv *Intervention) error {
+	if _, err := s.person(ctx, p, beneficiaryID); err != nil {
+		return nil, err
+	}
+	op := s.op(ctx, "VoidIntervention", key)
+	op.Audit.Summary = "voided: state, void_reason"
+	voided, err := s.Store.UpdateIntervention(ctx, op, beneficiaryID, caseID, id, func(iv *Intervention) error {
+		if p.Role == RoleWorker && iv.Worker != p.Username {
+			return PermissionDenied() // a worker voids only what they recorded
+		}
 		if iv.State == InterventionVoided {
 			return FailedPrecondition("ALREADY_VOIDED", "the intervention is already voided", "Intervensi sudah dibatalkan.")
 		}
@@ -115,4 +177,5 @@ func (s *Service) VoidIntervention(ctx context.Context, key RequestKey, benefici
 		iv.UpdateTime = iv.VoidTime
 		return nil
 	})
+	return voided, hidden(p, err)
 }

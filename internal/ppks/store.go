@@ -56,35 +56,59 @@ type InterventionFilter struct {
 
 // Store keeps the records. Implementations run each method in one transaction; the
 // callbacks passed to create and update methods run inside it, so the domain's checks
-// see the state they change. Lists return up to PageRequest.Limit items in key order
+// see the state they change. Every write takes an Op: its request key makes a retry
+// return the first result without writing (the record as it is now, re-read), and its
+// audit entry is appended in the same transaction. Lists return up to PageRequest.Limit items in key order
 // (ids, which sort by creation time; years for targets) after PageRequest.After.
 type Store interface {
 	// CreateBeneficiary stores b. A known key returns the stored record unchanged; a
 	// NIK already recorded is KindAlreadyExists with Resource naming the existing record.
-	CreateBeneficiary(ctx context.Context, key RequestKey, b *Beneficiary) (*Beneficiary, error)
+	CreateBeneficiary(ctx context.Context, op Op, b *Beneficiary) (*Beneficiary, error)
 	GetBeneficiary(ctx context.Context, id string) (*Beneficiary, error)
 	ListBeneficiaries(ctx context.Context, f BeneficiaryFilter, p PageRequest) ([]*Beneficiary, error)
 	// UpdateBeneficiary reads the record, lets update change it, and stores it with its
 	// revision incremented.
-	UpdateBeneficiary(ctx context.Context, key RequestKey, id string, update func(*Beneficiary) error) (*Beneficiary, error)
+	UpdateBeneficiary(ctx context.Context, op Op, id string, update func(*Beneficiary) error) (*Beneficiary, error)
 
 	// CreateCase reads the person and stores the case build returns.
-	CreateCase(ctx context.Context, key RequestKey, beneficiaryID string, build func(*Beneficiary) (*Case, error)) (*Case, error)
+	CreateCase(ctx context.Context, op Op, beneficiaryID string, build func(*Beneficiary) (*Case, error)) (*Case, error)
 	GetCase(ctx context.Context, beneficiaryID, caseID string) (*Case, error)
 	ListCases(ctx context.Context, f CaseFilter, p PageRequest) ([]*Case, error)
-	UpdateCase(ctx context.Context, key RequestKey, beneficiaryID, caseID string, update func(*Case) error) (*Case, error)
+	UpdateCase(ctx context.Context, op Op, beneficiaryID, caseID string, update func(*Case) error) (*Case, error)
 
 	// CreateIntervention reads the person and the case and stores what build returns.
-	CreateIntervention(ctx context.Context, key RequestKey, beneficiaryID, caseID string, build func(*Beneficiary, *Case) (*Intervention, error)) (*Intervention, error)
+	CreateIntervention(ctx context.Context, op Op, beneficiaryID, caseID string, build func(*Beneficiary, *Case) (*Intervention, error)) (*Intervention, error)
 	GetIntervention(ctx context.Context, beneficiaryID, caseID, id string) (*Intervention, error)
 	ListInterventions(ctx context.Context, f InterventionFilter, p PageRequest) ([]*Intervention, error)
-	UpdateIntervention(ctx context.Context, key RequestKey, beneficiaryID, caseID, id string, update func(*Intervention) error) (*Intervention, error)
+	UpdateIntervention(ctx context.Context, op Op, beneficiaryID, caseID, id string, update func(*Intervention) error) (*Intervention, error)
 
 	GetTarget(ctx context.Context, indicator string, year int) (*Target, error)
 	ListTargets(ctx context.Context, indicator string, p PageRequest) ([]*Target, error)
 	// UpsertTarget reads the year's targets (exists false and a fresh Target when there
 	// are none), lets update change them, and stores them.
-	UpsertTarget(ctx context.Context, indicator string, year int, update func(t *Target, exists bool) error) (*Target, error)
+	UpsertTarget(ctx context.Context, op Op, indicator string, year int, update func(t *Target, exists bool) error) (*Target, error)
+
+	// CreateUser stores u; a username in use is KindAlreadyExists.
+	CreateUser(ctx context.Context, op Op, u *User) (*User, error)
+	GetUser(ctx context.Context, username string) (*User, error)
+	ListUsers(ctx context.Context, p PageRequest) ([]*User, error) // keyset on username
+	UpdateUser(ctx context.Context, op Op, username string, update func(*User) error) (*User, error)
+	// CountAdmins counts the enabled administrators (the CLI bootstraps the first one).
+	CountAdmins(ctx context.Context) (int, error)
+
+	// CreateToken stores t (its user must exist).
+	CreateToken(ctx context.Context, op Op, t *Token) (*Token, error)
+	// Authenticate finds the token with the hash and its user; NotFound when none.
+	Authenticate(ctx context.Context, hash []byte) (*Token, *User, error)
+	ListTokens(ctx context.Context, username string, p PageRequest) ([]*Token, error) // keyset on id
+	UpdateToken(ctx context.Context, op Op, username, id string, update func(*Token) error) (*Token, error)
+
+	// AppendAudit appends an entry on its own (reads of personal data); writes append
+	// theirs through their Op.
+	AppendAudit(ctx context.Context, e *AuditEntry) error
+	// ListAudit returns entries newest first; PageRequest.After is the id (decimal) of
+	// the last entry of the previous page.
+	ListAudit(ctx context.Context, f AuditFilter, p PageRequest) ([]*AuditEntry, error)
 
 	// CountFacts returns, for the year, one fact per (intervention type, person) with at
 	// least one active intervention delivered in that year.

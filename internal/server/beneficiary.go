@@ -34,7 +34,7 @@ func (s caseServer) GetBeneficiary(ctx context.Context, req *ppksv1.GetBeneficia
 }
 
 func (s caseServer) ListBeneficiaries(ctx context.Context, req *ppksv1.ListBeneficiariesRequest) (*ppksv1.ListBeneficiariesResponse, error) {
-	list, next, err := s.svc.ListBeneficiaries(ctx, nil, req.GetPageSize(), req.GetPageToken(), req.GetFilter())
+	list, next, err := s.svc.ListBeneficiaries(ctx, req.GetPageSize(), req.GetPageToken(), req.GetFilter())
 	if err != nil {
 		return nil, s.status(ctx, err)
 	}

@@ -37,7 +37,7 @@ func (s caseServer) ListCases(ctx context.Context, req *ppksv1.ListCasesRequest)
 	if err != nil {
 		return nil, s.status(ctx, err)
 	}
-	list, next, err := s.svc.ListCases(ctx, nil, ids[0], req.GetPageSize(), req.GetPageToken(), req.GetFilter())
+	list, next, err := s.svc.ListCases(ctx, ids[0], req.GetPageSize(), req.GetPageToken(), req.GetFilter())
 	if err != nil {
 		return nil, s.status(ctx, err)
 	}

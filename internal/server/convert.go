@@ -87,7 +87,6 @@ func interventionFromProto(p *ppksv1.Intervention) ppks.Intervention {
 		InterventionType: p.GetInterventionType(),
 		DeliveredOn:      dateFromProto(p.GetDeliveredOn()),
 		KecamatanCode:    p.GetKecamatanCode(),
-		Worker:           p.GetWorker(),
 		Quantity:         int(p.GetQuantity()),
 		Unit:             p.GetUnit(),
 		Notes:            p.GetNotes(),

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,16 +30,60 @@ import (
 var testNow = time.Date(2025, 6, 15, 10, 0, 0, 0, time.FixedZone("WITA", 8*3600))
 
 // env is a running service: a real SQLite file, real gRPC over loopback and the real
-// gateway over HTTP.
+// gateway over HTTP, with one signed-in user per role.
 type env struct {
 	t     *testing.T
 	ctx   context.Context
 	svc   *ppks.Service
+	conn  *grpc.ClientConn // no credentials: each call says who it is
+	url   string
+	users map[string]*user // by username
+	// Clients of the supervisor (field work, kabupaten-wide) and the administrator
+	// (targets), for tests about something other than access.
 	cases ppksv1.CaseServiceClient
 	ind   ppksv1.IndicatorServiceClient
 	ref   ppksv1.ReferenceServiceClient
-	url   string
+	admin ppksv1.AdminServiceClient
 }
+
+// user is a signed-in user of the tests and their clients.
+type user struct {
+	name   string
+	role   ppks.Role
+	token  string
+	cases  ppksv1.CaseServiceClient
+	ind    ppksv1.IndicatorServiceClient
+	ref    ppksv1.ReferenceServiceClient
+	admin  ppksv1.AdminServiceClient
+	system context.Context // a context acting as this user directly on the domain service
+}
+
+// Users of the tests. The workers serve Somba Opu (own) and Bontonompo (other).
+const (
+	ownKec   = "73.06.08"
+	otherKec = "73.06.01"
+)
+
+var testUsers = []struct {
+	name string
+	role ppks.Role
+	kec  []string
+}{
+	{"admin", ppks.RoleAdmin, nil},
+	{"kabid", ppks.RoleSupervisor, nil},
+	{"perencana", ppks.RolePlanner, nil},
+	{"petugas", ppks.RoleWorker, []string{ownKec}},
+	{"petugas.lain", ppks.RoleWorker, []string{otherKec}},
+}
+
+// bearerCreds sends a bearer token with every call.
+type bearerCreds string
+
+func (b bearerCreds) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
+	return map[string]string{"authorization": "Bearer " + string(b)}, nil
+}
+
+func (bearerCreds) RequireTransportSecurity() bool { return false }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
@@ -59,8 +104,9 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(server.RecoverUnary(log)))
-	server.New(svc, log).Register(gs)
+	srv := server.New(svc, log)
+	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(server.RecoverUnary(log), srv.AuthUnary()))
+	srv.Register(gs)
 	go gs.Serve(lis)
 	t.Cleanup(gs.Stop)
 
@@ -75,16 +121,46 @@ func newEnv(t *testing.T) *env {
 	}
 	hs := httptest.NewServer(gw)
 	t.Cleanup(hs.Close)
-	return &env{
-		t: t, ctx: ctx, svc: svc, url: hs.URL,
-		cases: ppksv1.NewCaseServiceClient(conn),
-		ind:   ppksv1.NewIndicatorServiceClient(conn),
-		ref:   ppksv1.NewReferenceServiceClient(conn),
+	e := &env{t: t, ctx: ctx, svc: svc, url: hs.URL, conn: conn, users: map[string]*user{}}
+	sys := ppks.WithPrincipal(ctx, ppks.SystemPrincipal)
+	for _, tu := range testUsers {
+		if _, err := svc.CreateUser(sys, ppks.RequestKey{}, ppks.User{Username: tu.name, DisplayName: tu.name, Role: tu.role, Kecamatan: tu.kec}); err != nil {
+			t.Fatal(err)
+		}
+		_, secret, err := svc.CreateToken(sys, ppks.RequestKey{}, tu.name, "tests", time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		uc, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithPerRPCCredentials(bearerCreds(secret)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { uc.Close() })
+		e.users[tu.name] = &user{
+			name: tu.name, role: tu.role, token: secret,
+			cases: ppksv1.NewCaseServiceClient(uc), ind: ppksv1.NewIndicatorServiceClient(uc),
+			ref: ppksv1.NewReferenceServiceClient(uc), admin: ppksv1.NewAdminServiceClient(uc),
+			system: ppks.WithPrincipal(ctx, &ppks.Principal{Username: tu.name, Role: tu.role, Kecamatan: tu.kec}),
+		}
 	}
+	e.cases, e.ref = e.users["kabid"].cases, e.users["kabid"].ref
+	e.ind, e.admin = e.users["admin"].ind, e.users["admin"].admin
+	return e
 }
 
-// do sends a JSON request through the gateway and decodes the JSON answer.
+// do sends a JSON request through the gateway as the supervisor (the administrator for
+// targets) and decodes the JSON answer.
 func (e *env) do(method, path string, body any) (int, map[string]any) {
+	e.t.Helper()
+	as := "kabid"
+	if strings.Contains(path, "/targets") && method != "GET" {
+		as = "admin"
+	}
+	return e.doAs(e.users[as].token, method, path, body)
+}
+
+// doAs sends a JSON request with a bearer token ("" for none).
+func (e *env) doAs(token, method, path string, body any) (int, map[string]any) {
 	e.t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
@@ -103,6 +179,9 @@ func (e *env) do(method, path string, body any) (int, map[string]any) {
 		e.t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		e.t.Fatal(err)

@@ -27,6 +27,7 @@ func NewGateway(ctx context.Context, conn *grpc.ClientConn, extra map[string]htt
 		"reference": ppksv1.RegisterReferenceServiceHandler,
 		"case":      ppksv1.RegisterCaseServiceHandler,
 		"indicator": ppksv1.RegisterIndicatorServiceHandler,
+		"admin":     ppksv1.RegisterAdminServiceHandler,
 	} {
 		if err := register(ctx, mux, conn); err != nil {
 			return nil, fmt.Errorf("register %s gateway: %w", name, err)

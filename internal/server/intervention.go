@@ -36,7 +36,7 @@ func (s caseServer) ListInterventions(ctx context.Context, req *ppksv1.ListInter
 	if err != nil {
 		return nil, s.status(ctx, err)
 	}
-	list, next, err := s.svc.ListInterventions(ctx, nil, bid, cid, req.GetPageSize(), req.GetPageToken(), req.GetFilter())
+	list, next, err := s.svc.ListInterventions(ctx, bid, cid, req.GetPageSize(), req.GetPageToken(), req.GetFilter())
 	if err != nil {
 		return nil, s.status(ctx, err)
 	}

@@ -37,7 +37,8 @@ func newFixture(e *env) fixture {
 	return fixture{person: p.GetName(), openCase: open.GetName(), closedCase: closed.GetName(), intervention: iv.GetName(), etag: p.GetEtag()}
 }
 
-// snapshot reads everything the API can list, to prove a refused request wrote nothing.
+// snapshot reads everything the API can list, to prove a refused request wrote nothing
+// (reads add READ entries to the audit log; only WRITE entries are compared).
 func (e *env) snapshot() []proto.Message {
 	e.t.Helper()
 	ctx := e.ctx
@@ -45,12 +46,14 @@ func (e *env) snapshot() []proto.Message {
 	cs, err2 := e.cases.ListCases(ctx, &ppksv1.ListCasesRequest{Parent: "beneficiaries/-", PageSize: 1000})
 	ivs, err3 := e.cases.ListInterventions(ctx, &ppksv1.ListInterventionsRequest{Parent: "beneficiaries/-/cases/-", PageSize: 1000})
 	ts, err4 := e.ind.ListTargets(ctx, &ppksv1.ListTargetsRequest{Parent: "indicators/penurunan-ppks"})
-	for _, err := range []error{err1, err2, err3, err4} {
+	// The audit log's writes: a refused request must not claim a change.
+	audit, err5 := e.admin.ListAuditEntries(ctx, &ppksv1.ListAuditEntriesRequest{Filter: "action = WRITE", PageSize: 1000})
+	for _, err := range []error{err1, err2, err3, err4, err5} {
 		if err != nil {
 			e.t.Fatal(err)
 		}
 	}
-	return []proto.Message{ppl, cs, ivs, ts}
+	return []proto.Message{ppl, cs, ivs, ts, audit}
 }
 
 type invalidCase struct {

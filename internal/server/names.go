@@ -37,6 +37,27 @@ func segments(name, field string, allowWild bool, collections ...string) ([]stri
 	return ids, nil
 }
 
+// rawSegments splits a name against its collections without checking the ids beyond
+// being non-empty (usernames and token ids have their own rules).
+func rawSegments(name, field string, collections ...string) ([]string, error) {
+	parts := strings.Split(name, "/")
+	if name == "" {
+		return nil, ppks.Invalid(field, "REQUIRED", "required", "Wajib diisi.")
+	}
+	bad := ppks.Invalid(field, "INVALID_NAME", "expected "+pattern(collections), "Format nama sumber daya tidak valid.")
+	if len(parts) != 2*len(collections) {
+		return nil, bad
+	}
+	ids := make([]string, len(collections))
+	for i, c := range collections {
+		if parts[2*i] != c || parts[2*i+1] == "" {
+			return nil, bad
+		}
+		ids[i] = parts[2*i+1]
+	}
+	return ids, nil
+}
+
 func pattern(collections []string) string {
 	var b strings.Builder
 	for i, c := range collections {

@@ -31,6 +31,7 @@ func (s *Server) Register(g grpc.ServiceRegistrar) {
 	ppksv1.RegisterReferenceServiceServer(g, referenceServer{Server: s})
 	ppksv1.RegisterCaseServiceServer(g, caseServer{Server: s})
 	ppksv1.RegisterIndicatorServiceServer(g, indicatorServer{Server: s})
+	ppksv1.RegisterAdminServiceServer(g, adminServer{Server: s})
 }
 
 func (s *Server) status(ctx context.Context, err error) error { return toStatus(ctx, s.log, err) }

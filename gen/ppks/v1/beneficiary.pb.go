@@ -84,7 +84,8 @@ type Beneficiary struct {
 	// Resource name, `beneficiaries/{beneficiary}`.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// NIK, the 16-digit population id. Optional: many people served have none yet.
-	// Unique when present.
+	// Unique when present. Shown in full only to roles whose work needs it (supervisors);
+	// others see it masked, keeping the first 6 and last 4 digits.
 	Nik string `protobuf:"bytes,2,opt,name=nik,proto3" json:"nik,omitempty"`
 	// Full name as known.
 	FullName string `protobuf:"bytes,3,opt,name=full_name,json=fullName,proto3" json:"full_name,omitempty"`

@@ -89,7 +89,7 @@ type Intervention struct {
 	DeliveredOn *date.Date `protobuf:"bytes,3,opt,name=delivered_on,json=deliveredOn,proto3" json:"delivered_on,omitempty"`
 	// Kecamatan where the service was delivered; the person's kecamatan when unset.
 	KecamatanCode string `protobuf:"bytes,4,opt,name=kecamatan_code,json=kecamatanCode,proto3" json:"kecamatan_code,omitempty"`
-	// The worker who delivered the service.
+	// The worker who recorded the service: the signed-in user, never set by the client.
 	Worker string `protobuf:"bytes,5,opt,name=worker,proto3" json:"worker,omitempty"`
 	// Quantity delivered, in `unit`; 1 when unset.
 	Quantity int32 `protobuf:"varint,6,opt,name=quantity,proto3" json:"quantity,omitempty"`
@@ -242,7 +242,7 @@ const file_ppks_v1_intervention_proto_rawDesc = "" +
 	"\x11intervention_type\x18\x02 \x01(\tB\x03\xe0A\x02R\x10interventionType\x129\n" +
 	"\fdelivered_on\x18\x03 \x01(\v2\x11.google.type.DateB\x03\xe0A\x02R\vdeliveredOn\x12*\n" +
 	"\x0ekecamatan_code\x18\x04 \x01(\tB\x03\xe0A\x01R\rkecamatanCode\x12\x1b\n" +
-	"\x06worker\x18\x05 \x01(\tB\x03\xe0A\x01R\x06worker\x12\x1f\n" +
+	"\x06worker\x18\x05 \x01(\tB\x03\xe0A\x03R\x06worker\x12\x1f\n" +
 	"\bquantity\x18\x06 \x01(\x05B\x03\xe0A\x01R\bquantity\x12\x17\n" +
 	"\x04unit\x18\a \x01(\tB\x03\xe0A\x01R\x04unit\x12\x19\n" +
 	"\x05notes\x18\b \x01(\tB\x03\xe0A\x01R\x05notes\x125\n" +

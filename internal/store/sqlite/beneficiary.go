@@ -10,10 +10,10 @@ import (
 )
 
 // CreateBeneficiary stores b.
-func (db *DB) CreateBeneficiary(ctx context.Context, key ppks.RequestKey, b *ppks.Beneficiary) (*ppks.Beneficiary, error) {
+func (db *DB) CreateBeneficiary(ctx context.Context, op ppks.Op, b *ppks.Beneficiary) (*ppks.Beneficiary, error) {
 	var out *ppks.Beneficiary
 	err := db.write(ctx, "create beneficiary", func(tx *sql.Tx) error {
-		name, found, err := findRequest(ctx, tx, key)
+		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err
 		}
@@ -24,7 +24,7 @@ func (db *DB) CreateBeneficiary(ctx context.Context, key ppks.RequestKey, b *ppk
 		if err := insertBeneficiary(ctx, tx, b); err != nil {
 			return err
 		}
-		if err := insertRequest(ctx, tx, key, b.Name()); err != nil {
+		if err := recordOp(ctx, tx, op, b.Name()); err != nil {
 			return err
 		}
 		out, err = findBeneficiary(ctx, tx, b.ID)
@@ -74,10 +74,10 @@ func (db *DB) ListBeneficiaries(ctx context.Context, f ppks.BeneficiaryFilter, p
 }
 
 // UpdateBeneficiary reads a person, lets update change it and stores it.
-func (db *DB) UpdateBeneficiary(ctx context.Context, key ppks.RequestKey, id string, update func(*ppks.Beneficiary) error) (*ppks.Beneficiary, error) {
+func (db *DB) UpdateBeneficiary(ctx context.Context, op ppks.Op, id string, update func(*ppks.Beneficiary) error) (*ppks.Beneficiary, error) {
 	var out *ppks.Beneficiary
 	err := db.write(ctx, "update beneficiary", func(tx *sql.Tx) error {
-		name, found, err := findRequest(ctx, tx, key)
+		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err
 		}
@@ -107,7 +107,7 @@ func (db *DB) UpdateBeneficiary(ctx context.Context, key ppks.RequestKey, id str
 		if err := oneRow(res); err != nil {
 			return err
 		}
-		if err := insertRequest(ctx, tx, key, b.Name()); err != nil {
+		if err := recordOp(ctx, tx, op, b.Name()); err != nil {
 			return err
 		}
 		out, err = findBeneficiary(ctx, tx, id)

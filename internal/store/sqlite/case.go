@@ -10,10 +10,10 @@ import (
 )
 
 // CreateCase reads the person and stores the case build returns, as a case of that person.
-func (db *DB) CreateCase(ctx context.Context, key ppks.RequestKey, beneficiaryID string, build func(*ppks.Beneficiary) (*ppks.Case, error)) (*ppks.Case, error) {
+func (db *DB) CreateCase(ctx context.Context, op ppks.Op, beneficiaryID string, build func(*ppks.Beneficiary) (*ppks.Case, error)) (*ppks.Case, error) {
 	var out *ppks.Case
 	err := db.write(ctx, "create case", func(tx *sql.Tx) error {
-		name, found, err := findRequest(ctx, tx, key)
+		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err
 		}
@@ -45,7 +45,7 @@ func (db *DB) CreateCase(ctx context.Context, key ppks.RequestKey, beneficiaryID
 			}
 			return err
 		}
-		if err := insertRequest(ctx, tx, key, c.Name()); err != nil {
+		if err := recordOp(ctx, tx, op, c.Name()); err != nil {
 			return err
 		}
 		out, err = findCase(ctx, tx, c.BeneficiaryID, c.ID)
@@ -96,10 +96,10 @@ func (db *DB) ListCases(ctx context.Context, f ppks.CaseFilter, p ppks.PageReque
 }
 
 // UpdateCase reads a case, lets update change it and stores it.
-func (db *DB) UpdateCase(ctx context.Context, key ppks.RequestKey, beneficiaryID, caseID string, update func(*ppks.Case) error) (*ppks.Case, error) {
+func (db *DB) UpdateCase(ctx context.Context, op ppks.Op, beneficiaryID, caseID string, update func(*ppks.Case) error) (*ppks.Case, error) {
 	var out *ppks.Case
 	err := db.write(ctx, "update case", func(tx *sql.Tx) error {
-		name, found, err := findRequest(ctx, tx, key)
+		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func (db *DB) UpdateCase(ctx context.Context, key ppks.RequestKey, beneficiaryID
 		if err := oneRow(res); err != nil {
 			return err
 		}
-		if err := insertRequest(ctx, tx, key, c.Name()); err != nil {
+		if err := recordOp(ctx, tx, op, c.Name()); err != nil {
 			return err
 		}
 		out, err = findCase(ctx, tx, beneficiaryID, caseID)

@@ -6,6 +6,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -226,6 +227,19 @@ func alreadyExists(name string) *ppks.Error {
 	}
 }
 
+// invalidPageToken refuses a PageRequest.After that is not a key of the list: the domain
+// checks its page tokens, so only a token made by hand gets here.
+func invalidPageToken() *ppks.Error {
+	return &ppks.Error{
+		Kind: ppks.KindInvalid, Reason: "INVALID_ARGUMENT", Message: "invalid request",
+		Pesan: "Permintaan tidak valid; periksa isian yang ditandai.",
+		Violations: []ppks.Violation{{
+			Field: "page_token", Reason: "INVALID_PAGE_TOKEN", Message: "not a page token of this query",
+			Pesan: "Token halaman tidak valid untuk permintaan ini.",
+		}},
+	}
+}
+
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
 
@@ -343,6 +357,35 @@ func parseDate(v sql.NullString) (ppks.Date, error) {
 		return ppks.Date{}, fmt.Errorf("stored date %q: %w", s, err)
 	}
 	return ppks.Date{Year: y, Month: m, Day: d}, nil
+}
+
+// jsonStrings stores a list of strings as a JSON array, '[]' when empty.
+func jsonStrings(ss []string) (string, error) {
+	if len(ss) == 0 {
+		return "[]", nil
+	}
+	buf, err := json.Marshal(ss)
+	return string(buf), err
+}
+
+// fromJSONStrings reads a list stored by jsonStrings, nil when empty.
+func fromJSONStrings(s string) ([]string, error) {
+	var ss []string
+	if err := json.Unmarshal([]byte(s), &ss); err != nil {
+		return nil, fmt.Errorf("stored list %q: %w", s, err)
+	}
+	if len(ss) == 0 {
+		return nil, nil
+	}
+	return ss, nil
+}
+
+// boolInt stores a bool as 0 or 1.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // nullInt stores a nil *int as NULL.

@@ -11,10 +11,10 @@ import (
 
 // CreateIntervention reads the person and the case and stores the intervention build
 // returns, as one of that case.
-func (db *DB) CreateIntervention(ctx context.Context, key ppks.RequestKey, beneficiaryID, caseID string, build func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error)) (*ppks.Intervention, error) {
+func (db *DB) CreateIntervention(ctx context.Context, op ppks.Op, beneficiaryID, caseID string, build func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error)) (*ppks.Intervention, error) {
 	var out *ppks.Intervention
 	err := db.write(ctx, "create intervention", func(tx *sql.Tx) error {
-		name, found, err := findRequest(ctx, tx, key)
+		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err
 		}
@@ -52,7 +52,7 @@ func (db *DB) CreateIntervention(ctx context.Context, key ppks.RequestKey, benef
 			}
 			return err
 		}
-		if err := insertRequest(ctx, tx, key, iv.Name()); err != nil {
+		if err := recordOp(ctx, tx, op, iv.Name()); err != nil {
 			return err
 		}
 		out, err = findIntervention(ctx, tx, iv.BeneficiaryID, iv.CaseID, iv.ID)
@@ -109,10 +109,10 @@ func (db *DB) ListInterventions(ctx context.Context, f ppks.InterventionFilter, 
 }
 
 // UpdateIntervention reads an intervention, lets update change it and stores it.
-func (db *DB) UpdateIntervention(ctx context.Context, key ppks.RequestKey, beneficiaryID, caseID, id string, update func(*ppks.Intervention) error) (*ppks.Intervention, error) {
+func (db *DB) UpdateIntervention(ctx context.Context, op ppks.Op, beneficiaryID, caseID, id string, update func(*ppks.Intervention) error) (*ppks.Intervention, error) {
 	var out *ppks.Intervention
 	err := db.write(ctx, "update intervention", func(tx *sql.Tx) error {
-		name, found, err := findRequest(ctx, tx, key)
+		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err
 		}
@@ -143,7 +143,7 @@ func (db *DB) UpdateIntervention(ctx context.Context, key ppks.RequestKey, benef
 		if err := oneRow(res); err != nil {
 			return err
 		}
-		if err := insertRequest(ctx, tx, key, iv.Name()); err != nil {
+		if err := recordOp(ctx, tx, op, iv.Name()); err != nil {
 			return err
 		}
 		out, err = findIntervention(ctx, tx, beneficiaryID, caseID, id)

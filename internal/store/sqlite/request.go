@@ -44,6 +44,15 @@ func insertRequest(ctx context.Context, tx *sql.Tx, key ppks.RequestKey, resourc
 	return err
 }
 
+// recordOp records, in the transaction of the change to the resource named name, the
+// request of op (so that a retry is answered from it) and its audit entry.
+func recordOp(ctx context.Context, tx *sql.Tx, op ppks.Op, name string) error {
+	if err := insertRequest(ctx, tx, op.Key, name); err != nil {
+		return err
+	}
+	return appendAudit(ctx, tx, op.Audit, name)
+}
+
 // splitName returns the ids of a resource name made of the given collections, e.g.
 // splitName("beneficiaries/b/cases/c", "beneficiaries", "cases") is ["b", "c"].
 func splitName(name string, collections ...string) ([]string, error) {

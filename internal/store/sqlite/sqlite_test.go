@@ -2,16 +2,20 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"io/fs"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/store/storetest"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 func TestConformance(t *testing.T) {
@@ -113,8 +117,8 @@ func TestDataSurvivesReopen(t *testing.T) {
 	now := time.Date(2025, 2, 3, 4, 5, 6, 7000, time.UTC)
 	b := &ppks.Beneficiary{ID: "0190a000-0000-7000-8000-000000000001", NIK: "7306010101800001", FullName: "Siti",
 		Sex: ppks.SexFemale, BirthDate: ppks.Date{Year: 1980}, KecamatanCode: "73.06.01", CreateTime: now, UpdateTime: now, Revision: 1}
-	key := ppks.RequestKey{ID: "0190a000-0000-7000-8000-0000000000aa", Method: "CreateBeneficiary", Fingerprint: "f"}
-	if _, err := db.CreateBeneficiary(ctx, key, b); err != nil {
+	op := ppks.Op{Key: ppks.RequestKey{ID: "0190a000-0000-7000-8000-0000000000aa", Method: "CreateBeneficiary", Fingerprint: "f"}}
+	if _, err := db.CreateBeneficiary(ctx, op, b); err != nil {
 		t.Fatalf("CreateBeneficiary: %v", err)
 	}
 	if err := db.Close(); err != nil {
@@ -132,7 +136,7 @@ func TestDataSurvivesReopen(t *testing.T) {
 	// The request is remembered too.
 	other := *b
 	other.ID = "0190a000-0000-7000-8000-000000000002"
-	again, err := db.CreateBeneficiary(ctx, key, &other)
+	again, err := db.CreateBeneficiary(ctx, op, &other)
 	if err != nil || again.ID != b.ID {
 		t.Errorf("replay after reopen = %+v, %v; want %s", again, err, b.ID)
 	}
@@ -152,7 +156,7 @@ func TestStorageFull(t *testing.T) {
 	now := time.Now().UTC()
 	b := &ppks.Beneficiary{ID: "0190a000-0000-7000-8000-000000000001", FullName: "Siti", Sex: ppks.SexFemale,
 		KecamatanCode: "73.06.01", Address: strings.Repeat("x", 100_000), CreateTime: now, UpdateTime: now, Revision: 1}
-	_, err := db.CreateBeneficiary(ctx, ppks.RequestKey{}, b)
+	_, err := db.CreateBeneficiary(ctx, ppks.Op{}, b)
 	if ppks.KindOf(err) != ppks.KindResourceExhausted {
 		t.Fatalf("CreateBeneficiary on a full database: err %v, want ResourceExhausted", err)
 	}
@@ -168,6 +172,51 @@ func TestCanceledContext(t *testing.T) {
 	}
 	if !errorsIsCanceled(err) {
 		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+// TestAuditLogAppendOnly changes the audit log behind the store's back, through a
+// connection of its own: the database itself refuses.
+func TestAuditLogAppendOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ppks.db")
+	db := open(t, path)
+	ctx := t.Context()
+	e := &ppks.AuditEntry{Time: time.Date(2025, 2, 3, 4, 5, 6, 0, time.UTC), Username: "ani", Role: ppks.RoleWorker,
+		Method: "ListBeneficiaries", Action: ppks.AuditRead, Resource: "beneficiaries", Records: []string{"beneficiaries/a"}}
+	if err := db.AppendAudit(ctx, e); err != nil {
+		t.Fatalf("AppendAudit: %v", err)
+	}
+
+	raw, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	id := strconv.FormatInt(e.ID, 10)
+	for _, stmt := range []string{
+		`UPDATE audit_log SET summary = 'changed' WHERE id = ` + id,
+		`UPDATE audit_log SET username = 'budi'`,
+		`DELETE FROM audit_log WHERE id = ` + id,
+		`DELETE FROM audit_log`,
+		`INSERT OR REPLACE INTO audit_log (id, time, username, role, method, action, resource)
+			VALUES (` + id + `, 0, 'budi', 1, 'X', 1, 'x')`,
+		`INSERT INTO audit_log (id, time, username, role, method, action, resource)
+			VALUES (` + id + `, 0, 'budi', 1, 'X', 1, 'x') ON CONFLICT (id) DO UPDATE SET username = excluded.username`,
+		`UPDATE audit_records SET name = 'beneficiaries/b'`,
+		`DELETE FROM audit_records`,
+	} {
+		_, err := raw.ExecContext(ctx, stmt)
+		if code := constraint(err); code != sqlite3.SQLITE_CONSTRAINT_TRIGGER {
+			t.Errorf("%s: err %v (code %d), want the trigger's abort", stmt, err, code)
+		}
+	}
+
+	got, err := db.ListAudit(ctx, ppks.AuditFilter{Resource: "beneficiaries/a"}, ppks.PageRequest{})
+	if err != nil {
+		t.Fatalf("ListAudit: %v", err)
+	}
+	if diff := cmp.Diff([]*ppks.AuditEntry{e}, got); diff != "" {
+		t.Errorf("entries after the attempts (-want +got):\n%s", diff)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/opendinsos/ppks/internal/ppks"
@@ -26,14 +27,7 @@ func (db *DB) ListTargets(ctx context.Context, indicator string, p ppks.PageRequ
 	if p.After != "" {
 		after, err := strconv.Atoi(p.After)
 		if err != nil {
-			return nil, &ppks.Error{
-				Kind: ppks.KindInvalid, Reason: "INVALID_ARGUMENT", Message: "invalid request",
-				Pesan: "Permintaan tidak valid; periksa isian yang ditandai.",
-				Violations: []ppks.Violation{{
-					Field: "page_token", Reason: "INVALID_PAGE_TOKEN", Message: "not a page token of this query",
-					Pesan: "Token halaman tidak valid untuk permintaan ini.",
-				}},
-			}
+			return nil, invalidPageToken()
 		}
 		w.add("year > ?", after)
 	}
@@ -48,9 +42,17 @@ func (db *DB) ListTargets(ctx context.Context, indicator string, p ppks.PageRequ
 
 // UpsertTarget reads the year's targets (a fresh Target when there are none), lets update
 // change them and stores them.
-func (db *DB) UpsertTarget(ctx context.Context, indicator string, year int, update func(t *ppks.Target, exists bool) error) (*ppks.Target, error) {
+func (db *DB) UpsertTarget(ctx context.Context, op ppks.Op, indicator string, year int, update func(t *ppks.Target, exists bool) error) (*ppks.Target, error) {
 	var out *ppks.Target
 	err := db.write(ctx, "upsert target", func(tx *sql.Tx) error {
+		name, found, err := findRequest(ctx, tx, op.Key)
+		if err != nil {
+			return err
+		}
+		if found {
+			out, err = replayTarget(ctx, tx, name)
+			return err
+		}
 		t, err := findTarget(ctx, tx, indicator, year)
 		exists := err == nil
 		switch {
@@ -69,6 +71,9 @@ func (db *DB) UpsertTarget(ctx context.Context, indicator string, year int, upda
 			renstra_value = excluded.renstra_value, historical_value = excluded.historical_value,
 			update_time = excluded.update_time`,
 			indicator, year, nullInt(t.Value), nullInt(t.Renstra), nullInt(t.Historical), micros(t.UpdateTime)); err != nil {
+			return err
+		}
+		if err := recordOp(ctx, tx, op, t.Name()); err != nil {
 			return err
 		}
 		out, err = findTarget(ctx, tx, indicator, year)
@@ -101,4 +106,17 @@ func findTarget(ctx context.Context, tx *sql.Tx, indicator string, year int) (*p
 		return nil, ppks.NotFound((&ppks.Target{Indicator: indicator, Year: year}).Name())
 	}
 	return t, err
+}
+
+// replayTarget reads the targets a request answered before wrote.
+func replayTarget(ctx context.Context, tx *sql.Tx, name string) (*ppks.Target, error) {
+	ids, err := splitName(name, "indicators", "targets")
+	if err != nil {
+		return nil, err
+	}
+	year, err := strconv.Atoi(ids[1])
+	if err != nil {
+		return nil, fmt.Errorf("stored resource %q: %w", name, err)
+	}
+	return findTarget(ctx, tx, ids[0], year)
 }

@@ -16,7 +16,7 @@ func testTargets(t *testing.T, f *fixture) {
 	wantErr(t, err, ppks.KindNotFound, "")
 
 	// Not there: the callback sees a fresh target, and may refuse to create it.
-	_, err = f.s.UpsertTarget(f.ctx, ppks.IndicatorID, 2025, func(tg *ppks.Target, exists bool) error {
+	_, err = f.s.UpsertTarget(f.ctx, ppks.Op{}, ppks.IndicatorID, 2025, func(tg *ppks.Target, exists bool) error {
 		if exists {
 			t.Error("exists = true for a year without targets")
 		}
@@ -31,7 +31,7 @@ func testTargets(t *testing.T, f *fixture) {
 
 	value, renstra, historical := 1200, 1500, 0
 	want := &ppks.Target{Indicator: ppks.IndicatorID, Year: 2025, Value: &value, Renstra: &renstra, UpdateTime: baseTime}
-	got, err := f.s.UpsertTarget(f.ctx, ppks.IndicatorID, 2025, func(tg *ppks.Target, exists bool) error {
+	got, err := f.s.UpsertTarget(f.ctx, ppks.Op{}, ppks.IndicatorID, 2025, func(tg *ppks.Target, exists bool) error {
 		if exists {
 			t.Error("exists = true for a year without targets")
 		}
@@ -51,7 +51,7 @@ func testTargets(t *testing.T, f *fixture) {
 	// There: the callback sees the stored values; a nil value clears one, zero is kept.
 	later := baseTime.Add(3600e9)
 	want2 := &ppks.Target{Indicator: ppks.IndicatorID, Year: 2025, Renstra: &renstra, Historical: &historical, UpdateTime: later}
-	got, err = f.s.UpsertTarget(f.ctx, ppks.IndicatorID, 2025, func(tg *ppks.Target, exists bool) error {
+	got, err = f.s.UpsertTarget(f.ctx, ppks.Op{}, ppks.IndicatorID, 2025, func(tg *ppks.Target, exists bool) error {
 		if !exists {
 			t.Error("exists = false for a year with targets")
 		}
@@ -81,6 +81,26 @@ func testTargets(t *testing.T, f *fixture) {
 	list, err := f.s.ListTargets(f.ctx, ppks.IndicatorID, all)
 	if err != nil || len(list) != 1 || !cmp.Equal(want2, list[0]) {
 		t.Errorf("ListTargets = %+v, %v; want [%+v]", list, err, want2)
+	}
+
+	// A retried upsert returns the targets as they are and calls nothing.
+	op := newOp("UpdateTarget", "p")
+	first, err := f.s.UpsertTarget(f.ctx, op, ppks.IndicatorID, 2026, func(tg *ppks.Target, _ bool) error {
+		tg.Value, tg.UpdateTime = &value, baseTime
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("UpsertTarget: %v", err)
+	}
+	again, err := f.s.UpsertTarget(f.ctx, op, ppks.IndicatorID, 2026, func(*ppks.Target, bool) error {
+		t.Error("replayed UpsertTarget called update")
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("UpsertTarget replay: %v", err)
+	}
+	if diff := cmp.Diff(first, again); diff != "" || again == nil {
+		t.Errorf("replayed UpsertTarget (-first +replay):\n%s", diff)
 	}
 }
 
@@ -163,7 +183,7 @@ func testCountFacts(t *testing.T, f *fixture) {
 	if err != nil || len(first) != 1 {
 		t.Fatalf("ListInterventions = %v, %v", first, err)
 	}
-	if _, err := f.s.UpdateIntervention(f.ctx, ppks.RequestKey{}, siti.ID, sitiLansia.ID, first[0].ID, func(iv *ppks.Intervention) error {
+	if _, err := f.s.UpdateIntervention(f.ctx, ppks.Op{}, siti.ID, sitiLansia.ID, first[0].ID, func(iv *ppks.Intervention) error {
 		iv.State, iv.VoidReason, iv.VoidTime = ppks.InterventionVoided, "ganda", baseTime
 		return nil
 	}); err != nil {
@@ -205,8 +225,8 @@ func testConcurrentCreates(t *testing.T, f *fixture) {
 	errs := make(chan error, n+5)
 	for i := range n {
 		wg.Go(func() {
-			key := newKey("CreateIntervention", fmt.Sprint(i))
-			_, err := f.s.CreateIntervention(f.ctx, key, b.ID, c.ID, func(b *ppks.Beneficiary, c *ppks.Case) (*ppks.Intervention, error) {
+			op := newOp("CreateIntervention", fmt.Sprint(i))
+			_, err := f.s.CreateIntervention(f.ctx, op, b.ID, c.ID, func(b *ppks.Beneficiary, c *ppks.Case) (*ppks.Intervention, error) {
 				iv := newIntervention()
 				iv.BeneficiaryID, iv.CaseID = b.ID, c.ID
 				return iv, nil
@@ -217,11 +237,13 @@ func testConcurrentCreates(t *testing.T, f *fixture) {
 		})
 	}
 	// The same request sent five times at once is stored once.
-	same := newKey("CreateIntervention", "same")
+	same := newOp("CreateIntervention", "same")
 	results := make(chan string, 5)
 	for range 5 {
 		wg.Go(func() {
-			iv, err := f.s.CreateIntervention(f.ctx, same, b.ID, c.ID, func(b *ppks.Beneficiary, c *ppks.Case) (*ppks.Intervention, error) {
+			op := same // each retry is a request of its own, with its own audit entry
+			op.Audit = newAudit("CreateIntervention", same.Key.ID)
+			iv, err := f.s.CreateIntervention(f.ctx, op, b.ID, c.ID, func(b *ppks.Beneficiary, c *ppks.Case) (*ppks.Intervention, error) {
 				iv := newIntervention()
 				iv.BeneficiaryID, iv.CaseID = b.ID, c.ID
 				return iv, nil
@@ -251,5 +273,20 @@ func testConcurrentCreates(t *testing.T, f *fixture) {
 	}
 	if got := f.interventions(t, ppks.InterventionFilter{}); len(got) != n+1 {
 		t.Errorf("%d interventions stored, want %d", len(got), n+1)
+	}
+	// One audit entry per intervention stored: the retries that were answered from the
+	// first request appended none.
+	entries := f.audit(t, ppks.AuditFilter{Method: "CreateIntervention"})
+	if len(entries) != n+1 {
+		t.Errorf("%d CreateIntervention audit entries, want %d", len(entries), n+1)
+	}
+	sameEntries := 0
+	for _, e := range entries {
+		if e.RequestID == same.Key.ID {
+			sameEntries++
+		}
+	}
+	if sameEntries != 1 {
+		t.Errorf("%d audit entries of the request sent five times, want 1", sameEntries)
 	}
 }

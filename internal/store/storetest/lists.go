@@ -221,12 +221,12 @@ func testPaging(t *testing.T, f *fixture) {
 
 	var years []string
 	for _, y := range []int{2026, 2020, 2024, 2021, 2023, 2022, 2025} {
-		if _, err := f.s.UpsertTarget(f.ctx, ppks.IndicatorID, y, func(*ppks.Target, bool) error { return nil }); err != nil {
+		if _, err := f.s.UpsertTarget(f.ctx, ppks.Op{}, ppks.IndicatorID, y, func(*ppks.Target, bool) error { return nil }); err != nil {
 			t.Fatalf("UpsertTarget: %v", err)
 		}
 		years = append(years, strconv.Itoa(y))
 	}
-	if _, err := f.s.UpsertTarget(f.ctx, "other-indicator", 2024, func(*ppks.Target, bool) error { return nil }); err != nil {
+	if _, err := f.s.UpsertTarget(f.ctx, ppks.Op{}, "other-indicator", 2024, func(*ppks.Target, bool) error { return nil }); err != nil {
 		t.Fatalf("UpsertTarget: %v", err)
 	}
 	checkPaging(t, "targets", func(p ppks.PageRequest) ([]*ppks.Target, error) {

@@ -11,12 +11,12 @@ import (
 func testIdempotentReplay(t *testing.T, f *fixture) {
 	// A retried create: the service gives the retry a new id; the store answers with the
 	// first record and writes nothing.
-	key := newKey("CreateBeneficiary", "payload-1")
-	first, err := f.s.CreateBeneficiary(f.ctx, key, newPerson())
+	op := newOp("CreateBeneficiary", "payload-1")
+	first, err := f.s.CreateBeneficiary(f.ctx, op, newPerson())
 	if err != nil {
 		t.Fatalf("CreateBeneficiary: %v", err)
 	}
-	again, err := f.s.CreateBeneficiary(f.ctx, key, newPerson())
+	again, err := f.s.CreateBeneficiary(f.ctx, op, newPerson())
 	if err != nil {
 		t.Fatalf("CreateBeneficiary replay: %v", err)
 	}
@@ -28,18 +28,18 @@ func testIdempotentReplay(t *testing.T, f *fixture) {
 	}
 
 	calls := 0
-	caseKey := newKey("CreateCase", "payload-2")
+	caseOp := newOp("CreateCase", "payload-2")
 	build := func(b *ppks.Beneficiary) (*ppks.Case, error) {
 		calls++
 		c := newCase()
 		c.BeneficiaryID = b.ID
 		return c, nil
 	}
-	c1, err := f.s.CreateCase(f.ctx, caseKey, first.ID, build)
+	c1, err := f.s.CreateCase(f.ctx, caseOp, first.ID, build)
 	if err != nil {
 		t.Fatalf("CreateCase: %v", err)
 	}
-	c2, err := f.s.CreateCase(f.ctx, caseKey, first.ID, build)
+	c2, err := f.s.CreateCase(f.ctx, caseOp, first.ID, build)
 	if err != nil {
 		t.Fatalf("CreateCase replay: %v", err)
 	}
@@ -54,18 +54,18 @@ func testIdempotentReplay(t *testing.T, f *fixture) {
 	}
 
 	calls = 0
-	ivKey := newKey("CreateIntervention", "payload-3")
+	ivOp := newOp("CreateIntervention", "payload-3")
 	buildIv := func(b *ppks.Beneficiary, c *ppks.Case) (*ppks.Intervention, error) {
 		calls++
 		iv := newIntervention()
 		iv.BeneficiaryID, iv.CaseID = b.ID, c.ID
 		return iv, nil
 	}
-	iv1, err := f.s.CreateIntervention(f.ctx, ivKey, first.ID, c1.ID, buildIv)
+	iv1, err := f.s.CreateIntervention(f.ctx, ivOp, first.ID, c1.ID, buildIv)
 	if err != nil {
 		t.Fatalf("CreateIntervention: %v", err)
 	}
-	iv2, err := f.s.CreateIntervention(f.ctx, ivKey, first.ID, c1.ID, buildIv)
+	iv2, err := f.s.CreateIntervention(f.ctx, ivOp, first.ID, c1.ID, buildIv)
 	if err != nil {
 		t.Fatalf("CreateIntervention replay: %v", err)
 	}
@@ -81,10 +81,10 @@ func testIdempotentReplay(t *testing.T, f *fixture) {
 
 	// Retried updates change nothing more: one revision.
 	calls = 0
-	upKey := newKey("UpdateBeneficiary", "payload-4")
+	upOp := newOp("UpdateBeneficiary", "payload-4")
 	rename := func(b *ppks.Beneficiary) error { calls++; b.FullName += " X"; return nil }
 	for range 2 {
-		got, err := f.s.UpdateBeneficiary(f.ctx, upKey, first.ID, rename)
+		got, err := f.s.UpdateBeneficiary(f.ctx, upOp, first.ID, rename)
 		if err != nil {
 			t.Fatalf("UpdateBeneficiary: %v", err)
 		}
@@ -93,9 +93,9 @@ func testIdempotentReplay(t *testing.T, f *fixture) {
 		}
 	}
 	calls2 := 0
-	closeKey := newKey("CloseCase", "payload-5")
+	closeOp := newOp("CloseCase", "payload-5")
 	for range 2 {
-		got, err := f.s.UpdateCase(f.ctx, closeKey, first.ID, c1.ID, func(c *ppks.Case) error {
+		got, err := f.s.UpdateCase(f.ctx, closeOp, first.ID, c1.ID, func(c *ppks.Case) error {
 			calls2++
 			c.State = ppks.CaseClosed
 			return nil
@@ -108,9 +108,9 @@ func testIdempotentReplay(t *testing.T, f *fixture) {
 		}
 	}
 	calls3 := 0
-	voidKey := newKey("VoidIntervention", "payload-6")
+	voidOp := newOp("VoidIntervention", "payload-6")
 	for range 2 {
-		got, err := f.s.UpdateIntervention(f.ctx, voidKey, first.ID, c1.ID, iv1.ID, func(iv *ppks.Intervention) error {
+		got, err := f.s.UpdateIntervention(f.ctx, voidOp, first.ID, c1.ID, iv1.ID, func(iv *ppks.Intervention) error {
 			calls3++
 			iv.State, iv.VoidReason = ppks.InterventionVoided, "ganda"
 			return nil
@@ -128,19 +128,19 @@ func testIdempotentReplay(t *testing.T, f *fixture) {
 }
 
 func testReplayReturnsCurrentState(t *testing.T, f *fixture) {
-	key := newKey("CreateBeneficiary", "p")
-	b, err := f.s.CreateBeneficiary(f.ctx, key, newPerson())
+	op := newOp("CreateBeneficiary", "p")
+	b, err := f.s.CreateBeneficiary(f.ctx, op, newPerson())
 	if err != nil {
 		t.Fatalf("CreateBeneficiary: %v", err)
 	}
-	changed, err := f.s.UpdateBeneficiary(f.ctx, ppks.RequestKey{}, b.ID, func(b *ppks.Beneficiary) error {
+	changed, err := f.s.UpdateBeneficiary(f.ctx, ppks.Op{}, b.ID, func(b *ppks.Beneficiary) error {
 		b.Desa = "Pallangga"
 		return nil
 	})
 	if err != nil {
 		t.Fatalf("UpdateBeneficiary: %v", err)
 	}
-	again, err := f.s.CreateBeneficiary(f.ctx, key, newPerson())
+	again, err := f.s.CreateBeneficiary(f.ctx, op, newPerson())
 	if err != nil {
 		t.Fatalf("CreateBeneficiary replay: %v", err)
 	}
@@ -150,25 +150,25 @@ func testReplayReturnsCurrentState(t *testing.T, f *fixture) {
 }
 
 func testRequestReused(t *testing.T, f *fixture) {
-	key := newKey("CreateBeneficiary", "payload-a")
-	b, err := f.s.CreateBeneficiary(f.ctx, key, newPerson())
+	op := newOp("CreateBeneficiary", "payload-a")
+	b, err := f.s.CreateBeneficiary(f.ctx, op, newPerson())
 	if err != nil {
 		t.Fatalf("CreateBeneficiary: %v", err)
 	}
-	other := key
-	other.Fingerprint = "payload-b"
+	other := op
+	other.Key.Fingerprint = "payload-b"
 	_, err = f.s.CreateBeneficiary(f.ctx, other, newPerson())
 	wantErr(t, err, ppks.KindFailedPrecondition, "REQUEST_ID_REUSED")
 
-	otherMethod := key
-	otherMethod.Method = "CreateCase"
+	otherMethod := op
+	otherMethod.Key.Method = "CreateCase"
 	_, err = f.s.CreateCase(f.ctx, otherMethod, b.ID, func(*ppks.Beneficiary) (*ppks.Case, error) {
 		t.Error("CreateCase with a reused request id called build")
 		return newCase(), nil
 	})
 	wantErr(t, err, ppks.KindFailedPrecondition, "REQUEST_ID_REUSED")
 
-	otherMethod.Method = "UpdateBeneficiary"
+	otherMethod.Key.Method = "UpdateBeneficiary"
 	_, err = f.s.UpdateBeneficiary(f.ctx, otherMethod, b.ID, func(*ppks.Beneficiary) error {
 		t.Error("UpdateBeneficiary with a reused request id called update")
 		return nil
@@ -192,8 +192,8 @@ func testCallbackErrorRollsBack(t *testing.T, f *fixture) {
 	b := f.person(t, nil)
 
 	// CreateCase: the error comes back as it is, nothing is stored, and the key stays free.
-	key := newKey("CreateCase", "p")
-	_, err := f.s.CreateCase(f.ctx, key, b.ID, func(*ppks.Beneficiary) (*ppks.Case, error) { return nil, errBoom })
+	op := newOp("CreateCase", "p")
+	_, err := f.s.CreateCase(f.ctx, op, b.ID, func(*ppks.Beneficiary) (*ppks.Case, error) { return nil, errBoom })
 	if err != errBoom {
 		t.Fatalf("CreateCase err = %v, want the callback's error", err)
 	}
@@ -201,7 +201,7 @@ func testCallbackErrorRollsBack(t *testing.T, f *fixture) {
 		t.Fatalf("cases after failed create = %v, want none", got)
 	}
 	calls := 0
-	c, err := f.s.CreateCase(f.ctx, key, b.ID, func(b *ppks.Beneficiary) (*ppks.Case, error) {
+	c, err := f.s.CreateCase(f.ctx, op, b.ID, func(b *ppks.Beneficiary) (*ppks.Case, error) {
 		calls++
 		c := newCase()
 		c.BeneficiaryID = b.ID
@@ -213,8 +213,8 @@ func testCallbackErrorRollsBack(t *testing.T, f *fixture) {
 
 	// A domain error from the callback keeps its kind and reason.
 	closed := ppks.FailedPrecondition("CASE_CLOSED", "closed", "Kasus sudah ditutup.")
-	ivKey := newKey("CreateIntervention", "p")
-	_, err = f.s.CreateIntervention(f.ctx, ivKey, b.ID, c.ID, func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error) {
+	ivOp := newOp("CreateIntervention", "p")
+	_, err = f.s.CreateIntervention(f.ctx, ivOp, b.ID, c.ID, func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error) {
 		return nil, closed
 	})
 	if err != closed {
@@ -223,7 +223,7 @@ func testCallbackErrorRollsBack(t *testing.T, f *fixture) {
 	if got := f.interventions(t, ppks.InterventionFilter{}); len(got) != 0 {
 		t.Fatalf("interventions after failed create = %v, want none", got)
 	}
-	if _, err := f.s.CreateIntervention(f.ctx, ivKey, b.ID, c.ID, func(b *ppks.Beneficiary, c *ppks.Case) (*ppks.Intervention, error) {
+	if _, err := f.s.CreateIntervention(f.ctx, ivOp, b.ID, c.ID, func(b *ppks.Beneficiary, c *ppks.Case) (*ppks.Intervention, error) {
 		iv := newIntervention()
 		iv.BeneficiaryID, iv.CaseID = b.ID, c.ID
 		return iv, nil
@@ -232,8 +232,8 @@ func testCallbackErrorRollsBack(t *testing.T, f *fixture) {
 	}
 
 	// Updates: changes made before the error are not stored.
-	upKey := newKey("UpdateBeneficiary", "p")
-	_, err = f.s.UpdateBeneficiary(f.ctx, upKey, b.ID, func(b *ppks.Beneficiary) error {
+	upOp := newOp("UpdateBeneficiary", "p")
+	_, err = f.s.UpdateBeneficiary(f.ctx, upOp, b.ID, func(b *ppks.Beneficiary) error {
 		b.FullName, b.NIK = "Changed", ""
 		return errBoom
 	})
@@ -243,14 +243,14 @@ func testCallbackErrorRollsBack(t *testing.T, f *fixture) {
 	if got, err := f.s.GetBeneficiary(f.ctx, b.ID); err != nil || !cmp.Equal(b, got) {
 		t.Errorf("person after failed update = %+v (err %v), want %+v", got, err, b)
 	}
-	got, err := f.s.UpdateBeneficiary(f.ctx, upKey, b.ID, func(b *ppks.Beneficiary) error {
+	got, err := f.s.UpdateBeneficiary(f.ctx, upOp, b.ID, func(b *ppks.Beneficiary) error {
 		b.Desa = "Sungguminasa"
 		return nil
 	})
 	if err != nil || got.Revision != 2 || got.Desa != "Sungguminasa" {
 		t.Fatalf("UpdateBeneficiary with the key of a failed request = %+v, %v; want revision 2", got, err)
 	}
-	_, err = f.s.UpdateCase(f.ctx, ppks.RequestKey{}, b.ID, c.ID, func(c *ppks.Case) error {
+	_, err = f.s.UpdateCase(f.ctx, ppks.Op{}, b.ID, c.ID, func(c *ppks.Case) error {
 		c.State = ppks.CaseClosed
 		return errBoom
 	})
@@ -261,7 +261,7 @@ func testCallbackErrorRollsBack(t *testing.T, f *fixture) {
 		t.Errorf("case after failed update = %+v (err %v), want %+v", got, err, c)
 	}
 
-	_, err = f.s.UpsertTarget(f.ctx, ppks.IndicatorID, 2024, func(t *ppks.Target, _ bool) error {
+	_, err = f.s.UpsertTarget(f.ctx, ppks.Op{}, ppks.IndicatorID, 2024, func(t *ppks.Target, _ bool) error {
 		v := 10
 		t.Value = &v
 		return errBoom

@@ -3,6 +3,7 @@ package storetest
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"sort"
@@ -41,6 +42,16 @@ func RunAll(t *testing.T, open func(t *testing.T) ppks.Store) {
 		{"Targets", testTargets},
 		{"CountFacts", testCountFacts},
 		{"ConcurrentCreates", testConcurrentCreates},
+		{"WriteAudit", testWriteAudit},
+		{"ReplayAddsNoAudit", testReplayAddsNoAudit},
+		{"FailedWriteAddsNoAudit", testFailedWriteAddsNoAudit},
+		{"ListAudit", testListAudit},
+		{"AuditPaging", testAuditPaging},
+		{"Users", testUsers},
+		{"ListUsers", testListUsers},
+		{"CountAdmins", testCountAdmins},
+		{"Tokens", testTokens},
+		{"ListTokens", testListTokens},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -86,6 +97,27 @@ func newNIK() string { return fmt.Sprintf("7306%012d", seq.Add(1)) }
 // newKey returns a request key for method with a payload fingerprint.
 func newKey(method, fingerprint string) ppks.RequestKey {
 	return ppks.RequestKey{ID: newID(), Method: method, Fingerprint: fingerprint}
+}
+
+// auditor is the user the fixtures' audit entries name.
+const auditor = "petugas.a"
+
+// newAudit returns the audit entry of a write by auditor, as the service builds it: the
+// store fills in Resource and ID.
+func newAudit(method, requestID string) *ppks.AuditEntry {
+	return &ppks.AuditEntry{Time: baseTime, Username: auditor, Role: ppks.RoleWorker, Method: method,
+		Action: ppks.AuditWrite, RequestID: requestID, Summary: "test " + method}
+}
+
+// newOp returns the Op of an idempotent write: a new request key and its audit entry.
+func newOp(method, fingerprint string) ppks.Op {
+	key := newKey(method, fingerprint)
+	return ppks.Op{Key: key, Audit: newAudit(method, key.ID)}
+}
+
+// audited returns the Op of a write without a request id, with an audit entry.
+func audited(method string) ppks.Op {
+	return ppks.Op{Audit: newAudit(method, "")}
 }
 
 // fixture is the store under test and helpers that build records in it.
@@ -151,7 +183,7 @@ func (f *fixture) person(t *testing.T, mod func(*ppks.Beneficiary)) *ppks.Benefi
 	if mod != nil {
 		mod(b)
 	}
-	got, err := f.s.CreateBeneficiary(f.ctx, ppks.RequestKey{}, b)
+	got, err := f.s.CreateBeneficiary(f.ctx, audited("CreateBeneficiary"), b)
 	if err != nil {
 		t.Fatalf("CreateBeneficiary: %v", err)
 	}
@@ -165,7 +197,7 @@ func (f *fixture) openCase(t *testing.T, b *ppks.Beneficiary, mod func(*ppks.Cas
 	if mod != nil {
 		mod(c)
 	}
-	got, err := f.s.CreateCase(f.ctx, ppks.RequestKey{}, b.ID, func(*ppks.Beneficiary) (*ppks.Case, error) {
+	got, err := f.s.CreateCase(f.ctx, audited("CreateCase"), b.ID, func(*ppks.Beneficiary) (*ppks.Case, error) {
 		c.BeneficiaryID = b.ID
 		return c, nil
 	})
@@ -182,13 +214,68 @@ func (f *fixture) deliver(t *testing.T, c *ppks.Case, mod func(*ppks.Interventio
 	if mod != nil {
 		mod(iv)
 	}
-	got, err := f.s.CreateIntervention(f.ctx, ppks.RequestKey{}, c.BeneficiaryID, c.ID,
+	got, err := f.s.CreateIntervention(f.ctx, audited("CreateIntervention"), c.BeneficiaryID, c.ID,
 		func(_ *ppks.Beneficiary, c *ppks.Case) (*ppks.Intervention, error) {
 			iv.BeneficiaryID, iv.CaseID, iv.PpksType = c.BeneficiaryID, c.ID, c.PpksType
 			return iv, nil
 		})
 	if err != nil {
 		t.Fatalf("CreateIntervention: %v", err)
+	}
+	return got
+}
+
+// newUser returns a worker, not stored, with every field set. Usernames sort by creation.
+func newUser() *ppks.User {
+	return &ppks.User{
+		Username:    fmt.Sprintf("user%012d", seq.Add(1)),
+		DisplayName: "Nur Hidayah",
+		Role:        ppks.RoleWorker,
+		Kecamatan:   []string{kecA, kecB},
+		CreateTime:  baseTime,
+		UpdateTime:  baseTime,
+		Revision:    1,
+	}
+}
+
+// newToken returns a token of the user, not stored, with a hash no other call returns.
+func newToken(username string) *ppks.Token {
+	id := newID()
+	h := sha256.Sum256([]byte("secret of " + id))
+	return &ppks.Token{
+		ID:          id,
+		Username:    username,
+		Hash:        h[:],
+		Description: "laptop kantor",
+		CreateTime:  baseTime,
+		ExpireTime:  baseTime.Add(365 * 24 * time.Hour),
+	}
+}
+
+// user stores a user, changed by mod when not nil.
+func (f *fixture) user(t *testing.T, mod func(*ppks.User)) *ppks.User {
+	t.Helper()
+	u := newUser()
+	if mod != nil {
+		mod(u)
+	}
+	got, err := f.s.CreateUser(f.ctx, audited("CreateUser"), u)
+	if err != nil {
+		t.Fatalf("CreateUser: %v", err)
+	}
+	return got
+}
+
+// token stores a token of u, changed by mod when not nil.
+func (f *fixture) token(t *testing.T, u *ppks.User, mod func(*ppks.Token)) *ppks.Token {
+	t.Helper()
+	tok := newToken(u.Username)
+	if mod != nil {
+		mod(tok)
+	}
+	got, err := f.s.CreateToken(f.ctx, audited("CreateToken"), tok)
+	if err != nil {
+		t.Fatalf("CreateToken: %v", err)
 	}
 	return got
 }
@@ -221,6 +308,15 @@ func (f *fixture) interventions(t *testing.T, flt ppks.InterventionFilter) []str
 		t.Fatalf("ListInterventions(%+v): %v", flt, err)
 	}
 	return keys(got, func(iv *ppks.Intervention) string { return iv.ID })
+}
+
+func (f *fixture) audit(t *testing.T, flt ppks.AuditFilter) []*ppks.AuditEntry {
+	t.Helper()
+	got, err := f.s.ListAudit(f.ctx, flt, all)
+	if err != nil {
+		t.Fatalf("ListAudit(%+v): %v", flt, err)
+	}
+	return got
 }
 
 func keys[T any](items []T, key func(T) string) []string {

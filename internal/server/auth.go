@@ -1,0 +1,136 @@
+package server
+
+import (
+	"context"
+	"strings"
+
+	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
+	"github.com/opendinsos/ppks/internal/ppks"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/metadata"
+)
+
+var (
+	anyone     = []ppks.Role{ppks.RoleWorker, ppks.RoleSupervisor, ppks.RolePlanner, ppks.RoleAdmin}
+	fieldWork  = []ppks.Role{ppks.RoleWorker, ppks.RoleSupervisor}
+	aggregates = []ppks.Role{ppks.RoleSupervisor, ppks.RolePlanner, ppks.RoleAdmin}
+	adminOnly  = []ppks.Role{ppks.RoleAdmin}
+)
+
+// Access is the role rule of every RPC of the API. A method missing here is refused to
+// everyone; the matrix test fails for any RPC of the service descriptors without a rule.
+// Scope (which kecamatan a worker may touch) is checked by the domain, on the data.
+var Access = map[string][]ppks.Role{
+	ppksv1.ReferenceService_ListPpksTypes_FullMethodName:         anyone,
+	ppksv1.ReferenceService_ListInterventionTypes_FullMethodName: anyone,
+	ppksv1.ReferenceService_ListRegions_FullMethodName:           anyone,
+
+	ppksv1.CaseService_CreateBeneficiary_FullMethodName:  fieldWork,
+	ppksv1.CaseService_GetBeneficiary_FullMethodName:     fieldWork,
+	ppksv1.CaseService_ListBeneficiaries_FullMethodName:  fieldWork,
+	ppksv1.CaseService_UpdateBeneficiary_FullMethodName:  fieldWork,
+	ppksv1.CaseService_CreateCase_FullMethodName:         fieldWork,
+	ppksv1.CaseService_GetCase_FullMethodName:            fieldWork,
+	ppksv1.CaseService_ListCases_FullMethodName:          fieldWork,
+	ppksv1.CaseService_CloseCase_FullMethodName:          fieldWork,
+	ppksv1.CaseService_CreateIntervention_FullMethodName: fieldWork,
+	ppksv1.CaseService_GetIntervention_FullMethodName:    fieldWork,
+	ppksv1.CaseService_ListInterventions_FullMethodName:  fieldWork,
+	ppksv1.CaseService_VoidIntervention_FullMethodName:   fieldWork,
+
+	ppksv1.IndicatorService_GetIndicatorYear_FullMethodName: aggregates,
+	ppksv1.IndicatorService_GetTarget_FullMethodName:        aggregates,
+	ppksv1.IndicatorService_ListTargets_FullMethodName:      aggregates,
+	ppksv1.IndicatorService_UpdateTarget_FullMethodName:     adminOnly,
+
+	ppksv1.AdminService_CreateUser_FullMethodName:       adminOnly,
+	ppksv1.AdminService_GetUser_FullMethodName:          adminOnly,
+	ppksv1.AdminService_GetCurrentUser_FullMethodName:   anyone,
+	ppksv1.AdminService_ListUsers_FullMethodName:        adminOnly,
+	ppksv1.AdminService_UpdateUser_FullMethodName:       adminOnly,
+	ppksv1.AdminService_CreateToken_FullMethodName:      adminOnly,
+	ppksv1.AdminService_ListTokens_FullMethodName:       adminOnly,
+	ppksv1.AdminService_RevokeToken_FullMethodName:      adminOnly,
+	ppksv1.AdminService_ListAuditEntries_FullMethodName: adminOnly,
+}
+
+// public are the services reachable without a token: health checks and reflection.
+var public = []string{"/grpc.health.v1.Health/", "/grpc.reflection.v1.ServerReflection/", "/grpc.reflection.v1alpha.ServerReflection/"}
+
+func isPublic(method string) bool {
+	for _, p := range public {
+		if strings.HasPrefix(method, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// authorize authenticates the bearer token of a call and checks its role against Access,
+// returning the context carrying the principal.
+func (s *Server) authorize(ctx context.Context, method string) (context.Context, error) {
+	if isPublic(method) {
+		return ctx, nil
+	}
+	p, err := s.svc.Authenticate(ctx, bearer(ctx))
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	roles, ok := Access[method]
+	if !ok || !hasRole(roles, p.Role) {
+		return nil, s.status(ctx, ppks.PermissionDenied())
+	}
+	return ppks.WithPrincipal(ctx, p), nil
+}
+
+func hasRole(roles []ppks.Role, r ppks.Role) bool {
+	for _, x := range roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// bearer returns the token of the first authorization metadata value, "" when none.
+func bearer(ctx context.Context) string {
+	md, _ := metadata.FromIncomingContext(ctx)
+	vals := md.Get("authorization")
+	if len(vals) == 0 {
+		return ""
+	}
+	scheme, token, ok := strings.Cut(vals[0], " ")
+	if !ok || !strings.EqualFold(scheme, "bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
+}
+
+// AuthUnary authenticates and authorizes every unary call.
+func (s *Server) AuthUnary() grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+		ctx, err := s.authorize(ctx, info.FullMethod)
+		if err != nil {
+			return nil, err
+		}
+		return h(ctx, req)
+	}
+}
+
+// AuthStream authenticates and authorizes every streaming call.
+func (s *Server) AuthStream() grpc.StreamServerInterceptor {
+	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
+		ctx, err := s.authorize(ss.Context(), info.FullMethod)
+		if err != nil {
+			return err
+		}
+		return h(srv, &principalStream{ServerStream: ss, ctx: ctx})
+	}
+}
+
+type principalStream struct {
+	grpc.ServerStream
+	ctx context.Context
+}
+
+func (p *principalStream) Context() context.Context { return p.ctx }
