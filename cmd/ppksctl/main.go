@@ -44,6 +44,8 @@ commands:
   create-token    --username U [--description D] [--ttl 720h]   print a new token (shown once)
   revoke-token    --username U --token-id ID
   load-scenario   load the 2024 reference scenario (Dinas Sosial Kabupaten Gowa)
+  backup          --out FILE   write a consistent copy of the database to a new FILE, also
+                  while the service runs (restore: stop the service, put FILE in place of --db)
 
 common flags: --db (env PPKS_DB, default data/ppks.db), --reference-dir, --timezone
 `
@@ -73,6 +75,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	desc := fs.String("description", "", "what the token is for")
 	ttl := fs.Duration("ttl", 0, "token lifetime (e.g. 720h); none when zero")
 	tokenID := fs.String("token-id", "", "id of the token to revoke")
+	out := fs.String("out", "", "file the backup is written to (must not exist)")
 
 	var cmd command
 	switch name {
@@ -124,6 +127,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			fmt.Fprintf(out, "revoked %s\n", t.Name())
 			return nil
 		}
+	case "backup": // works on the file itself, below: it must not open (and migrate) it
 	case "load-scenario":
 		cmd = func(ctx context.Context, svc *ppks.Service, out io.Writer) error {
 			sum, err := scenario.Load(ctx, svc)
@@ -140,6 +144,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if name == "backup" {
+		return backup(ctx, *dbPath, *out, stdout)
 	}
 	store, err := sqlite.Open(ctx, *dbPath)
 	if err != nil {

@@ -91,7 +91,8 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 			}
 		}
 	}
-	store, err := sqlite.Open(ctx, cfg.DBPath)
+	metrics := server.NewMetrics()
+	store, err := sqlite.Open(ctx, cfg.DBPath, sqlite.WithObserver(metrics))
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
@@ -118,8 +119,10 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 
 	srv := server.New(svc, log)
 	opts := []grpc.ServerOption{
-		grpc.ChainUnaryInterceptor(server.RecoverUnary(log), srv.AuthUnary()),
-		grpc.ChainStreamInterceptor(server.RecoverStream(log), srv.AuthStream()),
+		// Metrics and the log line outermost, so that they see every outcome, refusals
+		// and recovered panics included.
+		grpc.ChainUnaryInterceptor(metrics.Unary(), server.LogUnary(log), server.RecoverUnary(log), srv.AuthUnary()),
+		grpc.ChainStreamInterceptor(metrics.Stream(), server.LogStream(log), server.RecoverStream(log), srv.AuthStream()),
 	}
 	dialCreds := insecure.NewCredentials()
 	if tlsConf != nil {
@@ -141,12 +144,13 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 		return fmt.Errorf("gateway client: %w", err)
 	}
 	defer conn.Close()
-	gw, err := server.NewGateway(ctx, conn, nil)
+	// /metrics needs no token: its labels hold no ids or names (server/metrics.go).
+	gw, err := server.NewGateway(ctx, conn, map[string]http.Handler{"GET /metrics": metrics.Handler()})
 	if err != nil {
 		return err
 	}
 	hsrv := &http.Server{
-		Handler:           gw,
+		Handler:           metrics.HTTP(server.HTTPRequestID(gw)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,

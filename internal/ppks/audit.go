@@ -28,6 +28,12 @@ type AuditEntry struct {
 	Records   []string // for reads: the records returned
 	RequestID string
 	Summary   string // what changed (field names, never personal values)
+	// Changes are the field-level changes (with values) of the records a write touched:
+	// their history. The domain fills them, often inside the store's callback; the store
+	// appends them with the entry, in the same transaction. They are not part of the
+	// audit log's listing: values are personal data, readable per record by those who
+	// may read the record.
+	Changes []*Change
 }
 
 // AuditFilter selects audit entries. Empty fields select everything.
@@ -49,6 +55,10 @@ type Op struct {
 	Audit *AuditEntry
 }
 
+// replayed reports, after a successful write, whether the store answered it from an
+// earlier request with the same id instead of writing: it then appended no audit entry.
+func (op Op) replayed() bool { return op.Audit != nil && op.Audit.ID == 0 }
+
 // op starts the Op of a write by the caller of ctx.
 func (s *Service) op(ctx context.Context, method string, key RequestKey) Op {
 	p := PrincipalFrom(ctx)
@@ -69,4 +79,21 @@ func (s *Service) auditRead(ctx context.Context, method, resource string, record
 		Time: s.now(), Username: p.Username, Role: p.Role, Method: method,
 		Action: AuditRead, Resource: resource, Records: records,
 	})
+}
+
+type replayKey struct{}
+
+// WithReplayNote returns a context in which a create reports, through the returned flag,
+// whether it was answered from an earlier request with the same id (nothing written)
+// rather than by creating: batch sync tells "created" from "already existed" this way.
+func WithReplayNote(ctx context.Context) (context.Context, *bool) {
+	flag := new(bool)
+	return context.WithValue(ctx, replayKey{}, flag), flag
+}
+
+// noteReplay sets the caller's replay flag, if they asked for one.
+func noteReplay(ctx context.Context, op Op) {
+	if flag, ok := ctx.Value(replayKey{}).(*bool); ok {
+		*flag = op.replayed()
+	}
 }

@@ -28,7 +28,9 @@ type Beneficiary struct {
 	Address       string
 	CreateTime    time.Time
 	UpdateTime    time.Time
-	Revision      int64 // incremented on every change; the etag is derived from it
+	Revision      int64  // incremented on every change; the etag is derived from it
+	KK            string // Nomor Kartu Keluarga (family card), empty when unknown
+	MergedInto    string // id of the record this one was merged into; empty for live records
 }
 
 // Name returns the resource name.
@@ -38,7 +40,7 @@ func (b *Beneficiary) Name() string { return "beneficiaries/" + b.ID }
 func (b *Beneficiary) Etag() string { return etag(b.Revision) }
 
 // Updatable fields of a beneficiary, as update_mask paths.
-var beneficiaryFields = []string{"nik", "full_name", "sex", "birth_date", "kecamatan_code", "desa", "address"}
+var beneficiaryFields = []string{"nik", "full_name", "sex", "birth_date", "kecamatan_code", "desa", "address", "kk_number"}
 
 // Text limits, generous for real names and addresses, small enough to keep rows sane.
 const (
@@ -72,6 +74,7 @@ func NormalizeName(s string) string {
 // normalize trims the free-text fields.
 func (b *Beneficiary) normalize() {
 	b.NIK = strings.TrimSpace(b.NIK)
+	b.KK = strings.TrimSpace(b.KK)
 	b.FullName = strings.Join(strings.Fields(b.FullName), " ")
 	b.KecamatanCode = strings.TrimSpace(b.KecamatanCode)
 	b.Desa = strings.TrimSpace(b.Desa)
@@ -111,6 +114,11 @@ func (b *Beneficiary) validate(c *Catalog, today Date, prefix string) error {
 		vs.required(prefix + "kecamatan_code")
 	} else if _, ok := c.KecamatanByCode(b.KecamatanCode); !ok {
 		vs.add(prefix+"kecamatan_code", "UNKNOWN_KECAMATAN", "not a kecamatan of this region", "Kecamatan tidak dikenal di wilayah ini.")
+	}
+	if b.KK != "" {
+		if err := vs.merge(withPrefix(checkKK(b.KK), prefix)); err != nil {
+			return err
+		}
 	}
 	if len(b.Desa) > maxDesaLen {
 		vs.add(prefix+"desa", "TOO_LONG", "at most 100 characters", "Paling banyak 100 karakter.")

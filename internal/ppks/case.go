@@ -47,6 +47,9 @@ type Case struct {
 // Name returns the resource name.
 func (c *Case) Name() string { return CaseName(c.BeneficiaryID, c.ID) }
 
+// Etag returns the entity tag of the current revision.
+func (c *Case) Etag() string { return etag(c.Revision) }
+
 // CaseName builds a case's resource name.
 func CaseName(beneficiaryID, caseID string) string {
 	return "beneficiaries/" + beneficiaryID + "/cases/" + caseID

@@ -2,7 +2,9 @@ package ppks
 
 import (
 	"math/big"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -50,14 +52,17 @@ type CountFact struct {
 	FirstDelivered   Date
 	KecamatanCode    string // where that first delivery took place
 	PpksType         string // of the case it was delivered in
+	Verified         bool   // at least one of the pair's interventions is verified
+	FamilyKey        string // the person's KK number, or "person:"+id without one
 }
 
 // Count is a labelled number in a breakdown.
 type Count struct {
 	Key     string // code, or month number as text for months
 	Name    string
-	Persons int
-	Counted bool // for intervention types: counts toward the indicator this year
+	Persons int         // persons, or families for types counted in families
+	Counted bool        // for intervention types: counts toward the indicator this year
+	Unit    CountedUnit // for intervention types: what Persons counts
 }
 
 // IndicatorYear is the indicator computed for one year.
@@ -66,35 +71,69 @@ type IndicatorYear struct {
 	Year          int
 	Total         int // official figure: sum over counted types of distinct persons
 	UniquePersons int // distinct persons with at least one counted intervention
-	Target        *int
-	Renstra       *int
-	Achievement   *big.Rat // exact capaian in percent; nil without a target
-	Rating        string
-	ByType        []Count // counted types, catalog order, zeros included
-	ByPpksType    []Count
-	ByKecamatan   []Count
-	ByMonth       []Count // 12 entries
-	OtherServices []Count // types that do not count this year, with persons served
-	ComputeTime   time.Time
+	// TotalVerified is the part of Total resting on verified interventions;
+	// PendingVerification = Total - TotalVerified still waits for a supervisor.
+	TotalVerified       int
+	PendingVerification int
+	Target              *int
+	Renstra             *int
+	Achievement         *big.Rat // exact capaian in percent; nil without a target
+	Rating              string
+	ByType              []Count // counted types, catalog order, zeros included
+	ByPpksType          []Count
+	ByKecamatan         []Count
+	ByMonth             []Count // 12 entries
+	OtherServices       []Count // types that do not count this year, with persons served
+	ComputeTime         time.Time
 }
 
 // ComputeIndicator applies the counting rules to the year's facts: a person counts once
-// per type (rule 2), the official figure sums the counted types (rule 3), and which types
-// count is the catalog's rule for the year (rule 5). Voided interventions never reach the
-// facts (rule 4).
+// per type (rule 2; a family once for types counted in families), the official figure sums
+// the counted types (rule 3), and which types count is the catalog's rule for the year
+// (rule 5). Voided and rejected interventions never reach the facts (rule 4), and merged
+// records arrive as their survivor (rule 6). Of the figure, TotalVerified rests on
+// verified interventions; the rest waits for a supervisor's check.
 func ComputeIndicator(def IndicatorDefinition, cat *Catalog, year int, facts []CountFact, target *Target) *IndicatorYear {
 	out := &IndicatorYear{Definition: def, Year: year}
-	typePersons := map[string]int{}
+	// Earliest first, so that the unit counted for a family is its first delivery.
+	facts = slices.Clone(facts)
+	slices.SortStableFunc(facts, func(a, b CountFact) int {
+		if c := a.FirstDelivered.Compare(b.FirstDelivered); c != 0 {
+			return c
+		}
+		return strings.Compare(a.BeneficiaryID, b.BeneficiaryID)
+	})
+	typeUnits := map[string]int{}
+	seenFamily := map[string]bool{}
+	verifiedUnits := map[string]bool{}
 	ppks := map[string]int{}
 	kec := map[string]int{}
 	months := make([]int, 13)
 	unique := map[string]bool{}
 	for _, f := range facts {
-		typePersons[f.InterventionType]++
+		unit := f.BeneficiaryID
+		if t, ok := cat.InterventionType(f.InterventionType); ok && t.Unit == UnitFamily {
+			unit = f.FamilyKey
+			if unit == "" {
+				unit = "person:" + f.BeneficiaryID
+			}
+			key := f.InterventionType + "|" + unit
+			if seenFamily[key] {
+				if f.Verified {
+					verifiedUnits[key] = true
+				}
+				continue
+			}
+			seenFamily[key] = true
+		}
+		typeUnits[f.InterventionType]++
 		if !cat.Counts(year, f.InterventionType) {
 			continue
 		}
 		out.Total++
+		if f.Verified {
+			verifiedUnits[f.InterventionType+"|"+unit] = true
+		}
 		unique[f.BeneficiaryID] = true
 		ppks[f.PpksType]++
 		kec[f.KecamatanCode]++
@@ -102,9 +141,15 @@ func ComputeIndicator(def IndicatorDefinition, cat *Catalog, year int, facts []C
 			months[f.FirstDelivered.Month]++
 		}
 	}
+	for key := range verifiedUnits {
+		if code, _, _ := strings.Cut(key, "|"); cat.Counts(year, code) {
+			out.TotalVerified++
+		}
+	}
+	out.PendingVerification = out.Total - out.TotalVerified
 	out.UniquePersons = len(unique)
 	for _, t := range cat.InterventionTypes {
-		c := Count{Key: t.Code, Name: t.Name, Persons: typePersons[t.Code], Counted: cat.Counts(year, t.Code)}
+		c := Count{Key: t.Code, Name: t.Name, Persons: typeUnits[t.Code], Counted: cat.Counts(year, t.Code), Unit: t.Unit}
 		if c.Counted {
 			out.ByType = append(out.ByType, c)
 		} else if c.Persons > 0 {

@@ -33,6 +33,29 @@ type Intervention struct {
 	UpdateTime       time.Time
 	PpksType         string // of the case; filled by the store on read
 	Revision         int64
+	Verification     VerificationState
+	VerifiedBy       string    // the supervisor who verified or rejected it
+	VerifyTime       time.Time // when it was verified or rejected
+	RejectReason     string
+}
+
+// VerificationState says whether a supervisor has checked an intervention.
+type VerificationState int
+
+// Verification states. A rejected intervention never counts; pending and verified ones
+// do, and the indicator shows how much of its figure still waits for checking.
+const (
+	VerificationPending VerificationState = iota + 1
+	VerificationVerified
+	VerificationRejected
+)
+
+// Etag returns the entity tag of the current revision.
+func (iv *Intervention) Etag() string { return etag(iv.Revision) }
+
+// Counts reports whether the record takes part in counting: not voided, not rejected.
+func (iv *Intervention) Counts() bool {
+	return iv.State == InterventionActive && iv.Verification != VerificationRejected
 }
 
 // Name returns the resource name.
@@ -79,3 +102,7 @@ func (iv *Intervention) validateNew(cat *Catalog, today Date) error {
 	}
 	return vs.err()
 }
+
+// GraduationType is the intervention that records a graduation (graduasi): recording it
+// closes its case as graduated.
+const GraduationType = "GRADUASI"

@@ -30,8 +30,13 @@ func (s *Service) CreateBeneficiary(ctx context.Context, key RequestKey, id stri
 	b.Revision = 1
 	op := s.op(ctx, "CreateBeneficiary", key)
 	op.Audit.Summary = changed("created", b.setFields())
+	op.record(b.ID, b.Name(), createdFields(beneficiaryHistoryFields, b.fieldsOf()))
 	created, err := s.Store.CreateBeneficiary(ctx, op, &b)
-	return present(p, created), err
+	if err != nil {
+		return nil, err
+	}
+	noteReplay(ctx, op)
+	return present(p, created), nil
 }
 
 // setFields names the fields of a person that hold a value.
@@ -140,6 +145,10 @@ func (s *Service) UpdateBeneficiary(ctx context.Context, key RequestKey, patch B
 	today := s.today()
 	op := s.op(ctx, "UpdateBeneficiary", key)
 	updated, err := s.Store.UpdateBeneficiary(ctx, op, patch.ID, func(b *Beneficiary) error {
+		op.resetChanges()
+		if b.MergedInto != "" {
+			return errMerged()
+		}
 		if !p.InScope(b.KecamatanCode) {
 			return PermissionDenied()
 		}
@@ -163,6 +172,8 @@ func (s *Service) UpdateBeneficiary(ctx context.Context, key RequestKey, patch B
 				b.Desa = patch.Desa
 			case "address":
 				b.Address = patch.Address
+			case "kk_number":
+				b.KK = patch.KK
 			}
 		}
 		b.normalize()
@@ -172,7 +183,9 @@ func (s *Service) UpdateBeneficiary(ctx context.Context, key RequestKey, patch B
 		if !p.InScope(b.KecamatanCode) {
 			return PermissionDenied() // a worker cannot move a person out of their area
 		}
-		op.Audit.Summary = changed("updated", diffFields(before, *b))
+		fields := diff(beneficiaryHistoryFields, before.fieldsOf(), b.fieldsOf())
+		op.Audit.Summary = changed("updated", fieldNames(fields))
+		op.record(b.ID, b.Name(), fields)
 		b.UpdateTime = s.now()
 		return nil
 	})
@@ -180,21 +193,6 @@ func (s *Service) UpdateBeneficiary(ctx context.Context, key RequestKey, patch B
 		return nil, hidden(p, err)
 	}
 	return present(p, updated), nil
-}
-
-// diffFields names the fields that differ between two versions of a person.
-func diffFields(a, b Beneficiary) []string {
-	var f []string
-	for name, same := range map[string]bool{
-		"nik": a.NIK == b.NIK, "full_name": a.FullName == b.FullName, "sex": a.Sex == b.Sex,
-		"birth_date": a.BirthDate == b.BirthDate, "kecamatan_code": a.KecamatanCode == b.KecamatanCode,
-		"desa": a.Desa == b.Desa, "address": a.Address == b.Address,
-	} {
-		if !same {
-			f = append(f, name)
-		}
-	}
-	return f
 }
 
 // joinInvalid merges invalid-argument errors into one, so a caller sees every problem.

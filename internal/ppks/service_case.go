@@ -31,6 +31,7 @@ func (s *Service) CreateCase(ctx context.Context, key RequestKey, beneficiaryID,
 	op := s.op(ctx, "CreateCase", key)
 	op.Audit.Summary = "opened case: " + c.PpksType
 	created, err := s.Store.CreateCase(ctx, op, beneficiaryID, func(b *Beneficiary) (*Case, error) {
+		op.resetChanges()
 		if !p.InScope(b.KecamatanCode) {
 			return nil, PermissionDenied()
 		}
@@ -40,9 +41,14 @@ func (s *Service) CreateCase(ctx context.Context, key RequestKey, beneficiaryID,
 		c.CreateTime = s.now()
 		c.UpdateTime = c.CreateTime
 		c.Revision = 1
+		op.record(c.ID, c.Name(), createdFields(caseHistoryFields, c.fieldsOf()))
 		return &c, nil
 	})
-	return created, hidden(p, err)
+	if err != nil {
+		return nil, hidden(p, err)
+	}
+	noteReplay(ctx, op)
+	return created, nil
 }
 
 // GetCase returns a case.
@@ -150,12 +156,7 @@ func (s *Service) CloseCase(ctx context.Context, key RequestKey, beneficiaryID, 
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
-	if _, err := s.person(ctx, p, beneficiaryID); err != nil {
-		return nil, err
-	}
-	op := s.op(ctx, "CloseCase", key)
-	op.Audit.Summary = "closed case: state, outcome, closed_on, close_note"
-	closed, err := s.Store.UpdateCase(ctx, op, beneficiaryID, caseID, func(c *Case) error {
+	return s.changeCase(ctx, p, key, "CloseCase", beneficiaryID, caseID, func(c *Case) error {
 		if c.State != CaseOpen {
 			return FailedPrecondition("CASE_CLOSED", "the case is already closed", "Kasus sudah ditutup.")
 		}
@@ -163,10 +164,8 @@ func (s *Service) CloseCase(ctx context.Context, key RequestKey, beneficiaryID, 
 			return invalid("closed_on", "BEFORE_OPENED", "cannot be before the case was opened", "Tidak boleh sebelum tanggal kasus dibuka.")
 		}
 		c.State, c.Outcome, c.ClosedOn, c.CloseNote = CaseClosed, outcome, closedOn, note
-		c.UpdateTime = s.now()
 		return nil
 	})
-	return closed, hidden(p, err)
 }
 
 // listPage asks the store for one item more than the page holds, to know whether another

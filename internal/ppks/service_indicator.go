@@ -107,6 +107,7 @@ func (s *Service) UpdateTarget(ctx context.Context, patch Target, paths []string
 		if !exists && !allowMissing {
 			return NotFound(patch.Name())
 		}
+		before := *t
 		for _, p := range paths {
 			switch p {
 			case "value":
@@ -116,6 +117,9 @@ func (s *Service) UpdateTarget(ctx context.Context, patch Target, paths []string
 			case "historical_value":
 				t.Historical = patch.Historical
 			}
+		}
+		if err := s.checkTargetYearOpen(ctx, &before, t); err != nil { // lock.go
+			return err
 		}
 		t.UpdateTime = s.now()
 		return nil

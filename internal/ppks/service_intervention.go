@@ -30,6 +30,10 @@ func (s *Service) CreateIntervention(ctx context.Context, key RequestKey, benefi
 	op := s.op(ctx, "CreateIntervention", key)
 	op.Audit.Summary = "recorded intervention: " + iv.InterventionType + " " + iv.DeliveredOn.String()
 	created, err := s.Store.CreateIntervention(ctx, op, beneficiaryID, caseID, func(b *Beneficiary, c *Case) (*Intervention, error) {
+		op.resetChanges()
+		if err := s.checkYearOpen(ctx, iv.DeliveredOn.Year); err != nil { // a locked year takes no write (lock.go)
+			return nil, err
+		}
 		if !p.InScope(b.KecamatanCode) {
 			return nil, PermissionDenied()
 		}
@@ -49,9 +53,22 @@ func (s *Service) CreateIntervention(ctx context.Context, key RequestKey, benefi
 		iv.CreateTime = s.now()
 		iv.UpdateTime = iv.CreateTime
 		iv.Revision = 1
+		iv.Verification = VerificationPending
+		op.record(iv.ID, iv.Name(), createdFields(interventionHistoryFields, iv.fieldsOf()))
+		if iv.InterventionType == GraduationType {
+			// Graduasi is decided in the village meeting: the case ends with it.
+			before := c.fieldsOf()
+			c.State, c.Outcome, c.ClosedOn, c.CloseNote = CaseClosed, OutcomeGraduated, iv.DeliveredOn, "Graduasi"
+			c.UpdateTime = iv.CreateTime
+			op.record(c.ID, c.Name(), diff(caseHistoryFields, before, c.fieldsOf()))
+		}
 		return &iv, nil
 	})
-	return created, hidden(p, err)
+	if err != nil {
+		return nil, hidden(p, err)
+	}
+	noteReplay(ctx, op)
+	return created, nil
 }
 
 // GetIntervention returns an intervention.
@@ -74,7 +91,7 @@ func (s *Service) GetIntervention(ctx context.Context, beneficiaryID, caseID, id
 }
 
 var interventionFilterFields = map[string]string{
-	"year": "=", "intervention_type": "=", "kecamatan_code": "=", "state": "=",
+	"year": "=", "intervention_type": "=", "kecamatan_code": "=", "state": "=", "verification": "=",
 }
 
 // ParseInterventionFilter turns a filter string into a typed filter.
@@ -103,6 +120,18 @@ func ParseInterventionFilter(filter string) (InterventionFilter, error) {
 		f.State = InterventionVoided
 	default:
 		return InterventionFilter{}, invalid("filter", "INVALID_FILTER", "filter: state is ACTIVE or VOIDED", "Filter tidak valid: state bernilai ACTIVE atau VOIDED.")
+	}
+	switch strings.TrimPrefix(m["verification"], "VERIFICATION_STATE_") {
+	case "":
+	case "PENDING":
+		f.Verification = VerificationPending
+	case "VERIFIED":
+		f.Verification = VerificationVerified
+	case "REJECTED":
+		f.Verification = VerificationRejected
+	default:
+		return InterventionFilter{}, invalid("filter", "INVALID_FILTER", "filter: verification is PENDING, VERIFIED or REJECTED",
+			"Filter tidak valid: verification bernilai PENDING, VERIFIED atau REJECTED.")
 	}
 	return f, nil
 }
@@ -160,22 +189,12 @@ func (s *Service) VoidIntervention(ctx context.Context, key RequestKey, benefici
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
-	if _, err := s.person(ctx, p, beneficiaryID); err != nil {
-		return nil, err
-	}
-	op := s.op(ctx, "VoidIntervention", key)
-	op.Audit.Summary = "voided: state, void_reason"
-	voided, err := s.Store.UpdateIntervention(ctx, op, beneficiaryID, caseID, id, func(iv *Intervention) error {
-		if p.Role == RoleWorker && iv.Worker != p.Username {
-			return PermissionDenied() // a worker voids only what they recorded
-		}
+	return s.changeIntervention(ctx, p, key, "VoidIntervention", beneficiaryID, caseID, id, func(iv *Intervention) error {
 		if iv.State == InterventionVoided {
 			return FailedPrecondition("ALREADY_VOIDED", "the intervention is already voided", "Intervensi sudah dibatalkan.")
 		}
 		iv.State, iv.VoidReason = InterventionVoided, reason
 		iv.VoidTime = s.now()
-		iv.UpdateTime = iv.VoidTime
 		return nil
 	})
-	return voided, hidden(p, err)
 }

@@ -1,6 +1,9 @@
 package ppks
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // RequestKey identifies a client request so that a retry is answered with the first
 // result and changes nothing (AIP-155). The store records it in the same transaction as
@@ -52,14 +55,17 @@ type InterventionFilter struct {
 	Year             int    // year delivered; zero: any
 	InterventionType string
 	State            InterventionState // zero: any
+	Verification     VerificationState // zero: any
 }
 
 // Store keeps the records. Implementations run each method in one transaction; the
 // callbacks passed to create and update methods run inside it, so the domain's checks
 // see the state they change. Every write takes an Op: its request key makes a retry
 // return the first result without writing (the record as it is now, re-read), and its
-// audit entry is appended in the same transaction. Lists return up to PageRequest.Limit items in key order
-// (ids, which sort by creation time; years for targets) after PageRequest.After.
+// audit entry and record changes are appended in the same transaction. Lists return up
+// to PageRequest.Limit items in key order (ids; years for targets) after
+// PageRequest.After. Reads of a person, case or intervention through the id of a merged
+// person follow it to the survivor; lists never show merged records.
 type Store interface {
 	// CreateBeneficiary stores b. A known key returns the stored record unchanged; a
 	// NIK already recorded is KindAlreadyExists with Resource naming the existing record.
@@ -76,7 +82,8 @@ type Store interface {
 	ListCases(ctx context.Context, f CaseFilter, p PageRequest) ([]*Case, error)
 	UpdateCase(ctx context.Context, op Op, beneficiaryID, caseID string, update func(*Case) error) (*Case, error)
 
-	// CreateIntervention reads the person and the case and stores what build returns.
+	// CreateIntervention reads the person and the case and stores what build returns;
+	// when build changed the case (a GRADUASI closing it), the case is stored too.
 	CreateIntervention(ctx context.Context, op Op, beneficiaryID, caseID string, build func(*Beneficiary, *Case) (*Intervention, error)) (*Intervention, error)
 	GetIntervention(ctx context.Context, beneficiaryID, caseID, id string) (*Intervention, error)
 	ListInterventions(ctx context.Context, f InterventionFilter, p PageRequest) ([]*Intervention, error)
@@ -87,6 +94,20 @@ type Store interface {
 	// UpsertTarget reads the year's targets (exists false and a fresh Target when there
 	// are none), lets update change them, and stores them.
 	UpsertTarget(ctx context.Context, op Op, indicator string, year int, update func(t *Target, exists bool) error) (*Target, error)
+
+	// DuplicateCandidates returns live records (not merged, not b itself) that could be
+	// the person b: the same KK number, or the same sex and kecamatan, or sharing the
+	// longest part of MatchKey(b.FullName); at most limit.
+	DuplicateCandidates(ctx context.Context, b *Beneficiary, limit int) ([]*Beneficiary, error)
+	// MergeBeneficiaries reads both records and the duplicate's cases and interventions,
+	// lets merge change them all (moving them to the survivor, filling the survivor's
+	// gaps, setting the duplicate's MergedInto), and stores them. A NIK the survivor takes
+	// over is released by the duplicate first.
+	MergeBeneficiaries(ctx context.Context, op Op, survivorID, duplicateID string,
+		merge func(survivor, duplicate *Beneficiary, cases []*Case, interventions []*Intervention) error) (*Beneficiary, error)
+	// ListChanges returns the history of one record (by id), oldest first; keyset on the
+	// change id (decimal).
+	ListChanges(ctx context.Context, recordID string, p PageRequest) ([]*Change, error)
 
 	// CreateUser stores u; a username in use is KindAlreadyExists.
 	CreateUser(ctx context.Context, op Op, u *User) (*User, error)
@@ -113,6 +134,44 @@ type Store interface {
 	// CountFacts returns, for the year, one fact per (intervention type, person) with at
 	// least one active intervention delivered in that year.
 	CountFacts(ctx context.Context, year int) ([]CountFact, error)
+
+	// Reports (LKjIP): the facts reports count, budget lines, programme indicators, the
+	// Renstra period, year locks with their signed snapshots, and amendments.
+
+	// ServiceFacts returns, for the year, one fact per (intervention type, person, PPKS
+	// category of the case) with at least one intervention delivered in that year that
+	// counts (as for CountFacts: active, not rejected).
+	ServiceFacts(ctx context.Context, year int) ([]ServiceFact, error)
+	// ChangedInterventions returns the interventions delivered in the year that were
+	// created or changed after since.
+	ChangedInterventions(ctx context.Context, year int, since time.Time) ([]InterventionChange, error)
+	GetBudgetLine(ctx context.Context, year int, code string) (*BudgetLine, error)
+	ListBudgetLines(ctx context.Context, year int, p PageRequest) ([]*BudgetLine, error) // keyset on code
+	// UpsertBudgetLine reads the line (exists false and a fresh line when there is none),
+	// lets update change it, and stores it.
+	UpsertBudgetLine(ctx context.Context, op Op, year int, code string, update func(l *BudgetLine, exists bool) error) (*BudgetLine, error)
+	// DeleteBudgetLine reads the line, lets check refuse, and deletes it.
+	DeleteBudgetLine(ctx context.Context, op Op, year int, code string, check func(*BudgetLine) error) error
+	GetProgramIndicator(ctx context.Context, year int, id string) (*ProgramIndicator, error)
+	ListProgramIndicators(ctx context.Context, year int, p PageRequest) ([]*ProgramIndicator, error) // keyset on id
+	UpsertProgramIndicator(ctx context.Context, op Op, year int, id string, update func(p *ProgramIndicator, exists bool) error) (*ProgramIndicator, error)
+	DeleteProgramIndicator(ctx context.Context, op Op, year int, id string, check func(*ProgramIndicator) error) error
+	GetStrategicPlan(ctx context.Context, indicator string) (*StrategicPlan, error)
+	UpsertStrategicPlan(ctx context.Context, op Op, indicator string, update func(p *StrategicPlan, exists bool) error) (*StrategicPlan, error)
+	// GetYearLock returns the lock of a year; NotFound while the year is open.
+	GetYearLock(ctx context.Context, year int) (*YearLock, error)
+	// CreateYearLock stores the lock build returns, build running inside the write
+	// transaction (no write slips between the snapshot and the lock). A locked year is
+	// KindAlreadyExists; a replayed request returns the stored lock.
+	CreateYearLock(ctx context.Context, op Op, year int, build func() (*YearLock, error)) (*YearLock, error)
+	// CreateAmendment stores the amendment build returns (build runs in the transaction).
+	CreateAmendment(ctx context.Context, op Op, year int, build func() (*Amendment, error)) (*Amendment, error)
+	GetAmendment(ctx context.Context, year int, id string) (*Amendment, error)
+	ListAmendments(ctx context.Context, year int, p PageRequest) ([]*Amendment, error) // keyset on id
+	UpdateAmendment(ctx context.Context, op Op, year int, id string, update func(*Amendment) error) (*Amendment, error)
+	// OpenAmendment returns the amendment of the year open at t (not closed, not
+	// expired); NotFound when none.
+	OpenAmendment(ctx context.Context, year int, t time.Time) (*Amendment, error)
 
 	Close() error
 }

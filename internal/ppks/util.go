@@ -26,3 +26,4 @@ func IsUUID(s string) bool {
 	}
 	return true
 }
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

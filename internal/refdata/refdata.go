@@ -81,7 +81,11 @@ func Load(dir string) (*ppks.Catalog, []ppks.RatingBand, error) {
 			return nil, nil, err
 		}
 	}
+	return parseAll(files)
+}
 
+// parseAll parses the reference files, by name, into the catalog and the bands.
+func parseAll(files map[string]*file) (*ppks.Catalog, []ppks.RatingBand, error) {
 	cat := &ppks.Catalog{}
 	var err error
 	if cat.PpksTypes, err = parsePpksTypes(files[PpksTypesFile]); err != nil {

@@ -50,6 +50,9 @@ var groups = []group{
 		{interventionType: "AKSES_PENDIDIKAN_KESEHATAN", from: 26, to: 219, unit: "kartu"}, // 50 also get permakanan
 		{interventionType: "SANDANG", from: 219, to: 276, unit: "paket"},
 		{interventionType: "FASILITASI_ADMINDUK", from: 219, to: 238, unit: "dokumen"},
+		// Counted in families: people 0..47 are 24 pairs of siblings, 48..149 single
+		// children of their own families: 126 families (keluarga).
+		{interventionType: "BIMBINGAN_SOSIAL_KELUARGA", from: 0, to: 150, unit: "sesi"},
 	}},
 	{ppksType: "PENYANDANG_DISABILITAS", persons: 22, birth: [2]int{1950, 2005}, withNIK: 85, services: []service{
 		{interventionType: "ALAT_BANTU", from: 0, to: 7, unit: "unit"},
@@ -79,7 +82,20 @@ func ptr(n int) *int { return &n }
 
 // Summary says what a load wrote.
 type Summary struct {
-	Beneficiaries, Cases, Interventions, Voided int
+	Beneficiaries, Cases, Interventions, Voided, Verified int
+}
+
+// familyCard gives the anak telantar served by family guidance their KK numbers: people
+// 0..47 of the group are pairs of siblings, 48..149 children of their own families.
+func familyCard(g group, p int) string {
+	if g.ppksType != "ANAK_TELANTAR" || p >= 150 {
+		return ""
+	}
+	family := p
+	if p < 48 {
+		family = p / 2
+	}
+	return fmt.Sprintf("7306%02d010124%04d", 1+family%18, family+1)
 }
 
 // Load writes the scenario through the domain service, so every record passes the same
@@ -96,6 +112,7 @@ func Load(ctx context.Context, svc *ppks.Service) (Summary, error) {
 		for p := 0; p < g.persons; p++ {
 			k := kec[rng.IntN(len(kec))]
 			b := names.person(k, g, p)
+			b.KK = familyCard(g, p)
 			person, err := svc.CreateBeneficiary(ctx, ids.key("b", gi, p, 0, b), ids.id("b", gi, p, 0), b)
 			if err != nil {
 				return sum, fmt.Errorf("%s person %d: %w", g.ppksType, p, err)
@@ -115,10 +132,18 @@ func Load(ctx context.Context, svc *ppks.Service) (Summary, error) {
 				for _, d := range deliveries(rng, s, gi, p) {
 					iv := ppks.Intervention{InterventionType: s.interventionType, DeliveredOn: d, Quantity: 1, Unit: s.unit}
 					n := si*1000 + d.Month
-					if _, err := svc.CreateIntervention(ctx, ids.key("i", gi, p, n, iv), person.ID, c.ID, ids.id("i", gi, p, n), iv); err != nil {
+					rec, err := svc.CreateIntervention(ctx, ids.key("i", gi, p, n, iv), person.ID, c.ID, ids.id("i", gi, p, n), iv)
+					if err != nil {
 						return sum, fmt.Errorf("%s %s %d: %w", g.ppksType, s.interventionType, p, err)
 					}
 					sum.Interventions++
+					// Supervisors have checked the year up to November; December waits.
+					if d.Month < 12 && rec.Verification == ppks.VerificationPending {
+						if _, err := svc.VerifyIntervention(ctx, ids.key("y", gi, p, n, rec.ID), person.ID, c.ID, rec.ID); err != nil {
+							return sum, fmt.Errorf("verify %s %d: %w", s.interventionType, p, err)
+						}
+						sum.Verified++
+					}
 				}
 			}
 			// Every tenth permakanan recipient got a record entered twice by mistake,
@@ -134,11 +159,6 @@ func Load(ctx context.Context, svc *ppks.Service) (Summary, error) {
 				}
 				sum.Interventions++
 				sum.Voided++
-			}
-			if g.ppksType == "FAKIR_MISKIN" {
-				if _, err := svc.CloseCase(ctx, ids.key("x", gi, p, 0, nil), person.ID, c.ID, ppks.OutcomeGraduated, ppks.Date{Year: Year, Month: 12, Day: 31}, "Graduasi hasil musyawarah desa"); err != nil {
-					return sum, fmt.Errorf("close %d: %w", p, err)
-				}
 			}
 		}
 	}
@@ -157,6 +177,9 @@ func Load(ctx context.Context, svc *ppks.Service) (Summary, error) {
 		if _, err := svc.UpdateTarget(ctx, t, paths, true); err != nil {
 			return sum, fmt.Errorf("target %d: %w", t.Year, err)
 		}
+	}
+	if err := loadReportInputs(ctx, svc); err != nil { // budget.go: budget, programme indicators, Renstra
+		return sum, err
 	}
 	return sum, nil
 }

@@ -24,10 +24,11 @@ type outcome int
 const (
 	allow outcome = iota
 	deny
-	empty // allowed, and shows no personal record
+	empty       // allowed, and shows no personal record
+	deniedItems // a batch answered, with every item PermissionDenied
 )
 
-func (o outcome) String() string { return [...]string{"allow", "deny", "empty"}[o] }
+func (o outcome) String() string { return [...]string{"allow", "deny", "empty", "deniedItems"}[o] }
 
 // seeded are records of one kecamatan, recorded by that kecamatan's worker.
 type seeded struct{ person, kase, intervention, nik, fullName string }
@@ -105,6 +106,51 @@ func requests(e *env) map[string]func(kec string) proto.Message {
 		ppksv1.CaseService_VoidIntervention_FullMethodName: func(kec string) proto.Message {
 			return &ppksv1.VoidInterventionRequest{Name: e.seed(kec).intervention, Reason: "Salah input"}
 		},
+		ppksv1.CaseService_UpdateCase_FullMethodName: func(kec string) proto.Message {
+			return &ppksv1.UpdateCaseRequest{Case: &ppksv1.Case{Name: e.seed(kec).kase, AssignedWorker: "petugas"}}
+		},
+		ppksv1.CaseService_ReopenCase_FullMethodName: func(kec string) proto.Message {
+			s := e.seed(kec)
+			bid, cid, _ := strings.Cut(strings.TrimPrefix(s.kase, "beneficiaries/"), "/cases/")
+			if _, err := e.svc.CloseCase(sys, ppks.RequestKey{}, bid, cid, ppks.OutcomeMoved, ppks.Date{}, ""); err != nil {
+				e.t.Fatal(err)
+			}
+			return &ppksv1.ReopenCaseRequest{Name: s.kase, Reason: "Kembali ke desa"}
+		},
+		ppksv1.CaseService_UpdateIntervention_FullMethodName: func(kec string) proto.Message {
+			return &ppksv1.UpdateInterventionRequest{Intervention: &ppksv1.Intervention{Name: e.seed(kec).intervention, Notes: "Koreksi"}}
+		},
+		ppksv1.CaseService_VerifyIntervention_FullMethodName: func(kec string) proto.Message {
+			return &ppksv1.VerifyInterventionRequest{Name: e.seed(kec).intervention}
+		},
+		ppksv1.CaseService_RejectIntervention_FullMethodName: func(kec string) proto.Message {
+			return &ppksv1.RejectInterventionRequest{Name: e.seed(kec).intervention, Reason: "Tidak ada bukti"}
+		},
+		ppksv1.CaseService_BatchSync_FullMethodName: func(kec string) proto.Message {
+			id := e.newUUID()
+			return &ppksv1.BatchSyncRequest{Items: []*ppksv1.SyncItem{
+				{Request: &ppksv1.SyncItem_CreateBeneficiary{CreateBeneficiary: &ppksv1.CreateBeneficiaryRequest{RequestId: e.newUUID(), BeneficiaryId: id,
+					Beneficiary: &ppksv1.Beneficiary{FullName: "Orang Luring", Sex: ppksv1.Sex_SEX_FEMALE, KecamatanCode: kec}}}},
+			}}
+		},
+		ppksv1.CaseService_FindDuplicates_FullMethodName: func(kec string) proto.Message {
+			return &ppksv1.FindDuplicatesRequest{Subject: &ppksv1.FindDuplicatesRequest_Name{Name: e.seed(kec).person}}
+		},
+		ppksv1.CaseService_MergeBeneficiaries_FullMethodName: func(kec string) proto.Message {
+			w := map[string]string{ownKec: "petugas", otherKec: "petugas.lain"}[kec]
+			dup, err := e.svc.CreateBeneficiary(e.users[w].system, ppks.RequestKey{ID: e.newUUID()}, "",
+				ppks.Beneficiary{FullName: "Rahasia Pribadi", Sex: ppks.SexMale, KecamatanCode: kec})
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			return &ppksv1.MergeBeneficiariesRequest{Name: e.seed(kec).person, Duplicate: dup.Name(), Reason: "Orang yang sama"}
+		},
+		ppksv1.CaseService_GetTimeline_FullMethodName: func(kec string) proto.Message {
+			return &ppksv1.GetTimelineRequest{Name: e.seed(kec).person}
+		},
+		ppksv1.CaseService_ListChanges_FullMethodName: func(kec string) proto.Message {
+			return &ppksv1.ListChangesRequest{Parent: e.seed(kec).intervention}
+		},
 
 		ppksv1.IndicatorService_GetIndicatorYear_FullMethodName: func(string) proto.Message {
 			return &ppksv1.GetIndicatorYearRequest{Name: "indicators/penurunan-ppks/years/2024"}
@@ -140,6 +186,27 @@ func requests(e *env) map[string]func(kec string) proto.Message {
 			return &ppksv1.RevokeTokenRequest{Name: t.Name()}
 		},
 		ppksv1.AdminService_ListAuditEntries_FullMethodName: func(string) proto.Message { return &ppksv1.ListAuditEntriesRequest{} },
+
+		// Reports (report_access_test.go).
+		ppksv1.ReportService_GetReport_FullMethodName:              reportRequests(e)[ppksv1.ReportService_GetReport_FullMethodName],
+		ppksv1.ReportService_LockReport_FullMethodName:             reportRequests(e)[ppksv1.ReportService_LockReport_FullMethodName],
+		ppksv1.ReportService_GetReportChanges_FullMethodName:       reportRequests(e)[ppksv1.ReportService_GetReportChanges_FullMethodName],
+		ppksv1.ReportService_ListFigurePersons_FullMethodName:      reportRequests(e)[ppksv1.ReportService_ListFigurePersons_FullMethodName],
+		ppksv1.ReportService_ExportInterventions_FullMethodName:    reportRequests(e)[ppksv1.ReportService_ExportInterventions_FullMethodName],
+		ppksv1.ReportService_GetBudgetLine_FullMethodName:          reportRequests(e)[ppksv1.ReportService_GetBudgetLine_FullMethodName],
+		ppksv1.ReportService_ListBudgetLines_FullMethodName:        reportRequests(e)[ppksv1.ReportService_ListBudgetLines_FullMethodName],
+		ppksv1.ReportService_UpdateBudgetLine_FullMethodName:       reportRequests(e)[ppksv1.ReportService_UpdateBudgetLine_FullMethodName],
+		ppksv1.ReportService_DeleteBudgetLine_FullMethodName:       reportRequests(e)[ppksv1.ReportService_DeleteBudgetLine_FullMethodName],
+		ppksv1.ReportService_GetProgramIndicator_FullMethodName:    reportRequests(e)[ppksv1.ReportService_GetProgramIndicator_FullMethodName],
+		ppksv1.ReportService_ListProgramIndicators_FullMethodName:  reportRequests(e)[ppksv1.ReportService_ListProgramIndicators_FullMethodName],
+		ppksv1.ReportService_UpdateProgramIndicator_FullMethodName: reportRequests(e)[ppksv1.ReportService_UpdateProgramIndicator_FullMethodName],
+		ppksv1.ReportService_DeleteProgramIndicator_FullMethodName: reportRequests(e)[ppksv1.ReportService_DeleteProgramIndicator_FullMethodName],
+		ppksv1.ReportService_GetStrategicPlan_FullMethodName:       reportRequests(e)[ppksv1.ReportService_GetStrategicPlan_FullMethodName],
+		ppksv1.ReportService_UpdateStrategicPlan_FullMethodName:    reportRequests(e)[ppksv1.ReportService_UpdateStrategicPlan_FullMethodName],
+		ppksv1.ReportService_CreateAmendment_FullMethodName:        reportRequests(e)[ppksv1.ReportService_CreateAmendment_FullMethodName],
+		ppksv1.ReportService_GetAmendment_FullMethodName:           reportRequests(e)[ppksv1.ReportService_GetAmendment_FullMethodName],
+		ppksv1.ReportService_ListAmendments_FullMethodName:         reportRequests(e)[ppksv1.ReportService_ListAmendments_FullMethodName],
+		ppksv1.ReportService_CloseAmendment_FullMethodName:         reportRequests(e)[ppksv1.ReportService_CloseAmendment_FullMethodName],
 	}
 }
 
@@ -149,6 +216,13 @@ func expected(method string, role ppks.Role, own bool) outcome {
 	switch {
 	case svc == "ppks.v1.ReferenceService", rpc == "GetCurrentUser":
 		return allow
+	case rpc == "VerifyIntervention", rpc == "RejectIntervention", rpc == "MergeBeneficiaries":
+		if role == ppks.RoleSupervisor {
+			return allow
+		}
+		return deny
+	case rpc == "BatchSync" && role == ppks.RoleWorker && !own:
+		return deniedItems // the batch runs; each item of another kecamatan is refused
 	case svc == "ppks.v1.CaseService":
 		switch {
 		case role == ppks.RoleSupervisor, role == ppks.RoleWorker && own:
@@ -157,6 +231,8 @@ func expected(method string, role ppks.Role, own bool) outcome {
 			return empty // the list works; it never shows people of another kecamatan
 		}
 		return deny
+	case svc == "ppks.v1.ReportService":
+		return reportExpected(rpc, role)
 	case rpc == "UpdateTarget", svc == "ppks.v1.AdminService":
 		if role == ppks.RoleAdmin {
 			return allow
@@ -204,6 +280,9 @@ func (e *env) invoke(m protoreflect.MethodDescriptor, token string, req proto.Me
 	mt, err := protoregistry.GlobalTypes.FindMessageByName(m.Output().FullName())
 	if err != nil {
 		e.t.Fatal(err)
+	}
+	if m.IsStreamingServer() {
+		return e.invokeStream(m, token, req)
 	}
 	resp := mt.New().Interface()
 	err = e.conn.Invoke(e.ctx, fullName(m), req, resp, grpc.PerRPCCredentials(bearerCreds(token)))
@@ -269,6 +348,15 @@ func TestAccessMatrix(t *testing.T) {
 						if status.Code(err) != codes.PermissionDenied {
 							t.Fatalf("got %v, want PermissionDenied", err)
 						}
+					case deniedItems:
+						if err != nil {
+							t.Fatalf("got %v, want the batch answered", err)
+						}
+						for _, r := range resp.(*ppksv1.BatchSyncResponse).GetResults() {
+							if codes.Code(r.GetError().GetCode()) != codes.PermissionDenied {
+								t.Fatalf("item %d: %v, want PermissionDenied", r.GetIndex(), r)
+							}
+						}
 					case allow, empty:
 						if err != nil {
 							t.Fatalf("got %v, want allowed", err)
@@ -276,7 +364,7 @@ func TestAccessMatrix(t *testing.T) {
 						if want == empty && personal(resp) != 0 {
 							t.Fatalf("a list shows %d records of another kecamatan", personal(resp))
 						}
-						if want == allow && strings.HasPrefix(string(m.Name()), "List") && m.Parent().Name() == "CaseService" && personal(resp) == 0 {
+						if want == allow && listsPeople[string(m.Name())] && personal(resp) == 0 {
 							t.Fatalf("an allowed list is empty")
 						}
 					}
@@ -287,6 +375,9 @@ func TestAccessMatrix(t *testing.T) {
 }
 
 func ptr(n int) *int { return &n }
+
+// listsPeople are the lists whose allowed answers must show the seeded records.
+var listsPeople = map[string]bool{"ListBeneficiaries": true, "ListCases": true, "ListInterventions": true}
 
 // A PLANNER's answers hold figures only: no name or NIK anywhere in any message.
 func TestPlannerSeesNoPersonalData(t *testing.T) {

@@ -11,10 +11,12 @@ import (
 )
 
 var (
-	anyone     = []ppks.Role{ppks.RoleWorker, ppks.RoleSupervisor, ppks.RolePlanner, ppks.RoleAdmin}
-	fieldWork  = []ppks.Role{ppks.RoleWorker, ppks.RoleSupervisor}
-	aggregates = []ppks.Role{ppks.RoleSupervisor, ppks.RolePlanner, ppks.RoleAdmin}
-	adminOnly  = []ppks.Role{ppks.RoleAdmin}
+	anyone        = []ppks.Role{ppks.RoleWorker, ppks.RoleSupervisor, ppks.RolePlanner, ppks.RoleAdmin}
+	fieldWork     = []ppks.Role{ppks.RoleWorker, ppks.RoleSupervisor}
+	aggregates    = []ppks.Role{ppks.RoleSupervisor, ppks.RolePlanner, ppks.RoleAdmin}
+	adminOnly     = []ppks.Role{ppks.RoleAdmin}
+	reportWriters = []ppks.Role{ppks.RolePlanner, ppks.RoleAdmin}
+	supervisors   = []ppks.Role{ppks.RoleSupervisor}
 )
 
 // Access is the role rule of every RPC of the API. A method missing here is refused to
@@ -37,6 +39,16 @@ var Access = map[string][]ppks.Role{
 	ppksv1.CaseService_GetIntervention_FullMethodName:    fieldWork,
 	ppksv1.CaseService_ListInterventions_FullMethodName:  fieldWork,
 	ppksv1.CaseService_VoidIntervention_FullMethodName:   fieldWork,
+	ppksv1.CaseService_UpdateCase_FullMethodName:         fieldWork,
+	ppksv1.CaseService_ReopenCase_FullMethodName:         fieldWork,
+	ppksv1.CaseService_UpdateIntervention_FullMethodName: fieldWork,
+	ppksv1.CaseService_BatchSync_FullMethodName:          fieldWork,
+	ppksv1.CaseService_FindDuplicates_FullMethodName:     fieldWork,
+	ppksv1.CaseService_GetTimeline_FullMethodName:        fieldWork,
+	ppksv1.CaseService_ListChanges_FullMethodName:        fieldWork,
+	ppksv1.CaseService_VerifyIntervention_FullMethodName: supervisors,
+	ppksv1.CaseService_RejectIntervention_FullMethodName: supervisors,
+	ppksv1.CaseService_MergeBeneficiaries_FullMethodName: supervisors,
 
 	ppksv1.IndicatorService_GetIndicatorYear_FullMethodName: aggregates,
 	ppksv1.IndicatorService_GetTarget_FullMethodName:        aggregates,
@@ -52,6 +64,30 @@ var Access = map[string][]ppks.Role{
 	ppksv1.AdminService_ListTokens_FullMethodName:       adminOnly,
 	ppksv1.AdminService_RevokeToken_FullMethodName:      adminOnly,
 	ppksv1.AdminService_ListAuditEntries_FullMethodName: adminOnly,
+
+	// Reports (LKjIP): figures for the aggregate readers; the persons behind a figure for
+	// a supervisor only; budget and programme indicators entered by the planning office or
+	// an administrator; locks and amendments by an administrator; the export of records to
+	// a supervisor or an administrator (NIK masked for the latter).
+	ppksv1.ReportService_GetReport_FullMethodName:              aggregates,
+	ppksv1.ReportService_LockReport_FullMethodName:             adminOnly,
+	ppksv1.ReportService_GetReportChanges_FullMethodName:       aggregates,
+	ppksv1.ReportService_ListFigurePersons_FullMethodName:      {ppks.RoleSupervisor},
+	ppksv1.ReportService_ExportInterventions_FullMethodName:    {ppks.RoleSupervisor, ppks.RoleAdmin},
+	ppksv1.ReportService_GetBudgetLine_FullMethodName:          aggregates,
+	ppksv1.ReportService_ListBudgetLines_FullMethodName:        aggregates,
+	ppksv1.ReportService_UpdateBudgetLine_FullMethodName:       reportWriters,
+	ppksv1.ReportService_DeleteBudgetLine_FullMethodName:       reportWriters,
+	ppksv1.ReportService_GetProgramIndicator_FullMethodName:    aggregates,
+	ppksv1.ReportService_ListProgramIndicators_FullMethodName:  aggregates,
+	ppksv1.ReportService_UpdateProgramIndicator_FullMethodName: reportWriters,
+	ppksv1.ReportService_DeleteProgramIndicator_FullMethodName: reportWriters,
+	ppksv1.ReportService_GetStrategicPlan_FullMethodName:       aggregates,
+	ppksv1.ReportService_UpdateStrategicPlan_FullMethodName:    reportWriters,
+	ppksv1.ReportService_CreateAmendment_FullMethodName:        adminOnly,
+	ppksv1.ReportService_GetAmendment_FullMethodName:           aggregates,
+	ppksv1.ReportService_ListAmendments_FullMethodName:         aggregates,
+	ppksv1.ReportService_CloseAmendment_FullMethodName:         adminOnly,
 }
 
 // public are the services reachable without a token: health checks and reflection.
@@ -76,6 +112,7 @@ func (s *Server) authorize(ctx context.Context, method string) (context.Context,
 	if err != nil {
 		return nil, s.status(ctx, err)
 	}
+	noteUser(ctx, p.Username)
 	roles, ok := Access[method]
 	if !ok || !hasRole(roles, p.Role) {
 		return nil, s.status(ctx, ppks.PermissionDenied())

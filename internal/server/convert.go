@@ -40,6 +40,7 @@ func beneficiaryFromProto(p *ppksv1.Beneficiary) ppks.Beneficiary {
 		KecamatanCode: p.GetKecamatanCode(),
 		Desa:          p.GetDesa(),
 		Address:       p.GetAddress(),
+		KK:            p.GetKkNumber(),
 	}
 }
 
@@ -56,7 +57,17 @@ func beneficiaryToProto(b *ppks.Beneficiary) *ppksv1.Beneficiary {
 		CreateTime:    timeToProto(b.CreateTime),
 		UpdateTime:    timeToProto(b.UpdateTime),
 		Etag:          b.Etag(),
+		KkNumber:      b.KK,
+		Warnings:      warningsToProto(b.Warnings()),
 	}
+}
+
+func warningsToProto(ws []ppks.Warning) []*ppksv1.Warning {
+	var out []*ppksv1.Warning
+	for _, w := range ws {
+		out = append(out, &ppksv1.Warning{Field: w.Field, Reason: w.Reason, Message: w.Pesan})
+	}
+	return out
 }
 
 func caseFromProto(p *ppksv1.Case) ppks.Case {
@@ -79,6 +90,7 @@ func caseToProto(c *ppks.Case) *ppksv1.Case {
 		AssignedWorker: c.AssignedWorker,
 		CreateTime:     timeToProto(c.CreateTime),
 		UpdateTime:     timeToProto(c.UpdateTime),
+		Etag:           c.Etag(),
 	}
 }
 
@@ -108,6 +120,12 @@ func interventionToProto(iv *ppks.Intervention) *ppksv1.Intervention {
 		VoidTime:         timeToProto(iv.VoidTime),
 		CreateTime:       timeToProto(iv.CreateTime),
 		PpksType:         iv.PpksType,
+		Verification:     ppksv1.VerificationState(iv.Verification),
+		VerifiedBy:       iv.VerifiedBy,
+		VerifyTime:       timeToProto(iv.VerifyTime),
+		RejectReason:     iv.RejectReason,
+		UpdateTime:       timeToProto(iv.UpdateTime),
+		Etag:             iv.Etag(),
 	}
 }
 
@@ -147,23 +165,26 @@ func countsToProto[T any](list []ppks.Count, f func(ppks.Count) T) []T {
 }
 
 func typeCount(c ppks.Count) *ppksv1.InterventionTypeCount {
-	return &ppksv1.InterventionTypeCount{InterventionType: c.Key, DisplayName: c.Name, Persons: int32(c.Persons), Counted: c.Counted}
+	return &ppksv1.InterventionTypeCount{InterventionType: c.Key, DisplayName: c.Name, Persons: int32(c.Persons),
+		Counted: c.Counted, CountedUnit: ppksv1.CountedUnit(c.Unit)}
 }
 
 func indicatorYearToProto(y *ppks.IndicatorYear) *ppksv1.IndicatorYear {
 	out := &ppksv1.IndicatorYear{
-		Name:               "indicators/" + y.Definition.ID + "/years/" + strconv.Itoa(y.Year),
-		DisplayName:        y.Definition.Name,
-		Year:               int32(y.Year),
-		Total:              int32(y.Total),
-		UniquePersons:      int32(y.UniquePersons),
-		Target:             int32Ptr(y.Target),
-		RenstraTarget:      int32Ptr(y.Renstra),
-		Rating:             y.Rating,
-		LowerIsBetter:      y.Definition.LowerIsBetter,
-		ComputeTime:        timeToProto(y.ComputeTime),
-		ByInterventionType: countsToProto(y.ByType, typeCount),
-		OtherServices:      countsToProto(y.OtherServices, typeCount),
+		Name:                "indicators/" + y.Definition.ID + "/years/" + strconv.Itoa(y.Year),
+		DisplayName:         y.Definition.Name,
+		Year:                int32(y.Year),
+		Total:               int32(y.Total),
+		UniquePersons:       int32(y.UniquePersons),
+		TotalVerified:       int32(y.TotalVerified),
+		PendingVerification: int32(y.PendingVerification),
+		Target:              int32Ptr(y.Target),
+		RenstraTarget:       int32Ptr(y.Renstra),
+		Rating:              y.Rating,
+		LowerIsBetter:       y.Definition.LowerIsBetter,
+		ComputeTime:         timeToProto(y.ComputeTime),
+		ByInterventionType:  countsToProto(y.ByType, typeCount),
+		OtherServices:       countsToProto(y.OtherServices, typeCount),
 		ByPpksType: countsToProto(y.ByPpksType, func(c ppks.Count) *ppksv1.PpksTypeCount {
 			return &ppksv1.PpksTypeCount{PpksType: c.Key, DisplayName: c.Name, Persons: int32(c.Persons)}
 		}),

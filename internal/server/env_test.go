@@ -105,7 +105,8 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	srv := server.New(svc, log)
-	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(server.RecoverUnary(log), srv.AuthUnary()))
+	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(server.RecoverUnary(log), srv.AuthUnary()),
+		grpc.ChainStreamInterceptor(server.RecoverStream(log), srv.AuthStream()))
 	srv.Register(gs)
 	go gs.Serve(lis)
 	t.Cleanup(gs.Stop)

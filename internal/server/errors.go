@@ -50,7 +50,7 @@ func toStatus(ctx context.Context, log *slog.Logger, err error) error {
 	}
 	code := kindCodes[e.Kind]
 	if code == codes.Internal || code == codes.Unavailable || code == codes.ResourceExhausted {
-		log.ErrorContext(ctx, "request failed", "code", code.String(), "err", err)
+		log.ErrorContext(ctx, "request failed", "code", code.String(), "request_id", RequestID(ctx), "err", err)
 	}
 	msg := e.Message
 	if code == codes.Internal {

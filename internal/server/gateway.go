@@ -16,18 +16,23 @@ import (
 // over conn to the gRPC server (so REST passes the same interceptors), and /openapi.json.
 func NewGateway(ctx context.Context, conn *grpc.ClientConn, extra map[string]http.Handler) (http.Handler, error) {
 	mux := runtime.NewServeMux(
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.JSONPb{
+		// HTTPBodyMarshaler: google.api.HttpBody responses (the CSV export) keep their content type.
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: &runtime.JSONPb{
 			// Zero counts are shown as 0 rather than left out; fields with presence
 			// (a year's missing target, say) stay absent.
 			MarshalOptions:   protojson.MarshalOptions{EmitDefaultValues: true},
 			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
-		}),
+		}}),
+		runtime.WithIncomingHeaderMatcher(incomingHeader),
+		runtime.WithOutgoingHeaderMatcher(outgoingHeader),
+		runtime.WithMiddlewares(recordRoute), // for the HTTP metrics' route label
 	)
 	for name, register := range map[string]func(context.Context, *runtime.ServeMux, *grpc.ClientConn) error{
 		"reference": ppksv1.RegisterReferenceServiceHandler,
 		"case":      ppksv1.RegisterCaseServiceHandler,
 		"indicator": ppksv1.RegisterIndicatorServiceHandler,
 		"admin":     ppksv1.RegisterAdminServiceHandler,
+		"report":    ppksv1.RegisterReportServiceHandler,
 	} {
 		if err := register(ctx, mux, conn); err != nil {
 			return nil, fmt.Errorf("register %s gateway: %w", name, err)

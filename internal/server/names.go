@@ -118,3 +118,5 @@ func indicatorParent(name, field string) (string, error) {
 	}
 	return parts[1], nil
 }
+
+func splitSlash(name string) []string { return strings.Split(name, "/") }

@@ -33,6 +33,13 @@ func TestReferenceScenario(t *testing.T) {
 			t.Errorf("gRPC %s = %d, want %d", c.GetInterventionType(), c.GetPersons(), brief2024[c.GetInterventionType()])
 		}
 	}
+	if typeCount(y, "BIMBINGAN_SOSIAL_KELUARGA") != 126 || typeCount(y, "FASILITASI_ADMINDUK") != 19 {
+		t.Errorf("other services: %v", y.GetOtherServices())
+	}
+	// Supervisors checked the year up to November: December's records wait.
+	if y.GetTotalVerified() <= 0 || y.GetPendingVerification() <= 0 || y.GetTotalVerified()+y.GetPendingVerification() != 653 {
+		t.Errorf("verified %d + pending %d, want 653 with both parts present", y.GetTotalVerified(), y.GetPendingVerification())
+	}
 	if y.GetUniquePersons() >= y.GetTotal() {
 		t.Errorf("unique %d should be below the official %d: some people are served by two types", y.GetUniquePersons(), y.GetTotal())
 	}

@@ -32,6 +32,7 @@ func (s *Server) Register(g grpc.ServiceRegistrar) {
 	ppksv1.RegisterCaseServiceServer(g, caseServer{Server: s})
 	ppksv1.RegisterIndicatorServiceServer(g, indicatorServer{Server: s})
 	ppksv1.RegisterAdminServiceServer(g, adminServer{Server: s})
+	ppksv1.RegisterReportServiceServer(g, reportServer{Server: s})
 }
 
 func (s *Server) status(ctx context.Context, err error) error { return toStatus(ctx, s.log, err) }
@@ -42,7 +43,7 @@ func RecoverUnary(log *slog.Logger) grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (resp any, err error) {
 		defer func() {
 			if r := recover(); r != nil {
-				log.ErrorContext(ctx, "panic in handler", "method", info.FullMethod, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				log.ErrorContext(ctx, "panic in handler", "method", info.FullMethod, "request_id", RequestID(ctx), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 				err = status.Error(codes.Internal, "internal error")
 			}
 		}()

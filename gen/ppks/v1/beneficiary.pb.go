@@ -105,7 +105,13 @@ type Beneficiary struct {
 	// When the record was last changed.
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// Checksum of the current state, for optimistic concurrency on update.
-	Etag          string `protobuf:"bytes,11,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,11,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Nomor Kartu Keluarga (family card number, 16 digits), when known. People with one
+	// KK number are one family for services counted in families.
+	KkNumber string `protobuf:"bytes,12,opt,name=kk_number,json=kkNumber,proto3" json:"kk_number,omitempty"`
+	// Things to check, still accepted: e.g. the birth date or sex encoded in the NIK
+	// differs from the recorded one.
+	Warnings      []*Warning `protobuf:"bytes,13,rep,name=warnings,proto3" json:"warnings,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -217,11 +223,89 @@ func (x *Beneficiary) GetEtag() string {
 	return ""
 }
 
+func (x *Beneficiary) GetKkNumber() string {
+	if x != nil {
+		return x.KkNumber
+	}
+	return ""
+}
+
+func (x *Beneficiary) GetWarnings() []*Warning {
+	if x != nil {
+		return x.Warnings
+	}
+	return nil
+}
+
+// Something odd in a record that is still accepted, for a person to check.
+type Warning struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The field concerned, e.g. `birth_date`.
+	Field string `protobuf:"bytes,1,opt,name=field,proto3" json:"field,omitempty"`
+	// Stable code, e.g. `NIK_BIRTH_DATE_MISMATCH`.
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Explanation in Bahasa Indonesia.
+	Message       string `protobuf:"bytes,3,opt,name=message,proto3" json:"message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Warning) Reset() {
+	*x = Warning{}
+	mi := &file_ppks_v1_beneficiary_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Warning) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Warning) ProtoMessage() {}
+
+func (x *Warning) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_beneficiary_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Warning.ProtoReflect.Descriptor instead.
+func (*Warning) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_beneficiary_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *Warning) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *Warning) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *Warning) GetMessage() string {
+	if x != nil {
+		return x.Message
+	}
+	return ""
+}
+
 var File_ppks_v1_beneficiary_proto protoreflect.FileDescriptor
 
 const file_ppks_v1_beneficiary_proto_rawDesc = "" +
 	"\n" +
-	"\x19ppks/v1/beneficiary.proto\x12\appks.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\x99\x04\n" +
+	"\x19ppks/v1/beneficiary.proto\x12\appks.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xee\x04\n" +
 	"\vBeneficiary\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x15\n" +
 	"\x03nik\x18\x02 \x01(\tB\x03\xe0A\x01R\x03nik\x12 \n" +
@@ -237,8 +321,14 @@ const file_ppks_v1_beneficiary_proto_rawDesc = "" +
 	"\vupdate_time\x18\n" +
 	" \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"updateTime\x12\x17\n" +
-	"\x04etag\x18\v \x01(\tB\x03\xe0A\x01R\x04etag:[\xeaAX\n" +
-	"\x1dppks.dinsos.go.id/Beneficiary\x12\x1bbeneficiaries/{beneficiary}*\rbeneficiaries2\vbeneficiary*8\n" +
+	"\x04etag\x18\v \x01(\tB\x03\xe0A\x01R\x04etag\x12 \n" +
+	"\tkk_number\x18\f \x01(\tB\x03\xe0A\x01R\bkkNumber\x121\n" +
+	"\bwarnings\x18\r \x03(\v2\x10.ppks.v1.WarningB\x03\xe0A\x03R\bwarnings:[\xeaAX\n" +
+	"\x1dppks.dinsos.go.id/Beneficiary\x12\x1bbeneficiaries/{beneficiary}*\rbeneficiaries2\vbeneficiary\"Q\n" +
+	"\aWarning\x12\x14\n" +
+	"\x05field\x18\x01 \x01(\tR\x05field\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x18\n" +
+	"\amessage\x18\x03 \x01(\tR\amessage*8\n" +
 	"\x03Sex\x12\x13\n" +
 	"\x0fSEX_UNSPECIFIED\x10\x00\x12\f\n" +
 	"\bSEX_MALE\x10\x01\x12\x0e\n" +
@@ -258,23 +348,25 @@ func file_ppks_v1_beneficiary_proto_rawDescGZIP() []byte {
 }
 
 var file_ppks_v1_beneficiary_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_ppks_v1_beneficiary_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
+var file_ppks_v1_beneficiary_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
 var file_ppks_v1_beneficiary_proto_goTypes = []any{
 	(Sex)(0),                      // 0: ppks.v1.Sex
 	(*Beneficiary)(nil),           // 1: ppks.v1.Beneficiary
-	(*date.Date)(nil),             // 2: google.type.Date
-	(*timestamppb.Timestamp)(nil), // 3: google.protobuf.Timestamp
+	(*Warning)(nil),               // 2: ppks.v1.Warning
+	(*date.Date)(nil),             // 3: google.type.Date
+	(*timestamppb.Timestamp)(nil), // 4: google.protobuf.Timestamp
 }
 var file_ppks_v1_beneficiary_proto_depIdxs = []int32{
 	0, // 0: ppks.v1.Beneficiary.sex:type_name -> ppks.v1.Sex
-	2, // 1: ppks.v1.Beneficiary.birth_date:type_name -> google.type.Date
-	3, // 2: ppks.v1.Beneficiary.create_time:type_name -> google.protobuf.Timestamp
-	3, // 3: ppks.v1.Beneficiary.update_time:type_name -> google.protobuf.Timestamp
-	4, // [4:4] is the sub-list for method output_type
-	4, // [4:4] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	3, // 1: ppks.v1.Beneficiary.birth_date:type_name -> google.type.Date
+	4, // 2: ppks.v1.Beneficiary.create_time:type_name -> google.protobuf.Timestamp
+	4, // 3: ppks.v1.Beneficiary.update_time:type_name -> google.protobuf.Timestamp
+	2, // 4: ppks.v1.Beneficiary.warnings:type_name -> ppks.v1.Warning
+	5, // [5:5] is the sub-list for method output_type
+	5, // [5:5] is the sub-list for method input_type
+	5, // [5:5] is the sub-list for extension type_name
+	5, // [5:5] is the sub-list for extension extendee
+	0, // [0:5] is the sub-list for field type_name
 }
 
 func init() { file_ppks_v1_beneficiary_proto_init() }
@@ -288,7 +380,7 @@ func file_ppks_v1_beneficiary_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ppks_v1_beneficiary_proto_rawDesc), len(file_ppks_v1_beneficiary_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   1,
+			NumMessages:   2,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -151,7 +151,7 @@ type Case struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Resource name, `beneficiaries/{beneficiary}/cases/{case}`.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	// PPKS category code, e.g. `LANSIA_TELANTAR`.
+	// PPKS category code, e.g. `LANSIA_TELANTAR`. A correction is kept in the history.
 	PpksType string `protobuf:"bytes,2,opt,name=ppks_type,json=ppksType,proto3" json:"ppks_type,omitempty"`
 	// The date the case was opened; today (in the office's time zone) when unset.
 	OpenedOn *date.Date `protobuf:"bytes,3,opt,name=opened_on,json=openedOn,proto3" json:"opened_on,omitempty"`
@@ -168,7 +168,9 @@ type Case struct {
 	// When the case was created.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	// When the case was last changed.
-	UpdateTime    *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	// Checksum of the current state, for optimistic concurrency on update.
+	Etag          string `protobuf:"bytes,11,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -273,14 +275,21 @@ func (x *Case) GetUpdateTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Case) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 var File_ppks_v1_case_proto protoreflect.FileDescriptor
 
 const file_ppks_v1_case_proto_rawDesc = "" +
 	"\n" +
-	"\x12ppks/v1/case.proto\x12\appks.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xbc\x04\n" +
+	"\x12ppks/v1/case.proto\x12\appks.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xd2\x04\n" +
 	"\x04Case\x12\x17\n" +
-	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12#\n" +
-	"\tppks_type\x18\x02 \x01(\tB\x06\xe0A\x02\xe0A\x05R\bppksType\x123\n" +
+	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12 \n" +
+	"\tppks_type\x18\x02 \x01(\tB\x03\xe0A\x02R\bppksType\x123\n" +
 	"\topened_on\x18\x03 \x01(\v2\x11.google.type.DateB\x03\xe0A\x01R\bopenedOn\x12-\n" +
 	"\x05state\x18\x04 \x01(\x0e2\x12.ppks.v1.CaseStateB\x03\xe0A\x03R\x05state\x123\n" +
 	"\aoutcome\x18\x05 \x01(\x0e2\x14.ppks.v1.CaseOutcomeB\x03\xe0A\x03R\aoutcome\x123\n" +
@@ -292,7 +301,8 @@ const file_ppks_v1_case_proto_rawDesc = "" +
 	"createTime\x12@\n" +
 	"\vupdate_time\x18\n" +
 	" \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
-	"updateTime:R\xeaAO\n" +
+	"updateTime\x12\x17\n" +
+	"\x04etag\x18\v \x01(\tB\x03\xe0A\x01R\x04etag:R\xeaAO\n" +
 	"\x16ppks.dinsos.go.id/Case\x12(beneficiaries/{beneficiary}/cases/{case}*\x05cases2\x04case*S\n" +
 	"\tCaseState\x12\x1a\n" +
 	"\x16CASE_STATE_UNSPECIFIED\x10\x00\x12\x13\n" +

@@ -8,10 +8,12 @@ package ppksv1
 
 import (
 	_ "google.golang.org/genproto/googleapis/api/annotations"
+	status "google.golang.org/genproto/googleapis/rpc/status"
 	date "google.golang.org/genproto/googleapis/type/date"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
+	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -23,6 +25,120 @@ const (
 	// Verify that runtime/protoimpl is sufficiently up-to-date.
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
+
+// What happened to one item of a batch.
+type SyncStatus int32
+
+const (
+	// Not set.
+	SyncStatus_SYNC_STATUS_UNSPECIFIED SyncStatus = 0
+	// Created now.
+	SyncStatus_SYNC_STATUS_CREATED SyncStatus = 1
+	// Created by an earlier request with the same request id; nothing written now.
+	SyncStatus_SYNC_STATUS_ALREADY_EXISTED SyncStatus = 2
+	// Refused; see `error`.
+	SyncStatus_SYNC_STATUS_FAILED SyncStatus = 3
+)
+
+// Enum value maps for SyncStatus.
+var (
+	SyncStatus_name = map[int32]string{
+		0: "SYNC_STATUS_UNSPECIFIED",
+		1: "SYNC_STATUS_CREATED",
+		2: "SYNC_STATUS_ALREADY_EXISTED",
+		3: "SYNC_STATUS_FAILED",
+	}
+	SyncStatus_value = map[string]int32{
+		"SYNC_STATUS_UNSPECIFIED":     0,
+		"SYNC_STATUS_CREATED":         1,
+		"SYNC_STATUS_ALREADY_EXISTED": 2,
+		"SYNC_STATUS_FAILED":          3,
+	}
+)
+
+func (x SyncStatus) Enum() *SyncStatus {
+	p := new(SyncStatus)
+	*p = x
+	return p
+}
+
+func (x SyncStatus) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SyncStatus) Descriptor() protoreflect.EnumDescriptor {
+	return file_ppks_v1_case_service_proto_enumTypes[0].Descriptor()
+}
+
+func (SyncStatus) Type() protoreflect.EnumType {
+	return &file_ppks_v1_case_service_proto_enumTypes[0]
+}
+
+func (x SyncStatus) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SyncStatus.Descriptor instead.
+func (SyncStatus) EnumDescriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{0}
+}
+
+// What happened at a point of a timeline.
+type TimelineEventKind int32
+
+const (
+	// Not set.
+	TimelineEventKind_TIMELINE_EVENT_KIND_UNSPECIFIED TimelineEventKind = 0
+	// A case was opened.
+	TimelineEventKind_TIMELINE_EVENT_KIND_CASE_OPENED TimelineEventKind = 1
+	// An intervention was delivered.
+	TimelineEventKind_TIMELINE_EVENT_KIND_INTERVENTION TimelineEventKind = 2
+	// A case was closed.
+	TimelineEventKind_TIMELINE_EVENT_KIND_CASE_CLOSED TimelineEventKind = 3
+)
+
+// Enum value maps for TimelineEventKind.
+var (
+	TimelineEventKind_name = map[int32]string{
+		0: "TIMELINE_EVENT_KIND_UNSPECIFIED",
+		1: "TIMELINE_EVENT_KIND_CASE_OPENED",
+		2: "TIMELINE_EVENT_KIND_INTERVENTION",
+		3: "TIMELINE_EVENT_KIND_CASE_CLOSED",
+	}
+	TimelineEventKind_value = map[string]int32{
+		"TIMELINE_EVENT_KIND_UNSPECIFIED":  0,
+		"TIMELINE_EVENT_KIND_CASE_OPENED":  1,
+		"TIMELINE_EVENT_KIND_INTERVENTION": 2,
+		"TIMELINE_EVENT_KIND_CASE_CLOSED":  3,
+	}
+)
+
+func (x TimelineEventKind) Enum() *TimelineEventKind {
+	p := new(TimelineEventKind)
+	*p = x
+	return p
+}
+
+func (x TimelineEventKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (TimelineEventKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_ppks_v1_case_service_proto_enumTypes[1].Descriptor()
+}
+
+func (TimelineEventKind) Type() protoreflect.EnumType {
+	return &file_ppks_v1_case_service_proto_enumTypes[1]
+}
+
+func (x TimelineEventKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use TimelineEventKind.Descriptor instead.
+func (TimelineEventKind) EnumDescriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{1}
+}
 
 // Request for CreateBeneficiary.
 type CreateBeneficiaryRequest struct {
@@ -92,9 +208,12 @@ func (x *CreateBeneficiaryRequest) GetRequestId() string {
 type CreateBeneficiaryResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The registered person.
-	Beneficiary   *Beneficiary `protobuf:"bytes,1,opt,name=beneficiary,proto3" json:"beneficiary,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Beneficiary *Beneficiary `protobuf:"bytes,1,opt,name=beneficiary,proto3" json:"beneficiary,omitempty"`
+	// Records likely to be the same person (over gRPC; REST answers with the person only:
+	// use FindDuplicates before saving).
+	DuplicateCandidates []*DuplicateCandidate `protobuf:"bytes,2,rep,name=duplicate_candidates,json=duplicateCandidates,proto3" json:"duplicate_candidates,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *CreateBeneficiaryResponse) Reset() {
@@ -130,6 +249,13 @@ func (*CreateBeneficiaryResponse) Descriptor() ([]byte, []int) {
 func (x *CreateBeneficiaryResponse) GetBeneficiary() *Beneficiary {
 	if x != nil {
 		return x.Beneficiary
+	}
+	return nil
+}
+
+func (x *CreateBeneficiaryResponse) GetDuplicateCandidates() []*DuplicateCandidate {
+	if x != nil {
+		return x.DuplicateCandidates
 	}
 	return nil
 }
@@ -1365,18 +1491,1576 @@ func (x *VoidInterventionResponse) GetIntervention() *Intervention {
 	return nil
 }
 
+// Request for UpdateCase.
+type UpdateCaseRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The case, with `name` set and the changed fields.
+	Case *Case `protobuf:"bytes,1,opt,name=case,proto3" json:"case,omitempty"`
+	// Fields to update; the fields sent when absent.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateCaseRequest) Reset() {
+	*x = UpdateCaseRequest{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateCaseRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateCaseRequest) ProtoMessage() {}
+
+func (x *UpdateCaseRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateCaseRequest.ProtoReflect.Descriptor instead.
+func (*UpdateCaseRequest) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *UpdateCaseRequest) GetCase() *Case {
+	if x != nil {
+		return x.Case
+	}
+	return nil
+}
+
+func (x *UpdateCaseRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
+	}
+	return nil
+}
+
+// Response of UpdateCase.
+type UpdateCaseResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The case after the update.
+	Case          *Case `protobuf:"bytes,1,opt,name=case,proto3" json:"case,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateCaseResponse) Reset() {
+	*x = UpdateCaseResponse{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateCaseResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateCaseResponse) ProtoMessage() {}
+
+func (x *UpdateCaseResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateCaseResponse.ProtoReflect.Descriptor instead.
+func (*UpdateCaseResponse) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *UpdateCaseResponse) GetCase() *Case {
+	if x != nil {
+		return x.Case
+	}
+	return nil
+}
+
+// Request for ReopenCase.
+type ReopenCaseRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Name of the case.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Why the case is opened again.
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Idempotency key (a UUID).
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReopenCaseRequest) Reset() {
+	*x = ReopenCaseRequest{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReopenCaseRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReopenCaseRequest) ProtoMessage() {}
+
+func (x *ReopenCaseRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReopenCaseRequest.ProtoReflect.Descriptor instead.
+func (*ReopenCaseRequest) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *ReopenCaseRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ReopenCaseRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *ReopenCaseRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Response of ReopenCase.
+type ReopenCaseResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The reopened case.
+	Case          *Case `protobuf:"bytes,1,opt,name=case,proto3" json:"case,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReopenCaseResponse) Reset() {
+	*x = ReopenCaseResponse{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReopenCaseResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReopenCaseResponse) ProtoMessage() {}
+
+func (x *ReopenCaseResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReopenCaseResponse.ProtoReflect.Descriptor instead.
+func (*ReopenCaseResponse) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *ReopenCaseResponse) GetCase() *Case {
+	if x != nil {
+		return x.Case
+	}
+	return nil
+}
+
+// Request for UpdateIntervention.
+type UpdateInterventionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The intervention, with `name` set and the changed fields.
+	Intervention *Intervention `protobuf:"bytes,1,opt,name=intervention,proto3" json:"intervention,omitempty"`
+	// Fields to update; the fields sent when absent.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateInterventionRequest) Reset() {
+	*x = UpdateInterventionRequest{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateInterventionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateInterventionRequest) ProtoMessage() {}
+
+func (x *UpdateInterventionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateInterventionRequest.ProtoReflect.Descriptor instead.
+func (*UpdateInterventionRequest) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *UpdateInterventionRequest) GetIntervention() *Intervention {
+	if x != nil {
+		return x.Intervention
+	}
+	return nil
+}
+
+func (x *UpdateInterventionRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
+	}
+	return nil
+}
+
+// Response of UpdateIntervention.
+type UpdateInterventionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The intervention after the update.
+	Intervention  *Intervention `protobuf:"bytes,1,opt,name=intervention,proto3" json:"intervention,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateInterventionResponse) Reset() {
+	*x = UpdateInterventionResponse{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateInterventionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateInterventionResponse) ProtoMessage() {}
+
+func (x *UpdateInterventionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateInterventionResponse.ProtoReflect.Descriptor instead.
+func (*UpdateInterventionResponse) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *UpdateInterventionResponse) GetIntervention() *Intervention {
+	if x != nil {
+		return x.Intervention
+	}
+	return nil
+}
+
+// Request for VerifyIntervention.
+type VerifyInterventionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Name of the intervention.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Idempotency key (a UUID).
+	RequestId     string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VerifyInterventionRequest) Reset() {
+	*x = VerifyInterventionRequest{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyInterventionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyInterventionRequest) ProtoMessage() {}
+
+func (x *VerifyInterventionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyInterventionRequest.ProtoReflect.Descriptor instead.
+func (*VerifyInterventionRequest) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *VerifyInterventionRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *VerifyInterventionRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Response of VerifyIntervention.
+type VerifyInterventionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The verified intervention.
+	Intervention  *Intervention `protobuf:"bytes,1,opt,name=intervention,proto3" json:"intervention,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VerifyInterventionResponse) Reset() {
+	*x = VerifyInterventionResponse{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyInterventionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyInterventionResponse) ProtoMessage() {}
+
+func (x *VerifyInterventionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyInterventionResponse.ProtoReflect.Descriptor instead.
+func (*VerifyInterventionResponse) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *VerifyInterventionResponse) GetIntervention() *Intervention {
+	if x != nil {
+		return x.Intervention
+	}
+	return nil
+}
+
+// Request for RejectIntervention.
+type RejectInterventionRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Name of the intervention.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Why it is rejected.
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Idempotency key (a UUID).
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RejectInterventionRequest) Reset() {
+	*x = RejectInterventionRequest{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RejectInterventionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RejectInterventionRequest) ProtoMessage() {}
+
+func (x *RejectInterventionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RejectInterventionRequest.ProtoReflect.Descriptor instead.
+func (*RejectInterventionRequest) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *RejectInterventionRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *RejectInterventionRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *RejectInterventionRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Response of RejectIntervention.
+type RejectInterventionResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The rejected intervention.
+	Intervention  *Intervention `protobuf:"bytes,1,opt,name=intervention,proto3" json:"intervention,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RejectInterventionResponse) Reset() {
+	*x = RejectInterventionResponse{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RejectInterventionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RejectInterventionResponse) ProtoMessage() {}
+
+func (x *RejectInterventionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RejectInterventionResponse.ProtoReflect.Descriptor instead.
+func (*RejectInterventionResponse) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *RejectInterventionResponse) GetIntervention() *Intervention {
+	if x != nil {
+		return x.Intervention
+	}
+	return nil
+}
+
+// One create of a batch: exactly the request of the single create method.
+type SyncItem struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The create.
+	//
+	// Types that are valid to be assigned to Request:
+	//
+	//	*SyncItem_CreateBeneficiary
+	//	*SyncItem_CreateCase
+	//	*SyncItem_CreateIntervention
+	Request       isSyncItem_Request `protobuf_oneof:"request"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SyncItem) Reset() {
+	*x = SyncItem{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SyncItem) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SyncItem) ProtoMessage() {}
+
+func (x *SyncItem) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SyncItem.ProtoReflect.Descriptor instead.
+func (*SyncItem) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *SyncItem) GetRequest() isSyncItem_Request {
+	if x != nil {
+		return x.Request
+	}
+	return nil
+}
+
+func (x *SyncItem) GetCreateBeneficiary() *CreateBeneficiaryRequest {
+	if x != nil {
+		if x, ok := x.Request.(*SyncItem_CreateBeneficiary); ok {
+			return x.CreateBeneficiary
+		}
+	}
+	return nil
+}
+
+func (x *SyncItem) GetCreateCase() *CreateCaseRequest {
+	if x != nil {
+		if x, ok := x.Request.(*SyncItem_CreateCase); ok {
+			return x.CreateCase
+		}
+	}
+	return nil
+}
+
+func (x *SyncItem) GetCreateIntervention() *CreateInterventionRequest {
+	if x != nil {
+		if x, ok := x.Request.(*SyncItem_CreateIntervention); ok {
+			return x.CreateIntervention
+		}
+	}
+	return nil
+}
+
+type isSyncItem_Request interface {
+	isSyncItem_Request()
+}
+
+type SyncItem_CreateBeneficiary struct {
+	// Registers a person.
+	CreateBeneficiary *CreateBeneficiaryRequest `protobuf:"bytes,1,opt,name=create_beneficiary,json=createBeneficiary,proto3,oneof"`
+}
+
+type SyncItem_CreateCase struct {
+	// Opens a case.
+	CreateCase *CreateCaseRequest `protobuf:"bytes,2,opt,name=create_case,json=createCase,proto3,oneof"`
+}
+
+type SyncItem_CreateIntervention struct {
+	// Records an intervention.
+	CreateIntervention *CreateInterventionRequest `protobuf:"bytes,3,opt,name=create_intervention,json=createIntervention,proto3,oneof"`
+}
+
+func (*SyncItem_CreateBeneficiary) isSyncItem_Request() {}
+
+func (*SyncItem_CreateCase) isSyncItem_Request() {}
+
+func (*SyncItem_CreateIntervention) isSyncItem_Request() {}
+
+// The result of one item of a batch.
+type SyncResult struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Position of the item in the request, from 0.
+	Index int32 `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
+	// What happened.
+	Status SyncStatus `protobuf:"varint,2,opt,name=status,proto3,enum=ppks.v1.SyncStatus" json:"status,omitempty"`
+	// Name of the record created (or created before).
+	Name string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	// Why the item failed: the code and details (field violations) the single create
+	// method would have returned.
+	Error         *status.Status `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SyncResult) Reset() {
+	*x = SyncResult{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SyncResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SyncResult) ProtoMessage() {}
+
+func (x *SyncResult) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SyncResult.ProtoReflect.Descriptor instead.
+func (*SyncResult) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *SyncResult) GetIndex() int32 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+func (x *SyncResult) GetStatus() SyncStatus {
+	if x != nil {
+		return x.Status
+	}
+	return SyncStatus_SYNC_STATUS_UNSPECIFIED
+}
+
+func (x *SyncResult) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *SyncResult) GetError() *status.Status {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
+// Request for BatchSync.
+type BatchSyncRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The creates, at most 500, applied in order.
+	Items         []*SyncItem `protobuf:"bytes,1,rep,name=items,proto3" json:"items,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchSyncRequest) Reset() {
+	*x = BatchSyncRequest{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchSyncRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchSyncRequest) ProtoMessage() {}
+
+func (x *BatchSyncRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchSyncRequest.ProtoReflect.Descriptor instead.
+func (*BatchSyncRequest) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *BatchSyncRequest) GetItems() []*SyncItem {
+	if x != nil {
+		return x.Items
+	}
+	return nil
+}
+
+// Response of BatchSync.
+type BatchSyncResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One result per item, in order.
+	Results       []*SyncResult `protobuf:"bytes,1,rep,name=results,proto3" json:"results,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchSyncResponse) Reset() {
+	*x = BatchSyncResponse{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchSyncResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchSyncResponse) ProtoMessage() {}
+
+func (x *BatchSyncResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchSyncResponse.ProtoReflect.Descriptor instead.
+func (*BatchSyncResponse) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *BatchSyncResponse) GetResults() []*SyncResult {
+	if x != nil {
+		return x.Results
+	}
+	return nil
+}
+
+// A record likely to be the same person.
+type DuplicateCandidate struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The record.
+	Beneficiary *Beneficiary `protobuf:"bytes,1,opt,name=beneficiary,proto3" json:"beneficiary,omitempty"`
+	// Likelihood from 60 (worth a look) to 100 (same NIK).
+	Score int32 `protobuf:"varint,2,opt,name=score,proto3" json:"score,omitempty"`
+	// What agrees: NAME, BIRTH_DATE, BIRTH_YEAR, KECAMATAN, KK_NUMBER, NIK.
+	Reasons       []string `protobuf:"bytes,3,rep,name=reasons,proto3" json:"reasons,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DuplicateCandidate) Reset() {
+	*x = DuplicateCandidate{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DuplicateCandidate) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DuplicateCandidate) ProtoMessage() {}
+
+func (x *DuplicateCandidate) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DuplicateCandidate.ProtoReflect.Descriptor instead.
+func (*DuplicateCandidate) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *DuplicateCandidate) GetBeneficiary() *Beneficiary {
+	if x != nil {
+		return x.Beneficiary
+	}
+	return nil
+}
+
+func (x *DuplicateCandidate) GetScore() int32 {
+	if x != nil {
+		return x.Score
+	}
+	return 0
+}
+
+func (x *DuplicateCandidate) GetReasons() []string {
+	if x != nil {
+		return x.Reasons
+	}
+	return nil
+}
+
+// Request for FindDuplicates.
+type FindDuplicatesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What to compare.
+	//
+	// Types that are valid to be assigned to Subject:
+	//
+	//	*FindDuplicatesRequest_Beneficiary
+	//	*FindDuplicatesRequest_Name
+	Subject       isFindDuplicatesRequest_Subject `protobuf_oneof:"subject"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FindDuplicatesRequest) Reset() {
+	*x = FindDuplicatesRequest{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FindDuplicatesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FindDuplicatesRequest) ProtoMessage() {}
+
+func (x *FindDuplicatesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FindDuplicatesRequest.ProtoReflect.Descriptor instead.
+func (*FindDuplicatesRequest) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *FindDuplicatesRequest) GetSubject() isFindDuplicatesRequest_Subject {
+	if x != nil {
+		return x.Subject
+	}
+	return nil
+}
+
+func (x *FindDuplicatesRequest) GetBeneficiary() *Beneficiary {
+	if x != nil {
+		if x, ok := x.Subject.(*FindDuplicatesRequest_Beneficiary); ok {
+			return x.Beneficiary
+		}
+	}
+	return nil
+}
+
+func (x *FindDuplicatesRequest) GetName() string {
+	if x != nil {
+		if x, ok := x.Subject.(*FindDuplicatesRequest_Name); ok {
+			return x.Name
+		}
+	}
+	return ""
+}
+
+type isFindDuplicatesRequest_Subject interface {
+	isFindDuplicatesRequest_Subject()
+}
+
+type FindDuplicatesRequest_Beneficiary struct {
+	// A person about to be registered.
+	Beneficiary *Beneficiary `protobuf:"bytes,1,opt,name=beneficiary,proto3,oneof"`
+}
+
+type FindDuplicatesRequest_Name struct {
+	// An existing record, `beneficiaries/{beneficiary}`.
+	Name string `protobuf:"bytes,2,opt,name=name,proto3,oneof"`
+}
+
+func (*FindDuplicatesRequest_Beneficiary) isFindDuplicatesRequest_Subject() {}
+
+func (*FindDuplicatesRequest_Name) isFindDuplicatesRequest_Subject() {}
+
+// Response of FindDuplicates.
+type FindDuplicatesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Likely duplicates the caller may see, best first.
+	Candidates    []*DuplicateCandidate `protobuf:"bytes,1,rep,name=candidates,proto3" json:"candidates,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FindDuplicatesResponse) Reset() {
+	*x = FindDuplicatesResponse{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FindDuplicatesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FindDuplicatesResponse) ProtoMessage() {}
+
+func (x *FindDuplicatesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FindDuplicatesResponse.ProtoReflect.Descriptor instead.
+func (*FindDuplicatesResponse) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *FindDuplicatesResponse) GetCandidates() []*DuplicateCandidate {
+	if x != nil {
+		return x.Candidates
+	}
+	return nil
+}
+
+// Request for MergeBeneficiaries.
+type MergeBeneficiariesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The surviving record.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The duplicate record merged into it.
+	Duplicate string `protobuf:"bytes,2,opt,name=duplicate,proto3" json:"duplicate,omitempty"`
+	// Why the records are one person.
+	Reason string `protobuf:"bytes,3,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Idempotency key (a UUID).
+	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MergeBeneficiariesRequest) Reset() {
+	*x = MergeBeneficiariesRequest{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MergeBeneficiariesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MergeBeneficiariesRequest) ProtoMessage() {}
+
+func (x *MergeBeneficiariesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MergeBeneficiariesRequest.ProtoReflect.Descriptor instead.
+func (*MergeBeneficiariesRequest) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *MergeBeneficiariesRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *MergeBeneficiariesRequest) GetDuplicate() string {
+	if x != nil {
+		return x.Duplicate
+	}
+	return ""
+}
+
+func (x *MergeBeneficiariesRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *MergeBeneficiariesRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Response of MergeBeneficiaries.
+type MergeBeneficiariesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The surviving record after the merge.
+	Beneficiary   *Beneficiary `protobuf:"bytes,1,opt,name=beneficiary,proto3" json:"beneficiary,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MergeBeneficiariesResponse) Reset() {
+	*x = MergeBeneficiariesResponse{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MergeBeneficiariesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MergeBeneficiariesResponse) ProtoMessage() {}
+
+func (x *MergeBeneficiariesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MergeBeneficiariesResponse.ProtoReflect.Descriptor instead.
+func (*MergeBeneficiariesResponse) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{42}
+}
+
+func (x *MergeBeneficiariesResponse) GetBeneficiary() *Beneficiary {
+	if x != nil {
+		return x.Beneficiary
+	}
+	return nil
+}
+
+// Request for GetTimeline.
+type GetTimelineRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The person.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetTimelineRequest) Reset() {
+	*x = GetTimelineRequest{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetTimelineRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetTimelineRequest) ProtoMessage() {}
+
+func (x *GetTimelineRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetTimelineRequest.ProtoReflect.Descriptor instead.
+func (*GetTimelineRequest) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *GetTimelineRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// One dated event of a person's timeline.
+type TimelineEvent struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The date.
+	Date *date.Date `protobuf:"bytes,1,opt,name=date,proto3" json:"date,omitempty"`
+	// What happened.
+	Kind TimelineEventKind `protobuf:"varint,2,opt,name=kind,proto3,enum=ppks.v1.TimelineEventKind" json:"kind,omitempty"`
+	// The case.
+	Case *Case `protobuf:"bytes,3,opt,name=case,proto3" json:"case,omitempty"`
+	// The intervention, for INTERVENTION events.
+	Intervention  *Intervention `protobuf:"bytes,4,opt,name=intervention,proto3" json:"intervention,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TimelineEvent) Reset() {
+	*x = TimelineEvent{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TimelineEvent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TimelineEvent) ProtoMessage() {}
+
+func (x *TimelineEvent) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TimelineEvent.ProtoReflect.Descriptor instead.
+func (*TimelineEvent) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *TimelineEvent) GetDate() *date.Date {
+	if x != nil {
+		return x.Date
+	}
+	return nil
+}
+
+func (x *TimelineEvent) GetKind() TimelineEventKind {
+	if x != nil {
+		return x.Kind
+	}
+	return TimelineEventKind_TIMELINE_EVENT_KIND_UNSPECIFIED
+}
+
+func (x *TimelineEvent) GetCase() *Case {
+	if x != nil {
+		return x.Case
+	}
+	return nil
+}
+
+func (x *TimelineEvent) GetIntervention() *Intervention {
+	if x != nil {
+		return x.Intervention
+	}
+	return nil
+}
+
+// Response of GetTimeline.
+type GetTimelineResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The person.
+	Beneficiary *Beneficiary `protobuf:"bytes,1,opt,name=beneficiary,proto3" json:"beneficiary,omitempty"`
+	// Events in date order.
+	Events        []*TimelineEvent `protobuf:"bytes,2,rep,name=events,proto3" json:"events,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetTimelineResponse) Reset() {
+	*x = GetTimelineResponse{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetTimelineResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetTimelineResponse) ProtoMessage() {}
+
+func (x *GetTimelineResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetTimelineResponse.ProtoReflect.Descriptor instead.
+func (*GetTimelineResponse) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *GetTimelineResponse) GetBeneficiary() *Beneficiary {
+	if x != nil {
+		return x.Beneficiary
+	}
+	return nil
+}
+
+func (x *GetTimelineResponse) GetEvents() []*TimelineEvent {
+	if x != nil {
+		return x.Events
+	}
+	return nil
+}
+
+// One changed field, with its values as text.
+type FieldChange struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The field, e.g. `delivered_on`.
+	Field string `protobuf:"bytes,1,opt,name=field,proto3" json:"field,omitempty"`
+	// The value before (empty for a new record).
+	OldValue string `protobuf:"bytes,2,opt,name=old_value,json=oldValue,proto3" json:"old_value,omitempty"`
+	// The value after.
+	NewValue      string `protobuf:"bytes,3,opt,name=new_value,json=newValue,proto3" json:"new_value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FieldChange) Reset() {
+	*x = FieldChange{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FieldChange) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FieldChange) ProtoMessage() {}
+
+func (x *FieldChange) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FieldChange.ProtoReflect.Descriptor instead.
+func (*FieldChange) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *FieldChange) GetField() string {
+	if x != nil {
+		return x.Field
+	}
+	return ""
+}
+
+func (x *FieldChange) GetOldValue() string {
+	if x != nil {
+		return x.OldValue
+	}
+	return ""
+}
+
+func (x *FieldChange) GetNewValue() string {
+	if x != nil {
+		return x.NewValue
+	}
+	return ""
+}
+
+// One change of a record.
+type Change struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The record's name when it changed.
+	Record string `protobuf:"bytes,1,opt,name=record,proto3" json:"record,omitempty"`
+	// When.
+	Time *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=time,proto3" json:"time,omitempty"`
+	// Who.
+	Username string `protobuf:"bytes,3,opt,name=username,proto3" json:"username,omitempty"`
+	// Through which operation, e.g. `UpdateIntervention`.
+	Method string `protobuf:"bytes,4,opt,name=method,proto3" json:"method,omitempty"`
+	// The request id of the change.
+	RequestId string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The fields changed.
+	Fields        []*FieldChange `protobuf:"bytes,6,rep,name=fields,proto3" json:"fields,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Change) Reset() {
+	*x = Change{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Change) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Change) ProtoMessage() {}
+
+func (x *Change) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Change.ProtoReflect.Descriptor instead.
+func (*Change) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *Change) GetRecord() string {
+	if x != nil {
+		return x.Record
+	}
+	return ""
+}
+
+func (x *Change) GetTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.Time
+	}
+	return nil
+}
+
+func (x *Change) GetUsername() string {
+	if x != nil {
+		return x.Username
+	}
+	return ""
+}
+
+func (x *Change) GetMethod() string {
+	if x != nil {
+		return x.Method
+	}
+	return ""
+}
+
+func (x *Change) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *Change) GetFields() []*FieldChange {
+	if x != nil {
+		return x.Fields
+	}
+	return nil
+}
+
+// Request for ListChanges.
+type ListChangesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The record: a person, a case or an intervention.
+	Parent string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	// Page size: 50 when zero, at most 1000.
+	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Token from a previous response.
+	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListChangesRequest) Reset() {
+	*x = ListChangesRequest{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[48]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListChangesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListChangesRequest) ProtoMessage() {}
+
+func (x *ListChangesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[48]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListChangesRequest.ProtoReflect.Descriptor instead.
+func (*ListChangesRequest) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{48}
+}
+
+func (x *ListChangesRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+func (x *ListChangesRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListChangesRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// Response of ListChanges.
+type ListChangesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Changes, oldest first.
+	Changes []*Change `protobuf:"bytes,1,rep,name=changes,proto3" json:"changes,omitempty"`
+	// Token for the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListChangesResponse) Reset() {
+	*x = ListChangesResponse{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[49]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListChangesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListChangesResponse) ProtoMessage() {}
+
+func (x *ListChangesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[49]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListChangesResponse.ProtoReflect.Descriptor instead.
+func (*ListChangesResponse) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{49}
+}
+
+func (x *ListChangesResponse) GetChanges() []*Change {
+	if x != nil {
+		return x.Changes
+	}
+	return nil
+}
+
+func (x *ListChangesResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
 var File_ppks_v1_case_service_proto protoreflect.FileDescriptor
 
 const file_ppks_v1_case_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1appks/v1/case_service.proto\x12\appks.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x16google/type/date.proto\x1a\x19ppks/v1/beneficiary.proto\x1a\x12ppks/v1/case.proto\x1a\x1appks/v1/intervention.proto\"\xa7\x01\n" +
+	"\x1appks/v1/case_service.proto\x12\appks.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\x1a\x16google/type/date.proto\x1a\x19ppks/v1/beneficiary.proto\x1a\x12ppks/v1/case.proto\x1a\x1appks/v1/intervention.proto\"\xa7\x01\n" +
 	"\x18CreateBeneficiaryRequest\x12;\n" +
 	"\vbeneficiary\x18\x01 \x01(\v2\x14.ppks.v1.BeneficiaryB\x03\xe0A\x02R\vbeneficiary\x12*\n" +
 	"\x0ebeneficiary_id\x18\x02 \x01(\tB\x03\xe0A\x01R\rbeneficiaryId\x12\"\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tB\x03\xe0A\x02R\trequestId\"S\n" +
+	"request_id\x18\x03 \x01(\tB\x03\xe0A\x02R\trequestId\"\xa3\x01\n" +
 	"\x19CreateBeneficiaryResponse\x126\n" +
-	"\vbeneficiary\x18\x01 \x01(\v2\x14.ppks.v1.BeneficiaryR\vbeneficiary\"R\n" +
+	"\vbeneficiary\x18\x01 \x01(\v2\x14.ppks.v1.BeneficiaryR\vbeneficiary\x12N\n" +
+	"\x14duplicate_candidates\x18\x02 \x03(\v2\x1b.ppks.v1.DuplicateCandidateR\x13duplicateCandidates\"R\n" +
 	"\x15GetBeneficiaryRequest\x129\n" +
 	"\x04name\x18\x01 \x01(\tB%\xe0A\x02\xfaA\x1f\n" +
 	"\x1dppks.dinsos.go.id/BeneficiaryR\x04name\"P\n" +
@@ -1461,7 +3145,122 @@ const file_ppks_v1_case_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\x03\xe0A\x01R\trequestId\"U\n" +
 	"\x18VoidInterventionResponse\x129\n" +
-	"\fintervention\x18\x01 \x01(\v2\x15.ppks.v1.InterventionR\fintervention2\xd0\x0e\n" +
+	"\fintervention\x18\x01 \x01(\v2\x15.ppks.v1.InterventionR\fintervention\"}\n" +
+	"\x11UpdateCaseRequest\x12&\n" +
+	"\x04case\x18\x01 \x01(\v2\r.ppks.v1.CaseB\x03\xe0A\x02R\x04case\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
+	"updateMask\"7\n" +
+	"\x12UpdateCaseResponse\x12!\n" +
+	"\x04case\x18\x01 \x01(\v2\r.ppks.v1.CaseR\x04case\"\x88\x01\n" +
+	"\x11ReopenCaseRequest\x122\n" +
+	"\x04name\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
+	"\x16ppks.dinsos.go.id/CaseR\x04name\x12\x1b\n" +
+	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x02R\x06reason\x12\"\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\x03\xe0A\x01R\trequestId\"7\n" +
+	"\x12ReopenCaseResponse\x12!\n" +
+	"\x04case\x18\x01 \x01(\v2\r.ppks.v1.CaseR\x04case\"\x9d\x01\n" +
+	"\x19UpdateInterventionRequest\x12>\n" +
+	"\fintervention\x18\x01 \x01(\v2\x15.ppks.v1.InterventionB\x03\xe0A\x02R\fintervention\x12@\n" +
+	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
+	"updateMask\"W\n" +
+	"\x1aUpdateInterventionResponse\x129\n" +
+	"\fintervention\x18\x01 \x01(\v2\x15.ppks.v1.InterventionR\fintervention\"{\n" +
+	"\x19VerifyInterventionRequest\x12:\n" +
+	"\x04name\x18\x01 \x01(\tB&\xe0A\x02\xfaA \n" +
+	"\x1eppks.dinsos.go.id/InterventionR\x04name\x12\"\n" +
+	"\n" +
+	"request_id\x18\x02 \x01(\tB\x03\xe0A\x01R\trequestId\"W\n" +
+	"\x1aVerifyInterventionResponse\x129\n" +
+	"\fintervention\x18\x01 \x01(\v2\x15.ppks.v1.InterventionR\fintervention\"\x98\x01\n" +
+	"\x19RejectInterventionRequest\x12:\n" +
+	"\x04name\x18\x01 \x01(\tB&\xe0A\x02\xfaA \n" +
+	"\x1eppks.dinsos.go.id/InterventionR\x04name\x12\x1b\n" +
+	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x02R\x06reason\x12\"\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\x03\xe0A\x01R\trequestId\"W\n" +
+	"\x1aRejectInterventionResponse\x129\n" +
+	"\fintervention\x18\x01 \x01(\v2\x15.ppks.v1.InterventionR\fintervention\"\xff\x01\n" +
+	"\bSyncItem\x12R\n" +
+	"\x12create_beneficiary\x18\x01 \x01(\v2!.ppks.v1.CreateBeneficiaryRequestH\x00R\x11createBeneficiary\x12=\n" +
+	"\vcreate_case\x18\x02 \x01(\v2\x1a.ppks.v1.CreateCaseRequestH\x00R\n" +
+	"createCase\x12U\n" +
+	"\x13create_intervention\x18\x03 \x01(\v2\".ppks.v1.CreateInterventionRequestH\x00R\x12createInterventionB\t\n" +
+	"\arequest\"\x8d\x01\n" +
+	"\n" +
+	"SyncResult\x12\x14\n" +
+	"\x05index\x18\x01 \x01(\x05R\x05index\x12+\n" +
+	"\x06status\x18\x02 \x01(\x0e2\x13.ppks.v1.SyncStatusR\x06status\x12\x12\n" +
+	"\x04name\x18\x03 \x01(\tR\x04name\x12(\n" +
+	"\x05error\x18\x04 \x01(\v2\x12.google.rpc.StatusR\x05error\"@\n" +
+	"\x10BatchSyncRequest\x12,\n" +
+	"\x05items\x18\x01 \x03(\v2\x11.ppks.v1.SyncItemB\x03\xe0A\x02R\x05items\"B\n" +
+	"\x11BatchSyncResponse\x12-\n" +
+	"\aresults\x18\x01 \x03(\v2\x13.ppks.v1.SyncResultR\aresults\"|\n" +
+	"\x12DuplicateCandidate\x126\n" +
+	"\vbeneficiary\x18\x01 \x01(\v2\x14.ppks.v1.BeneficiaryR\vbeneficiary\x12\x14\n" +
+	"\x05score\x18\x02 \x01(\x05R\x05score\x12\x18\n" +
+	"\areasons\x18\x03 \x03(\tR\areasons\"r\n" +
+	"\x15FindDuplicatesRequest\x128\n" +
+	"\vbeneficiary\x18\x01 \x01(\v2\x14.ppks.v1.BeneficiaryH\x00R\vbeneficiary\x12\x14\n" +
+	"\x04name\x18\x02 \x01(\tH\x00R\x04nameB\t\n" +
+	"\asubject\"U\n" +
+	"\x16FindDuplicatesResponse\x12;\n" +
+	"\n" +
+	"candidates\x18\x01 \x03(\v2\x1b.ppks.v1.DuplicateCandidateR\n" +
+	"candidates\"\xdc\x01\n" +
+	"\x19MergeBeneficiariesRequest\x129\n" +
+	"\x04name\x18\x01 \x01(\tB%\xe0A\x02\xfaA\x1f\n" +
+	"\x1dppks.dinsos.go.id/BeneficiaryR\x04name\x12C\n" +
+	"\tduplicate\x18\x02 \x01(\tB%\xe0A\x02\xfaA\x1f\n" +
+	"\x1dppks.dinsos.go.id/BeneficiaryR\tduplicate\x12\x1b\n" +
+	"\x06reason\x18\x03 \x01(\tB\x03\xe0A\x02R\x06reason\x12\"\n" +
+	"\n" +
+	"request_id\x18\x04 \x01(\tB\x03\xe0A\x01R\trequestId\"T\n" +
+	"\x1aMergeBeneficiariesResponse\x126\n" +
+	"\vbeneficiary\x18\x01 \x01(\v2\x14.ppks.v1.BeneficiaryR\vbeneficiary\"O\n" +
+	"\x12GetTimelineRequest\x129\n" +
+	"\x04name\x18\x01 \x01(\tB%\xe0A\x02\xfaA\x1f\n" +
+	"\x1dppks.dinsos.go.id/BeneficiaryR\x04name\"\xc4\x01\n" +
+	"\rTimelineEvent\x12%\n" +
+	"\x04date\x18\x01 \x01(\v2\x11.google.type.DateR\x04date\x12.\n" +
+	"\x04kind\x18\x02 \x01(\x0e2\x1a.ppks.v1.TimelineEventKindR\x04kind\x12!\n" +
+	"\x04case\x18\x03 \x01(\v2\r.ppks.v1.CaseR\x04case\x129\n" +
+	"\fintervention\x18\x04 \x01(\v2\x15.ppks.v1.InterventionR\fintervention\"}\n" +
+	"\x13GetTimelineResponse\x126\n" +
+	"\vbeneficiary\x18\x01 \x01(\v2\x14.ppks.v1.BeneficiaryR\vbeneficiary\x12.\n" +
+	"\x06events\x18\x02 \x03(\v2\x16.ppks.v1.TimelineEventR\x06events\"]\n" +
+	"\vFieldChange\x12\x14\n" +
+	"\x05field\x18\x01 \x01(\tR\x05field\x12\x1b\n" +
+	"\told_value\x18\x02 \x01(\tR\boldValue\x12\x1b\n" +
+	"\tnew_value\x18\x03 \x01(\tR\bnewValue\"\xd1\x01\n" +
+	"\x06Change\x12\x16\n" +
+	"\x06record\x18\x01 \x01(\tR\x06record\x12.\n" +
+	"\x04time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04time\x12\x1a\n" +
+	"\busername\x18\x03 \x01(\tR\busername\x12\x16\n" +
+	"\x06method\x18\x04 \x01(\tR\x06method\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x05 \x01(\tR\trequestId\x12,\n" +
+	"\x06fields\x18\x06 \x03(\v2\x14.ppks.v1.FieldChangeR\x06fields\"w\n" +
+	"\x12ListChangesRequest\x12\x1b\n" +
+	"\x06parent\x18\x01 \x01(\tB\x03\xe0A\x02R\x06parent\x12 \n" +
+	"\tpage_size\x18\x02 \x01(\x05B\x03\xe0A\x01R\bpageSize\x12\"\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\"h\n" +
+	"\x13ListChangesResponse\x12)\n" +
+	"\achanges\x18\x01 \x03(\v2\x0f.ppks.v1.ChangeR\achanges\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*{\n" +
+	"\n" +
+	"SyncStatus\x12\x1b\n" +
+	"\x17SYNC_STATUS_UNSPECIFIED\x10\x00\x12\x17\n" +
+	"\x13SYNC_STATUS_CREATED\x10\x01\x12\x1f\n" +
+	"\x1bSYNC_STATUS_ALREADY_EXISTED\x10\x02\x12\x16\n" +
+	"\x12SYNC_STATUS_FAILED\x10\x03*\xa8\x01\n" +
+	"\x11TimelineEventKind\x12#\n" +
+	"\x1fTIMELINE_EVENT_KIND_UNSPECIFIED\x10\x00\x12#\n" +
+	"\x1fTIMELINE_EVENT_KIND_CASE_OPENED\x10\x01\x12$\n" +
+	" TIMELINE_EVENT_KIND_INTERVENTION\x10\x02\x12#\n" +
+	"\x1fTIMELINE_EVENT_KIND_CASE_CLOSED\x10\x032\xe7\x1b\n" +
 	"\vCaseService\x12\x9d\x01\n" +
 	"\x11CreateBeneficiary\x12!.ppks.v1.CreateBeneficiaryRequest\x1a\".ppks.v1.CreateBeneficiaryResponse\"A\xdaA\vbeneficiary\x82\xd3\xe4\x93\x02-:\vbeneficiaryb\vbeneficiary\"\x11/v1/beneficiaries\x12\x89\x01\n" +
 	"\x0eGetBeneficiary\x12\x1e.ppks.v1.GetBeneficiaryRequest\x1a\x1f.ppks.v1.GetBeneficiaryResponse\"6\xdaA\x04name\x82\xd3\xe4\x93\x02)b\vbeneficiary\x12\x1a/v1/{name=beneficiaries/*}\x12u\n" +
@@ -1475,7 +3274,19 @@ const file_ppks_v1_case_service_proto_rawDesc = "" +
 	"\x12CreateIntervention\x12\".ppks.v1.CreateInterventionRequest\x1a#.ppks.v1.CreateInterventionResponse\"l\xdaA\x13parent,intervention\x82\xd3\xe4\x93\x02P:\finterventionb\fintervention\"2/v1/{parent=beneficiaries/*/cases/*}/interventions\x12\xa5\x01\n" +
 	"\x0fGetIntervention\x12\x1f.ppks.v1.GetInterventionRequest\x1a .ppks.v1.GetInterventionResponse\"O\xdaA\x04name\x82\xd3\xe4\x93\x02Bb\fintervention\x122/v1/{name=beneficiaries/*/cases/*/interventions/*}\x12\x9f\x01\n" +
 	"\x11ListInterventions\x12!.ppks.v1.ListInterventionsRequest\x1a\".ppks.v1.ListInterventionsResponse\"C\xdaA\x06parent\x82\xd3\xe4\x93\x024\x122/v1/{parent=beneficiaries/*/cases/*}/interventions\x12\xb7\x01\n" +
-	"\x10VoidIntervention\x12 .ppks.v1.VoidInterventionRequest\x1a!.ppks.v1.VoidInterventionResponse\"^\xdaA\vname,reason\x82\xd3\xe4\x93\x02J:\x01*b\fintervention\"7/v1/{name=beneficiaries/*/cases/*/interventions/*}:voidB/Z-github.com/opendinsos/ppks/gen/ppks/v1;ppksv1b\x06proto3"
+	"\x10VoidIntervention\x12 .ppks.v1.VoidInterventionRequest\x1a!.ppks.v1.VoidInterventionResponse\"^\xdaA\vname,reason\x82\xd3\xe4\x93\x02J:\x01*b\fintervention\"7/v1/{name=beneficiaries/*/cases/*/interventions/*}:void\x12\x95\x01\n" +
+	"\n" +
+	"UpdateCase\x12\x1a.ppks.v1.UpdateCaseRequest\x1a\x1b.ppks.v1.UpdateCaseResponse\"N\xdaA\x10case,update_mask\x82\xd3\xe4\x93\x025:\x04caseb\x04case2'/v1/{case.name=beneficiaries/*/cases/*}\x12\x8f\x01\n" +
+	"\n" +
+	"ReopenCase\x12\x1a.ppks.v1.ReopenCaseRequest\x1a\x1b.ppks.v1.ReopenCaseResponse\"H\xdaA\vname,reason\x82\xd3\xe4\x93\x024:\x01*b\x04case\")/v1/{name=beneficiaries/*/cases/*}:reopen\x12\xdd\x01\n" +
+	"\x12UpdateIntervention\x12\".ppks.v1.UpdateInterventionRequest\x1a#.ppks.v1.UpdateInterventionResponse\"~\xdaA\x18intervention,update_mask\x82\xd3\xe4\x93\x02]:\finterventionb\fintervention2?/v1/{intervention.name=beneficiaries/*/cases/*/interventions/*}\x12\xb8\x01\n" +
+	"\x12VerifyIntervention\x12\".ppks.v1.VerifyInterventionRequest\x1a#.ppks.v1.VerifyInterventionResponse\"Y\xdaA\x04name\x82\xd3\xe4\x93\x02L:\x01*b\fintervention\"9/v1/{name=beneficiaries/*/cases/*/interventions/*}:verify\x12\xbf\x01\n" +
+	"\x12RejectIntervention\x12\".ppks.v1.RejectInterventionRequest\x1a#.ppks.v1.RejectInterventionResponse\"`\xdaA\vname,reason\x82\xd3\xe4\x93\x02L:\x01*b\fintervention\"9/v1/{name=beneficiaries/*/cases/*/interventions/*}:reject\x12j\n" +
+	"\tBatchSync\x12\x19.ppks.v1.BatchSyncRequest\x1a\x1a.ppks.v1.BatchSyncResponse\"&\x82\xd3\xe4\x93\x02 :\x01*\"\x1b/v1/beneficiaries:batchSync\x12~\n" +
+	"\x0eFindDuplicates\x12\x1e.ppks.v1.FindDuplicatesRequest\x1a\x1f.ppks.v1.FindDuplicatesResponse\"+\x82\xd3\xe4\x93\x02%:\x01*\" /v1/beneficiaries:findDuplicates\x12\xaf\x01\n" +
+	"\x12MergeBeneficiaries\x12\".ppks.v1.MergeBeneficiariesRequest\x1a#.ppks.v1.MergeBeneficiariesResponse\"P\xdaA\x15name,duplicate,reason\x82\xd3\xe4\x93\x022:\x01*b\vbeneficiary\" /v1/{name=beneficiaries/*}:merge\x12|\n" +
+	"\vGetTimeline\x12\x1b.ppks.v1.GetTimelineRequest\x1a\x1c.ppks.v1.GetTimelineResponse\"2\xdaA\x04name\x82\xd3\xe4\x93\x02%\x12#/v1/{name=beneficiaries/*}:timeline\x12\xf1\x01\n" +
+	"\vListChanges\x12\x1b.ppks.v1.ListChangesRequest\x1a\x1c.ppks.v1.ListChangesResponse\"\xa6\x01\xdaA\x06parent\x82\xd3\xe4\x93\x02\x96\x01Z.\x12,/v1/{parent=beneficiaries/*/cases/*}/changesZ>\x12</v1/{parent=beneficiaries/*/cases/*/interventions/*}/changes\x12$/v1/{parent=beneficiaries/*}/changesB/Z-github.com/opendinsos/ppks/gen/ppks/v1;ppksv1b\x06proto3"
 
 var (
 	file_ppks_v1_case_service_proto_rawDescOnce sync.Once
@@ -1489,88 +3300,169 @@ func file_ppks_v1_case_service_proto_rawDescGZIP() []byte {
 	return file_ppks_v1_case_service_proto_rawDescData
 }
 
-var file_ppks_v1_case_service_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
+var file_ppks_v1_case_service_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_ppks_v1_case_service_proto_msgTypes = make([]protoimpl.MessageInfo, 50)
 var file_ppks_v1_case_service_proto_goTypes = []any{
-	(*CreateBeneficiaryRequest)(nil),   // 0: ppks.v1.CreateBeneficiaryRequest
-	(*CreateBeneficiaryResponse)(nil),  // 1: ppks.v1.CreateBeneficiaryResponse
-	(*GetBeneficiaryRequest)(nil),      // 2: ppks.v1.GetBeneficiaryRequest
-	(*GetBeneficiaryResponse)(nil),     // 3: ppks.v1.GetBeneficiaryResponse
-	(*ListBeneficiariesRequest)(nil),   // 4: ppks.v1.ListBeneficiariesRequest
-	(*ListBeneficiariesResponse)(nil),  // 5: ppks.v1.ListBeneficiariesResponse
-	(*UpdateBeneficiaryRequest)(nil),   // 6: ppks.v1.UpdateBeneficiaryRequest
-	(*UpdateBeneficiaryResponse)(nil),  // 7: ppks.v1.UpdateBeneficiaryResponse
-	(*CreateCaseRequest)(nil),          // 8: ppks.v1.CreateCaseRequest
-	(*CreateCaseResponse)(nil),         // 9: ppks.v1.CreateCaseResponse
-	(*GetCaseRequest)(nil),             // 10: ppks.v1.GetCaseRequest
-	(*GetCaseResponse)(nil),            // 11: ppks.v1.GetCaseResponse
-	(*ListCasesRequest)(nil),           // 12: ppks.v1.ListCasesRequest
-	(*ListCasesResponse)(nil),          // 13: ppks.v1.ListCasesResponse
-	(*CloseCaseRequest)(nil),           // 14: ppks.v1.CloseCaseRequest
-	(*CloseCaseResponse)(nil),          // 15: ppks.v1.CloseCaseResponse
-	(*CreateInterventionRequest)(nil),  // 16: ppks.v1.CreateInterventionRequest
-	(*CreateInterventionResponse)(nil), // 17: ppks.v1.CreateInterventionResponse
-	(*GetInterventionRequest)(nil),     // 18: ppks.v1.GetInterventionRequest
-	(*GetInterventionResponse)(nil),    // 19: ppks.v1.GetInterventionResponse
-	(*ListInterventionsRequest)(nil),   // 20: ppks.v1.ListInterventionsRequest
-	(*ListInterventionsResponse)(nil),  // 21: ppks.v1.ListInterventionsResponse
-	(*VoidInterventionRequest)(nil),    // 22: ppks.v1.VoidInterventionRequest
-	(*VoidInterventionResponse)(nil),   // 23: ppks.v1.VoidInterventionResponse
-	(*Beneficiary)(nil),                // 24: ppks.v1.Beneficiary
-	(*fieldmaskpb.FieldMask)(nil),      // 25: google.protobuf.FieldMask
-	(*Case)(nil),                       // 26: ppks.v1.Case
-	(CaseOutcome)(0),                   // 27: ppks.v1.CaseOutcome
-	(*date.Date)(nil),                  // 28: google.type.Date
-	(*Intervention)(nil),               // 29: ppks.v1.Intervention
+	(SyncStatus)(0),                    // 0: ppks.v1.SyncStatus
+	(TimelineEventKind)(0),             // 1: ppks.v1.TimelineEventKind
+	(*CreateBeneficiaryRequest)(nil),   // 2: ppks.v1.CreateBeneficiaryRequest
+	(*CreateBeneficiaryResponse)(nil),  // 3: ppks.v1.CreateBeneficiaryResponse
+	(*GetBeneficiaryRequest)(nil),      // 4: ppks.v1.GetBeneficiaryRequest
+	(*GetBeneficiaryResponse)(nil),     // 5: ppks.v1.GetBeneficiaryResponse
+	(*ListBeneficiariesRequest)(nil),   // 6: ppks.v1.ListBeneficiariesRequest
+	(*ListBeneficiariesResponse)(nil),  // 7: ppks.v1.ListBeneficiariesResponse
+	(*UpdateBeneficiaryRequest)(nil),   // 8: ppks.v1.UpdateBeneficiaryRequest
+	(*UpdateBeneficiaryResponse)(nil),  // 9: ppks.v1.UpdateBeneficiaryResponse
+	(*CreateCaseRequest)(nil),          // 10: ppks.v1.CreateCaseRequest
+	(*CreateCaseResponse)(nil),         // 11: ppks.v1.CreateCaseResponse
+	(*GetCaseRequest)(nil),             // 12: ppks.v1.GetCaseRequest
+	(*GetCaseResponse)(nil),            // 13: ppks.v1.GetCaseResponse
+	(*ListCasesRequest)(nil),           // 14: ppks.v1.ListCasesRequest
+	(*ListCasesResponse)(nil),          // 15: ppks.v1.ListCasesResponse
+	(*CloseCaseRequest)(nil),           // 16: ppks.v1.CloseCaseRequest
+	(*CloseCaseResponse)(nil),          // 17: ppks.v1.CloseCaseResponse
+	(*CreateInterventionRequest)(nil),  // 18: ppks.v1.CreateInterventionRequest
+	(*CreateInterventionResponse)(nil), // 19: ppks.v1.CreateInterventionResponse
+	(*GetInterventionRequest)(nil),     // 20: ppks.v1.GetInterventionRequest
+	(*GetInterventionResponse)(nil),    // 21: ppks.v1.GetInterventionResponse
+	(*ListInterventionsRequest)(nil),   // 22: ppks.v1.ListInterventionsRequest
+	(*ListInterventionsResponse)(nil),  // 23: ppks.v1.ListInterventionsResponse
+	(*VoidInterventionRequest)(nil),    // 24: ppks.v1.VoidInterventionRequest
+	(*VoidInterventionResponse)(nil),   // 25: ppks.v1.VoidInterventionResponse
+	(*UpdateCaseRequest)(nil),          // 26: ppks.v1.UpdateCaseRequest
+	(*UpdateCaseResponse)(nil),         // 27: ppks.v1.UpdateCaseResponse
+	(*ReopenCaseRequest)(nil),          // 28: ppks.v1.ReopenCaseRequest
+	(*ReopenCaseResponse)(nil),         // 29: ppks.v1.ReopenCaseResponse
+	(*UpdateInterventionRequest)(nil),  // 30: ppks.v1.UpdateInterventionRequest
+	(*UpdateInterventionResponse)(nil), // 31: ppks.v1.UpdateInterventionResponse
+	(*VerifyInterventionRequest)(nil),  // 32: ppks.v1.VerifyInterventionRequest
+	(*VerifyInterventionResponse)(nil), // 33: ppks.v1.VerifyInterventionResponse
+	(*RejectInterventionRequest)(nil),  // 34: ppks.v1.RejectInterventionRequest
+	(*RejectInterventionResponse)(nil), // 35: ppks.v1.RejectInterventionResponse
+	(*SyncItem)(nil),                   // 36: ppks.v1.SyncItem
+	(*SyncResult)(nil),                 // 37: ppks.v1.SyncResult
+	(*BatchSyncRequest)(nil),           // 38: ppks.v1.BatchSyncRequest
+	(*BatchSyncResponse)(nil),          // 39: ppks.v1.BatchSyncResponse
+	(*DuplicateCandidate)(nil),         // 40: ppks.v1.DuplicateCandidate
+	(*FindDuplicatesRequest)(nil),      // 41: ppks.v1.FindDuplicatesRequest
+	(*FindDuplicatesResponse)(nil),     // 42: ppks.v1.FindDuplicatesResponse
+	(*MergeBeneficiariesRequest)(nil),  // 43: ppks.v1.MergeBeneficiariesRequest
+	(*MergeBeneficiariesResponse)(nil), // 44: ppks.v1.MergeBeneficiariesResponse
+	(*GetTimelineRequest)(nil),         // 45: ppks.v1.GetTimelineRequest
+	(*TimelineEvent)(nil),              // 46: ppks.v1.TimelineEvent
+	(*GetTimelineResponse)(nil),        // 47: ppks.v1.GetTimelineResponse
+	(*FieldChange)(nil),                // 48: ppks.v1.FieldChange
+	(*Change)(nil),                     // 49: ppks.v1.Change
+	(*ListChangesRequest)(nil),         // 50: ppks.v1.ListChangesRequest
+	(*ListChangesResponse)(nil),        // 51: ppks.v1.ListChangesResponse
+	(*Beneficiary)(nil),                // 52: ppks.v1.Beneficiary
+	(*fieldmaskpb.FieldMask)(nil),      // 53: google.protobuf.FieldMask
+	(*Case)(nil),                       // 54: ppks.v1.Case
+	(CaseOutcome)(0),                   // 55: ppks.v1.CaseOutcome
+	(*date.Date)(nil),                  // 56: google.type.Date
+	(*Intervention)(nil),               // 57: ppks.v1.Intervention
+	(*status.Status)(nil),              // 58: google.rpc.Status
+	(*timestamppb.Timestamp)(nil),      // 59: google.protobuf.Timestamp
 }
 var file_ppks_v1_case_service_proto_depIdxs = []int32{
-	24, // 0: ppks.v1.CreateBeneficiaryRequest.beneficiary:type_name -> ppks.v1.Beneficiary
-	24, // 1: ppks.v1.CreateBeneficiaryResponse.beneficiary:type_name -> ppks.v1.Beneficiary
-	24, // 2: ppks.v1.GetBeneficiaryResponse.beneficiary:type_name -> ppks.v1.Beneficiary
-	24, // 3: ppks.v1.ListBeneficiariesResponse.beneficiaries:type_name -> ppks.v1.Beneficiary
-	24, // 4: ppks.v1.UpdateBeneficiaryRequest.beneficiary:type_name -> ppks.v1.Beneficiary
-	25, // 5: ppks.v1.UpdateBeneficiaryRequest.update_mask:type_name -> google.protobuf.FieldMask
-	24, // 6: ppks.v1.UpdateBeneficiaryResponse.beneficiary:type_name -> ppks.v1.Beneficiary
-	26, // 7: ppks.v1.CreateCaseRequest.case:type_name -> ppks.v1.Case
-	26, // 8: ppks.v1.CreateCaseResponse.case:type_name -> ppks.v1.Case
-	26, // 9: ppks.v1.GetCaseResponse.case:type_name -> ppks.v1.Case
-	26, // 10: ppks.v1.ListCasesResponse.cases:type_name -> ppks.v1.Case
-	27, // 11: ppks.v1.CloseCaseRequest.outcome:type_name -> ppks.v1.CaseOutcome
-	28, // 12: ppks.v1.CloseCaseRequest.closed_on:type_name -> google.type.Date
-	26, // 13: ppks.v1.CloseCaseResponse.case:type_name -> ppks.v1.Case
-	29, // 14: ppks.v1.CreateInterventionRequest.intervention:type_name -> ppks.v1.Intervention
-	29, // 15: ppks.v1.CreateInterventionResponse.intervention:type_name -> ppks.v1.Intervention
-	29, // 16: ppks.v1.GetInterventionResponse.intervention:type_name -> ppks.v1.Intervention
-	29, // 17: ppks.v1.ListInterventionsResponse.interventions:type_name -> ppks.v1.Intervention
-	29, // 18: ppks.v1.VoidInterventionResponse.intervention:type_name -> ppks.v1.Intervention
-	0,  // 19: ppks.v1.CaseService.CreateBeneficiary:input_type -> ppks.v1.CreateBeneficiaryRequest
-	2,  // 20: ppks.v1.CaseService.GetBeneficiary:input_type -> ppks.v1.GetBeneficiaryRequest
-	4,  // 21: ppks.v1.CaseService.ListBeneficiaries:input_type -> ppks.v1.ListBeneficiariesRequest
-	6,  // 22: ppks.v1.CaseService.UpdateBeneficiary:input_type -> ppks.v1.UpdateBeneficiaryRequest
-	8,  // 23: ppks.v1.CaseService.CreateCase:input_type -> ppks.v1.CreateCaseRequest
-	10, // 24: ppks.v1.CaseService.GetCase:input_type -> ppks.v1.GetCaseRequest
-	12, // 25: ppks.v1.CaseService.ListCases:input_type -> ppks.v1.ListCasesRequest
-	14, // 26: ppks.v1.CaseService.CloseCase:input_type -> ppks.v1.CloseCaseRequest
-	16, // 27: ppks.v1.CaseService.CreateIntervention:input_type -> ppks.v1.CreateInterventionRequest
-	18, // 28: ppks.v1.CaseService.GetIntervention:input_type -> ppks.v1.GetInterventionRequest
-	20, // 29: ppks.v1.CaseService.ListInterventions:input_type -> ppks.v1.ListInterventionsRequest
-	22, // 30: ppks.v1.CaseService.VoidIntervention:input_type -> ppks.v1.VoidInterventionRequest
-	1,  // 31: ppks.v1.CaseService.CreateBeneficiary:output_type -> ppks.v1.CreateBeneficiaryResponse
-	3,  // 32: ppks.v1.CaseService.GetBeneficiary:output_type -> ppks.v1.GetBeneficiaryResponse
-	5,  // 33: ppks.v1.CaseService.ListBeneficiaries:output_type -> ppks.v1.ListBeneficiariesResponse
-	7,  // 34: ppks.v1.CaseService.UpdateBeneficiary:output_type -> ppks.v1.UpdateBeneficiaryResponse
-	9,  // 35: ppks.v1.CaseService.CreateCase:output_type -> ppks.v1.CreateCaseResponse
-	11, // 36: ppks.v1.CaseService.GetCase:output_type -> ppks.v1.GetCaseResponse
-	13, // 37: ppks.v1.CaseService.ListCases:output_type -> ppks.v1.ListCasesResponse
-	15, // 38: ppks.v1.CaseService.CloseCase:output_type -> ppks.v1.CloseCaseResponse
-	17, // 39: ppks.v1.CaseService.CreateIntervention:output_type -> ppks.v1.CreateInterventionResponse
-	19, // 40: ppks.v1.CaseService.GetIntervention:output_type -> ppks.v1.GetInterventionResponse
-	21, // 41: ppks.v1.CaseService.ListInterventions:output_type -> ppks.v1.ListInterventionsResponse
-	23, // 42: ppks.v1.CaseService.VoidIntervention:output_type -> ppks.v1.VoidInterventionResponse
-	31, // [31:43] is the sub-list for method output_type
-	19, // [19:31] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	52, // 0: ppks.v1.CreateBeneficiaryRequest.beneficiary:type_name -> ppks.v1.Beneficiary
+	52, // 1: ppks.v1.CreateBeneficiaryResponse.beneficiary:type_name -> ppks.v1.Beneficiary
+	40, // 2: ppks.v1.CreateBeneficiaryResponse.duplicate_candidates:type_name -> ppks.v1.DuplicateCandidate
+	52, // 3: ppks.v1.GetBeneficiaryResponse.beneficiary:type_name -> ppks.v1.Beneficiary
+	52, // 4: ppks.v1.ListBeneficiariesResponse.beneficiaries:type_name -> ppks.v1.Beneficiary
+	52, // 5: ppks.v1.UpdateBeneficiaryRequest.beneficiary:type_name -> ppks.v1.Beneficiary
+	53, // 6: ppks.v1.UpdateBeneficiaryRequest.update_mask:type_name -> google.protobuf.FieldMask
+	52, // 7: ppks.v1.UpdateBeneficiaryResponse.beneficiary:type_name -> ppks.v1.Beneficiary
+	54, // 8: ppks.v1.CreateCaseRequest.case:type_name -> ppks.v1.Case
+	54, // 9: ppks.v1.CreateCaseResponse.case:type_name -> ppks.v1.Case
+	54, // 10: ppks.v1.GetCaseResponse.case:type_name -> ppks.v1.Case
+	54, // 11: ppks.v1.ListCasesResponse.cases:type_name -> ppks.v1.Case
+	55, // 12: ppks.v1.CloseCaseRequest.outcome:type_name -> ppks.v1.CaseOutcome
+	56, // 13: ppks.v1.CloseCaseRequest.closed_on:type_name -> google.type.Date
+	54, // 14: ppks.v1.CloseCaseResponse.case:type_name -> ppks.v1.Case
+	57, // 15: ppks.v1.CreateInterventionRequest.intervention:type_name -> ppks.v1.Intervention
+	57, // 16: ppks.v1.CreateInterventionResponse.intervention:type_name -> ppks.v1.Intervention
+	57, // 17: ppks.v1.GetInterventionResponse.intervention:type_name -> ppks.v1.Intervention
+	57, // 18: ppks.v1.ListInterventionsResponse.interventions:type_name -> ppks.v1.Intervention
+	57, // 19: ppks.v1.VoidInterventionResponse.intervention:type_name -> ppks.v1.Intervention
+	54, // 20: ppks.v1.UpdateCaseRequest.case:type_name -> ppks.v1.Case
+	53, // 21: ppks.v1.UpdateCaseRequest.update_mask:type_name -> google.protobuf.FieldMask
+	54, // 22: ppks.v1.UpdateCaseResponse.case:type_name -> ppks.v1.Case
+	54, // 23: ppks.v1.ReopenCaseResponse.case:type_name -> ppks.v1.Case
+	57, // 24: ppks.v1.UpdateInterventionRequest.intervention:type_name -> ppks.v1.Intervention
+	53, // 25: ppks.v1.UpdateInterventionRequest.update_mask:type_name -> google.protobuf.FieldMask
+	57, // 26: ppks.v1.UpdateInterventionResponse.intervention:type_name -> ppks.v1.Intervention
+	57, // 27: ppks.v1.VerifyInterventionResponse.intervention:type_name -> ppks.v1.Intervention
+	57, // 28: ppks.v1.RejectInterventionResponse.intervention:type_name -> ppks.v1.Intervention
+	2,  // 29: ppks.v1.SyncItem.create_beneficiary:type_name -> ppks.v1.CreateBeneficiaryRequest
+	10, // 30: ppks.v1.SyncItem.create_case:type_name -> ppks.v1.CreateCaseRequest
+	18, // 31: ppks.v1.SyncItem.create_intervention:type_name -> ppks.v1.CreateInterventionRequest
+	0,  // 32: ppks.v1.SyncResult.status:type_name -> ppks.v1.SyncStatus
+	58, // 33: ppks.v1.SyncResult.error:type_name -> google.rpc.Status
+	36, // 34: ppks.v1.BatchSyncRequest.items:type_name -> ppks.v1.SyncItem
+	37, // 35: ppks.v1.BatchSyncResponse.results:type_name -> ppks.v1.SyncResult
+	52, // 36: ppks.v1.DuplicateCandidate.beneficiary:type_name -> ppks.v1.Beneficiary
+	52, // 37: ppks.v1.FindDuplicatesRequest.beneficiary:type_name -> ppks.v1.Beneficiary
+	40, // 38: ppks.v1.FindDuplicatesResponse.candidates:type_name -> ppks.v1.DuplicateCandidate
+	52, // 39: ppks.v1.MergeBeneficiariesResponse.beneficiary:type_name -> ppks.v1.Beneficiary
+	56, // 40: ppks.v1.TimelineEvent.date:type_name -> google.type.Date
+	1,  // 41: ppks.v1.TimelineEvent.kind:type_name -> ppks.v1.TimelineEventKind
+	54, // 42: ppks.v1.TimelineEvent.case:type_name -> ppks.v1.Case
+	57, // 43: ppks.v1.TimelineEvent.intervention:type_name -> ppks.v1.Intervention
+	52, // 44: ppks.v1.GetTimelineResponse.beneficiary:type_name -> ppks.v1.Beneficiary
+	46, // 45: ppks.v1.GetTimelineResponse.events:type_name -> ppks.v1.TimelineEvent
+	59, // 46: ppks.v1.Change.time:type_name -> google.protobuf.Timestamp
+	48, // 47: ppks.v1.Change.fields:type_name -> ppks.v1.FieldChange
+	49, // 48: ppks.v1.ListChangesResponse.changes:type_name -> ppks.v1.Change
+	2,  // 49: ppks.v1.CaseService.CreateBeneficiary:input_type -> ppks.v1.CreateBeneficiaryRequest
+	4,  // 50: ppks.v1.CaseService.GetBeneficiary:input_type -> ppks.v1.GetBeneficiaryRequest
+	6,  // 51: ppks.v1.CaseService.ListBeneficiaries:input_type -> ppks.v1.ListBeneficiariesRequest
+	8,  // 52: ppks.v1.CaseService.UpdateBeneficiary:input_type -> ppks.v1.UpdateBeneficiaryRequest
+	10, // 53: ppks.v1.CaseService.CreateCase:input_type -> ppks.v1.CreateCaseRequest
+	12, // 54: ppks.v1.CaseService.GetCase:input_type -> ppks.v1.GetCaseRequest
+	14, // 55: ppks.v1.CaseService.ListCases:input_type -> ppks.v1.ListCasesRequest
+	16, // 56: ppks.v1.CaseService.CloseCase:input_type -> ppks.v1.CloseCaseRequest
+	18, // 57: ppks.v1.CaseService.CreateIntervention:input_type -> ppks.v1.CreateInterventionRequest
+	20, // 58: ppks.v1.CaseService.GetIntervention:input_type -> ppks.v1.GetInterventionRequest
+	22, // 59: ppks.v1.CaseService.ListInterventions:input_type -> ppks.v1.ListInterventionsRequest
+	24, // 60: ppks.v1.CaseService.VoidIntervention:input_type -> ppks.v1.VoidInterventionRequest
+	26, // 61: ppks.v1.CaseService.UpdateCase:input_type -> ppks.v1.UpdateCaseRequest
+	28, // 62: ppks.v1.CaseService.ReopenCase:input_type -> ppks.v1.ReopenCaseRequest
+	30, // 63: ppks.v1.CaseService.UpdateIntervention:input_type -> ppks.v1.UpdateInterventionRequest
+	32, // 64: ppks.v1.CaseService.VerifyIntervention:input_type -> ppks.v1.VerifyInterventionRequest
+	34, // 65: ppks.v1.CaseService.RejectIntervention:input_type -> ppks.v1.RejectInterventionRequest
+	38, // 66: ppks.v1.CaseService.BatchSync:input_type -> ppks.v1.BatchSyncRequest
+	41, // 67: ppks.v1.CaseService.FindDuplicates:input_type -> ppks.v1.FindDuplicatesRequest
+	43, // 68: ppks.v1.CaseService.MergeBeneficiaries:input_type -> ppks.v1.MergeBeneficiariesRequest
+	45, // 69: ppks.v1.CaseService.GetTimeline:input_type -> ppks.v1.GetTimelineRequest
+	50, // 70: ppks.v1.CaseService.ListChanges:input_type -> ppks.v1.ListChangesRequest
+	3,  // 71: ppks.v1.CaseService.CreateBeneficiary:output_type -> ppks.v1.CreateBeneficiaryResponse
+	5,  // 72: ppks.v1.CaseService.GetBeneficiary:output_type -> ppks.v1.GetBeneficiaryResponse
+	7,  // 73: ppks.v1.CaseService.ListBeneficiaries:output_type -> ppks.v1.ListBeneficiariesResponse
+	9,  // 74: ppks.v1.CaseService.UpdateBeneficiary:output_type -> ppks.v1.UpdateBeneficiaryResponse
+	11, // 75: ppks.v1.CaseService.CreateCase:output_type -> ppks.v1.CreateCaseResponse
+	13, // 76: ppks.v1.CaseService.GetCase:output_type -> ppks.v1.GetCaseResponse
+	15, // 77: ppks.v1.CaseService.ListCases:output_type -> ppks.v1.ListCasesResponse
+	17, // 78: ppks.v1.CaseService.CloseCase:output_type -> ppks.v1.CloseCaseResponse
+	19, // 79: ppks.v1.CaseService.CreateIntervention:output_type -> ppks.v1.CreateInterventionResponse
+	21, // 80: ppks.v1.CaseService.GetIntervention:output_type -> ppks.v1.GetInterventionResponse
+	23, // 81: ppks.v1.CaseService.ListInterventions:output_type -> ppks.v1.ListInterventionsResponse
+	25, // 82: ppks.v1.CaseService.VoidIntervention:output_type -> ppks.v1.VoidInterventionResponse
+	27, // 83: ppks.v1.CaseService.UpdateCase:output_type -> ppks.v1.UpdateCaseResponse
+	29, // 84: ppks.v1.CaseService.ReopenCase:output_type -> ppks.v1.ReopenCaseResponse
+	31, // 85: ppks.v1.CaseService.UpdateIntervention:output_type -> ppks.v1.UpdateInterventionResponse
+	33, // 86: ppks.v1.CaseService.VerifyIntervention:output_type -> ppks.v1.VerifyInterventionResponse
+	35, // 87: ppks.v1.CaseService.RejectIntervention:output_type -> ppks.v1.RejectInterventionResponse
+	39, // 88: ppks.v1.CaseService.BatchSync:output_type -> ppks.v1.BatchSyncResponse
+	42, // 89: ppks.v1.CaseService.FindDuplicates:output_type -> ppks.v1.FindDuplicatesResponse
+	44, // 90: ppks.v1.CaseService.MergeBeneficiaries:output_type -> ppks.v1.MergeBeneficiariesResponse
+	47, // 91: ppks.v1.CaseService.GetTimeline:output_type -> ppks.v1.GetTimelineResponse
+	51, // 92: ppks.v1.CaseService.ListChanges:output_type -> ppks.v1.ListChangesResponse
+	71, // [71:93] is the sub-list for method output_type
+	49, // [49:71] is the sub-list for method input_type
+	49, // [49:49] is the sub-list for extension type_name
+	49, // [49:49] is the sub-list for extension extendee
+	0,  // [0:49] is the sub-list for field type_name
 }
 
 func init() { file_ppks_v1_case_service_proto_init() }
@@ -1581,18 +3473,28 @@ func file_ppks_v1_case_service_proto_init() {
 	file_ppks_v1_beneficiary_proto_init()
 	file_ppks_v1_case_proto_init()
 	file_ppks_v1_intervention_proto_init()
+	file_ppks_v1_case_service_proto_msgTypes[34].OneofWrappers = []any{
+		(*SyncItem_CreateBeneficiary)(nil),
+		(*SyncItem_CreateCase)(nil),
+		(*SyncItem_CreateIntervention)(nil),
+	}
+	file_ppks_v1_case_service_proto_msgTypes[39].OneofWrappers = []any{
+		(*FindDuplicatesRequest_Beneficiary)(nil),
+		(*FindDuplicatesRequest_Name)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ppks_v1_case_service_proto_rawDesc), len(file_ppks_v1_case_service_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   24,
+			NumEnums:      2,
+			NumMessages:   50,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_ppks_v1_case_service_proto_goTypes,
 		DependencyIndexes: file_ppks_v1_case_service_proto_depIdxs,
+		EnumInfos:         file_ppks_v1_case_service_proto_enumTypes,
 		MessageInfos:      file_ppks_v1_case_service_proto_msgTypes,
 	}.Build()
 	File_ppks_v1_case_service_proto = out.File

@@ -31,6 +31,16 @@ const (
 	CaseService_GetIntervention_FullMethodName    = "/ppks.v1.CaseService/GetIntervention"
 	CaseService_ListInterventions_FullMethodName  = "/ppks.v1.CaseService/ListInterventions"
 	CaseService_VoidIntervention_FullMethodName   = "/ppks.v1.CaseService/VoidIntervention"
+	CaseService_UpdateCase_FullMethodName         = "/ppks.v1.CaseService/UpdateCase"
+	CaseService_ReopenCase_FullMethodName         = "/ppks.v1.CaseService/ReopenCase"
+	CaseService_UpdateIntervention_FullMethodName = "/ppks.v1.CaseService/UpdateIntervention"
+	CaseService_VerifyIntervention_FullMethodName = "/ppks.v1.CaseService/VerifyIntervention"
+	CaseService_RejectIntervention_FullMethodName = "/ppks.v1.CaseService/RejectIntervention"
+	CaseService_BatchSync_FullMethodName          = "/ppks.v1.CaseService/BatchSync"
+	CaseService_FindDuplicates_FullMethodName     = "/ppks.v1.CaseService/FindDuplicates"
+	CaseService_MergeBeneficiaries_FullMethodName = "/ppks.v1.CaseService/MergeBeneficiaries"
+	CaseService_GetTimeline_FullMethodName        = "/ppks.v1.CaseService/GetTimeline"
+	CaseService_ListChanges_FullMethodName        = "/ppks.v1.CaseService/ListChanges"
 )
 
 // CaseServiceClient is the client API for CaseService service.
@@ -65,6 +75,33 @@ type CaseServiceClient interface {
 	ListInterventions(ctx context.Context, in *ListInterventionsRequest, opts ...grpc.CallOption) (*ListInterventionsResponse, error)
 	// Voids an intervention with a reason. It is kept, and no longer counts.
 	VoidIntervention(ctx context.Context, in *VoidInterventionRequest, opts ...grpc.CallOption) (*VoidInterventionResponse, error)
+	// Corrects a case: its PPKS category, opening date or assigned worker. A stale etag is
+	// refused with ABORTED; the change is kept in the case's history.
+	UpdateCase(ctx context.Context, in *UpdateCaseRequest, opts ...grpc.CallOption) (*UpdateCaseResponse, error)
+	// Opens a closed case again, with a reason.
+	ReopenCase(ctx context.Context, in *ReopenCaseRequest, opts ...grpc.CallOption) (*ReopenCaseResponse, error)
+	// Corrects an intervention. A corrected type or date moves its count to the right type
+	// or year; a stale etag is refused with ABORTED; the change is kept in its history.
+	UpdateIntervention(ctx context.Context, in *UpdateInterventionRequest, opts ...grpc.CallOption) (*UpdateInterventionResponse, error)
+	// Verifies a pending intervention (supervisors).
+	VerifyIntervention(ctx context.Context, in *VerifyInterventionRequest, opts ...grpc.CallOption) (*VerifyInterventionResponse, error)
+	// Rejects a pending intervention with a reason (supervisors): it stops counting.
+	RejectIntervention(ctx context.Context, in *RejectInterventionRequest, opts ...grpc.CallOption) (*RejectInterventionResponse, error)
+	// Records up to 500 creates captured offline (people, cases, interventions) in order,
+	// each with its own client-chosen id and request id, so later items may name records
+	// created by earlier ones. Each item succeeds or fails on its own; a replayed batch
+	// creates nothing new and reports ALREADY_EXISTED.
+	BatchSync(ctx context.Context, in *BatchSyncRequest, opts ...grpc.CallOption) (*BatchSyncResponse, error)
+	// Lists records likely to be the same person as a person about to be registered or an
+	// existing record, scored, for a field app to warn and a supervisor to review.
+	FindDuplicates(ctx context.Context, in *FindDuplicatesRequest, opts ...grpc.CallOption) (*FindDuplicatesResponse, error)
+	// Merges a duplicate record into this one (supervisors): cases and interventions move
+	// here, the duplicate becomes a pointer to this record, and the person counts once.
+	MergeBeneficiaries(ctx context.Context, in *MergeBeneficiariesRequest, opts ...grpc.CallOption) (*MergeBeneficiariesResponse, error)
+	// A person's whole timeline: cases and interventions in date order.
+	GetTimeline(ctx context.Context, in *GetTimelineRequest, opts ...grpc.CallOption) (*GetTimelineResponse, error)
+	// The history of a record: who changed which fields when, with old and new values.
+	ListChanges(ctx context.Context, in *ListChangesRequest, opts ...grpc.CallOption) (*ListChangesResponse, error)
 }
 
 type caseServiceClient struct {
@@ -195,6 +232,106 @@ func (c *caseServiceClient) VoidIntervention(ctx context.Context, in *VoidInterv
 	return out, nil
 }
 
+func (c *caseServiceClient) UpdateCase(ctx context.Context, in *UpdateCaseRequest, opts ...grpc.CallOption) (*UpdateCaseResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdateCaseResponse)
+	err := c.cc.Invoke(ctx, CaseService_UpdateCase_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *caseServiceClient) ReopenCase(ctx context.Context, in *ReopenCaseRequest, opts ...grpc.CallOption) (*ReopenCaseResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReopenCaseResponse)
+	err := c.cc.Invoke(ctx, CaseService_ReopenCase_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *caseServiceClient) UpdateIntervention(ctx context.Context, in *UpdateInterventionRequest, opts ...grpc.CallOption) (*UpdateInterventionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdateInterventionResponse)
+	err := c.cc.Invoke(ctx, CaseService_UpdateIntervention_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *caseServiceClient) VerifyIntervention(ctx context.Context, in *VerifyInterventionRequest, opts ...grpc.CallOption) (*VerifyInterventionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VerifyInterventionResponse)
+	err := c.cc.Invoke(ctx, CaseService_VerifyIntervention_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *caseServiceClient) RejectIntervention(ctx context.Context, in *RejectInterventionRequest, opts ...grpc.CallOption) (*RejectInterventionResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RejectInterventionResponse)
+	err := c.cc.Invoke(ctx, CaseService_RejectIntervention_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *caseServiceClient) BatchSync(ctx context.Context, in *BatchSyncRequest, opts ...grpc.CallOption) (*BatchSyncResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(BatchSyncResponse)
+	err := c.cc.Invoke(ctx, CaseService_BatchSync_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *caseServiceClient) FindDuplicates(ctx context.Context, in *FindDuplicatesRequest, opts ...grpc.CallOption) (*FindDuplicatesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(FindDuplicatesResponse)
+	err := c.cc.Invoke(ctx, CaseService_FindDuplicates_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *caseServiceClient) MergeBeneficiaries(ctx context.Context, in *MergeBeneficiariesRequest, opts ...grpc.CallOption) (*MergeBeneficiariesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MergeBeneficiariesResponse)
+	err := c.cc.Invoke(ctx, CaseService_MergeBeneficiaries_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *caseServiceClient) GetTimeline(ctx context.Context, in *GetTimelineRequest, opts ...grpc.CallOption) (*GetTimelineResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetTimelineResponse)
+	err := c.cc.Invoke(ctx, CaseService_GetTimeline_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *caseServiceClient) ListChanges(ctx context.Context, in *ListChangesRequest, opts ...grpc.CallOption) (*ListChangesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListChangesResponse)
+	err := c.cc.Invoke(ctx, CaseService_ListChanges_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // CaseServiceServer is the server API for CaseService service.
 // All implementations must embed UnimplementedCaseServiceServer
 // for forward compatibility.
@@ -227,6 +364,33 @@ type CaseServiceServer interface {
 	ListInterventions(context.Context, *ListInterventionsRequest) (*ListInterventionsResponse, error)
 	// Voids an intervention with a reason. It is kept, and no longer counts.
 	VoidIntervention(context.Context, *VoidInterventionRequest) (*VoidInterventionResponse, error)
+	// Corrects a case: its PPKS category, opening date or assigned worker. A stale etag is
+	// refused with ABORTED; the change is kept in the case's history.
+	UpdateCase(context.Context, *UpdateCaseRequest) (*UpdateCaseResponse, error)
+	// Opens a closed case again, with a reason.
+	ReopenCase(context.Context, *ReopenCaseRequest) (*ReopenCaseResponse, error)
+	// Corrects an intervention. A corrected type or date moves its count to the right type
+	// or year; a stale etag is refused with ABORTED; the change is kept in its history.
+	UpdateIntervention(context.Context, *UpdateInterventionRequest) (*UpdateInterventionResponse, error)
+	// Verifies a pending intervention (supervisors).
+	VerifyIntervention(context.Context, *VerifyInterventionRequest) (*VerifyInterventionResponse, error)
+	// Rejects a pending intervention with a reason (supervisors): it stops counting.
+	RejectIntervention(context.Context, *RejectInterventionRequest) (*RejectInterventionResponse, error)
+	// Records up to 500 creates captured offline (people, cases, interventions) in order,
+	// each with its own client-chosen id and request id, so later items may name records
+	// created by earlier ones. Each item succeeds or fails on its own; a replayed batch
+	// creates nothing new and reports ALREADY_EXISTED.
+	BatchSync(context.Context, *BatchSyncRequest) (*BatchSyncResponse, error)
+	// Lists records likely to be the same person as a person about to be registered or an
+	// existing record, scored, for a field app to warn and a supervisor to review.
+	FindDuplicates(context.Context, *FindDuplicatesRequest) (*FindDuplicatesResponse, error)
+	// Merges a duplicate record into this one (supervisors): cases and interventions move
+	// here, the duplicate becomes a pointer to this record, and the person counts once.
+	MergeBeneficiaries(context.Context, *MergeBeneficiariesRequest) (*MergeBeneficiariesResponse, error)
+	// A person's whole timeline: cases and interventions in date order.
+	GetTimeline(context.Context, *GetTimelineRequest) (*GetTimelineResponse, error)
+	// The history of a record: who changed which fields when, with old and new values.
+	ListChanges(context.Context, *ListChangesRequest) (*ListChangesResponse, error)
 	mustEmbedUnimplementedCaseServiceServer()
 }
 
@@ -272,6 +436,36 @@ func (UnimplementedCaseServiceServer) ListInterventions(context.Context, *ListIn
 }
 func (UnimplementedCaseServiceServer) VoidIntervention(context.Context, *VoidInterventionRequest) (*VoidInterventionResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method VoidIntervention not implemented")
+}
+func (UnimplementedCaseServiceServer) UpdateCase(context.Context, *UpdateCaseRequest) (*UpdateCaseResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateCase not implemented")
+}
+func (UnimplementedCaseServiceServer) ReopenCase(context.Context, *ReopenCaseRequest) (*ReopenCaseResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReopenCase not implemented")
+}
+func (UnimplementedCaseServiceServer) UpdateIntervention(context.Context, *UpdateInterventionRequest) (*UpdateInterventionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateIntervention not implemented")
+}
+func (UnimplementedCaseServiceServer) VerifyIntervention(context.Context, *VerifyInterventionRequest) (*VerifyInterventionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method VerifyIntervention not implemented")
+}
+func (UnimplementedCaseServiceServer) RejectIntervention(context.Context, *RejectInterventionRequest) (*RejectInterventionResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RejectIntervention not implemented")
+}
+func (UnimplementedCaseServiceServer) BatchSync(context.Context, *BatchSyncRequest) (*BatchSyncResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BatchSync not implemented")
+}
+func (UnimplementedCaseServiceServer) FindDuplicates(context.Context, *FindDuplicatesRequest) (*FindDuplicatesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method FindDuplicates not implemented")
+}
+func (UnimplementedCaseServiceServer) MergeBeneficiaries(context.Context, *MergeBeneficiariesRequest) (*MergeBeneficiariesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method MergeBeneficiaries not implemented")
+}
+func (UnimplementedCaseServiceServer) GetTimeline(context.Context, *GetTimelineRequest) (*GetTimelineResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetTimeline not implemented")
+}
+func (UnimplementedCaseServiceServer) ListChanges(context.Context, *ListChangesRequest) (*ListChangesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListChanges not implemented")
 }
 func (UnimplementedCaseServiceServer) mustEmbedUnimplementedCaseServiceServer() {}
 func (UnimplementedCaseServiceServer) testEmbeddedByValue()                     {}
@@ -510,6 +704,186 @@ func _CaseService_VoidIntervention_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CaseService_UpdateCase_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateCaseRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CaseServiceServer).UpdateCase(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CaseService_UpdateCase_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CaseServiceServer).UpdateCase(ctx, req.(*UpdateCaseRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CaseService_ReopenCase_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReopenCaseRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CaseServiceServer).ReopenCase(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CaseService_ReopenCase_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CaseServiceServer).ReopenCase(ctx, req.(*ReopenCaseRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CaseService_UpdateIntervention_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateInterventionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CaseServiceServer).UpdateIntervention(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CaseService_UpdateIntervention_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CaseServiceServer).UpdateIntervention(ctx, req.(*UpdateInterventionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CaseService_VerifyIntervention_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(VerifyInterventionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CaseServiceServer).VerifyIntervention(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CaseService_VerifyIntervention_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CaseServiceServer).VerifyIntervention(ctx, req.(*VerifyInterventionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CaseService_RejectIntervention_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RejectInterventionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CaseServiceServer).RejectIntervention(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CaseService_RejectIntervention_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CaseServiceServer).RejectIntervention(ctx, req.(*RejectInterventionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CaseService_BatchSync_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(BatchSyncRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CaseServiceServer).BatchSync(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CaseService_BatchSync_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CaseServiceServer).BatchSync(ctx, req.(*BatchSyncRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CaseService_FindDuplicates_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(FindDuplicatesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CaseServiceServer).FindDuplicates(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CaseService_FindDuplicates_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CaseServiceServer).FindDuplicates(ctx, req.(*FindDuplicatesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CaseService_MergeBeneficiaries_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MergeBeneficiariesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CaseServiceServer).MergeBeneficiaries(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CaseService_MergeBeneficiaries_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CaseServiceServer).MergeBeneficiaries(ctx, req.(*MergeBeneficiariesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CaseService_GetTimeline_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetTimelineRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CaseServiceServer).GetTimeline(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CaseService_GetTimeline_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CaseServiceServer).GetTimeline(ctx, req.(*GetTimelineRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CaseService_ListChanges_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListChangesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CaseServiceServer).ListChanges(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CaseService_ListChanges_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CaseServiceServer).ListChanges(ctx, req.(*ListChangesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // CaseService_ServiceDesc is the grpc.ServiceDesc for CaseService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -564,6 +938,46 @@ var CaseService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "VoidIntervention",
 			Handler:    _CaseService_VoidIntervention_Handler,
+		},
+		{
+			MethodName: "UpdateCase",
+			Handler:    _CaseService_UpdateCase_Handler,
+		},
+		{
+			MethodName: "ReopenCase",
+			Handler:    _CaseService_ReopenCase_Handler,
+		},
+		{
+			MethodName: "UpdateIntervention",
+			Handler:    _CaseService_UpdateIntervention_Handler,
+		},
+		{
+			MethodName: "VerifyIntervention",
+			Handler:    _CaseService_VerifyIntervention_Handler,
+		},
+		{
+			MethodName: "RejectIntervention",
+			Handler:    _CaseService_RejectIntervention_Handler,
+		},
+		{
+			MethodName: "BatchSync",
+			Handler:    _CaseService_BatchSync_Handler,
+		},
+		{
+			MethodName: "FindDuplicates",
+			Handler:    _CaseService_FindDuplicates_Handler,
+		},
+		{
+			MethodName: "MergeBeneficiaries",
+			Handler:    _CaseService_MergeBeneficiaries_Handler,
+		},
+		{
+			MethodName: "GetTimeline",
+			Handler:    _CaseService_GetTimeline_Handler,
+		},
+		{
+			MethodName: "ListChanges",
+			Handler:    _CaseService_ListChanges_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

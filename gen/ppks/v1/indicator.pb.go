@@ -126,7 +126,10 @@ type InterventionTypeCount struct {
 	// Distinct persons who received the type in the year.
 	Persons int32 `protobuf:"varint,3,opt,name=persons,proto3" json:"persons,omitempty"`
 	// Whether the type counts toward the indicator in the year.
-	Counted       bool `protobuf:"varint,4,opt,name=counted,proto3" json:"counted,omitempty"`
+	Counted bool `protobuf:"varint,4,opt,name=counted,proto3" json:"counted,omitempty"`
+	// What `persons` counts: persons, or families (distinct KK numbers; a person without
+	// one is a family of their own) for family services.
+	CountedUnit   CountedUnit `protobuf:"varint,5,opt,name=counted_unit,json=countedUnit,proto3,enum=ppks.v1.CountedUnit" json:"counted_unit,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -187,6 +190,13 @@ func (x *InterventionTypeCount) GetCounted() bool {
 		return x.Counted
 	}
 	return false
+}
+
+func (x *InterventionTypeCount) GetCountedUnit() CountedUnit {
+	if x != nil {
+		return x.CountedUnit
+	}
+	return CountedUnit_COUNTED_UNIT_UNSPECIFIED
 }
 
 // Contribution of one PPKS category to the official figure.
@@ -412,9 +422,13 @@ type IndicatorYear struct {
 	// Whether a lower figure is better for this indicator (capaian = (2 - r/t) x 100).
 	LowerIsBetter bool `protobuf:"varint,15,opt,name=lower_is_better,json=lowerIsBetter,proto3" json:"lower_is_better,omitempty"`
 	// When the figure was computed.
-	ComputeTime   *timestamppb.Timestamp `protobuf:"bytes,16,opt,name=compute_time,json=computeTime,proto3" json:"compute_time,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ComputeTime *timestamppb.Timestamp `protobuf:"bytes,16,opt,name=compute_time,json=computeTime,proto3" json:"compute_time,omitempty"`
+	// The part of `total` resting on interventions a supervisor verified.
+	TotalVerified int32 `protobuf:"varint,17,opt,name=total_verified,json=totalVerified,proto3" json:"total_verified,omitempty"`
+	// The part of `total` still waiting for verification (`total - total_verified`).
+	PendingVerification int32 `protobuf:"varint,18,opt,name=pending_verification,json=pendingVerification,proto3" json:"pending_verification,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *IndicatorYear) Reset() {
@@ -557,6 +571,20 @@ func (x *IndicatorYear) GetComputeTime() *timestamppb.Timestamp {
 		return x.ComputeTime
 	}
 	return nil
+}
+
+func (x *IndicatorYear) GetTotalVerified() int32 {
+	if x != nil {
+		return x.TotalVerified
+	}
+	return 0
+}
+
+func (x *IndicatorYear) GetPendingVerification() int32 {
+	if x != nil {
+		return x.PendingVerification
+	}
+	return 0
 }
 
 // Request for GetIndicatorYear.
@@ -976,7 +1004,7 @@ var File_ppks_v1_indicator_proto protoreflect.FileDescriptor
 
 const file_ppks_v1_indicator_proto_rawDesc = "" +
 	"\n" +
-	"\x17ppks/v1/indicator.proto\x12\appks.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x88\x03\n" +
+	"\x17ppks/v1/indicator.proto\x12\appks.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17ppks/v1/reference.proto\"\x88\x03\n" +
 	"\x06Target\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12\x17\n" +
 	"\x04year\x18\x02 \x01(\x05B\x03\xe0A\x03R\x04year\x12\x1e\n" +
@@ -988,12 +1016,13 @@ const file_ppks_v1_indicator_proto_rawDesc = "" +
 	"\x18ppks.dinsos.go.id/Target\x12%indicators/{indicator}/targets/{year}*\atargets2\x06targetB\b\n" +
 	"\x06_valueB\x10\n" +
 	"\x0e_renstra_valueB\x13\n" +
-	"\x11_historical_value\"\x9b\x01\n" +
+	"\x11_historical_value\"\xd4\x01\n" +
 	"\x15InterventionTypeCount\x12+\n" +
 	"\x11intervention_type\x18\x01 \x01(\tR\x10interventionType\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x18\n" +
 	"\apersons\x18\x03 \x01(\x05R\apersons\x12\x18\n" +
-	"\acounted\x18\x04 \x01(\bR\acounted\"i\n" +
+	"\acounted\x18\x04 \x01(\bR\acounted\x127\n" +
+	"\fcounted_unit\x18\x05 \x01(\x0e2\x14.ppks.v1.CountedUnitR\vcountedUnit\"i\n" +
 	"\rPpksTypeCount\x12\x1b\n" +
 	"\tppks_type\x18\x01 \x01(\tR\bppksType\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x18\n" +
@@ -1005,7 +1034,7 @@ const file_ppks_v1_indicator_proto_rawDesc = "" +
 	"\n" +
 	"MonthCount\x12\x14\n" +
 	"\x05month\x18\x01 \x01(\x05R\x05month\x12\x18\n" +
-	"\apersons\x18\x02 \x01(\x05R\apersons\"\xc4\a\n" +
+	"\apersons\x18\x02 \x01(\x05R\apersons\"\xa8\b\n" +
 	"\rIndicatorYear\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x12&\n" +
 	"\fdisplay_name\x18\x02 \x01(\tB\x03\xe0A\x03R\vdisplayName\x12\x17\n" +
@@ -1024,7 +1053,9 @@ const file_ppks_v1_indicator_proto_rawDesc = "" +
 	"\bby_month\x18\r \x03(\v2\x13.ppks.v1.MonthCountB\x03\xe0A\x03R\abyMonth\x12J\n" +
 	"\x0eother_services\x18\x0e \x03(\v2\x1e.ppks.v1.InterventionTypeCountB\x03\xe0A\x03R\rotherServices\x12+\n" +
 	"\x0flower_is_better\x18\x0f \x01(\bB\x03\xe0A\x03R\rlowerIsBetter\x12B\n" +
-	"\fcompute_time\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\vcomputeTime:h\xeaAe\n" +
+	"\fcompute_time\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\vcomputeTime\x12*\n" +
+	"\x0etotal_verified\x18\x11 \x01(\x05B\x03\xe0A\x03R\rtotalVerified\x126\n" +
+	"\x14pending_verification\x18\x12 \x01(\x05B\x03\xe0A\x03R\x13pendingVerification:h\xeaAe\n" +
 	"\x1fppks.dinsos.go.id/IndicatorYear\x12#indicators/{indicator}/years/{year}*\x0eindicatorYears2\rindicatorYearB\t\n" +
 	"\a_targetB\x11\n" +
 	"\x0f_renstra_targetB\x16\n" +
@@ -1089,35 +1120,37 @@ var file_ppks_v1_indicator_proto_goTypes = []any{
 	(*UpdateTargetRequest)(nil),      // 12: ppks.v1.UpdateTargetRequest
 	(*UpdateTargetResponse)(nil),     // 13: ppks.v1.UpdateTargetResponse
 	(*timestamppb.Timestamp)(nil),    // 14: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),    // 15: google.protobuf.FieldMask
+	(CountedUnit)(0),                 // 15: ppks.v1.CountedUnit
+	(*fieldmaskpb.FieldMask)(nil),    // 16: google.protobuf.FieldMask
 }
 var file_ppks_v1_indicator_proto_depIdxs = []int32{
 	14, // 0: ppks.v1.Target.update_time:type_name -> google.protobuf.Timestamp
-	1,  // 1: ppks.v1.IndicatorYear.by_intervention_type:type_name -> ppks.v1.InterventionTypeCount
-	2,  // 2: ppks.v1.IndicatorYear.by_ppks_type:type_name -> ppks.v1.PpksTypeCount
-	3,  // 3: ppks.v1.IndicatorYear.by_kecamatan:type_name -> ppks.v1.KecamatanCount
-	4,  // 4: ppks.v1.IndicatorYear.by_month:type_name -> ppks.v1.MonthCount
-	1,  // 5: ppks.v1.IndicatorYear.other_services:type_name -> ppks.v1.InterventionTypeCount
-	14, // 6: ppks.v1.IndicatorYear.compute_time:type_name -> google.protobuf.Timestamp
-	5,  // 7: ppks.v1.GetIndicatorYearResponse.indicator_year:type_name -> ppks.v1.IndicatorYear
-	0,  // 8: ppks.v1.GetTargetResponse.target:type_name -> ppks.v1.Target
-	0,  // 9: ppks.v1.ListTargetsResponse.targets:type_name -> ppks.v1.Target
-	0,  // 10: ppks.v1.UpdateTargetRequest.target:type_name -> ppks.v1.Target
-	15, // 11: ppks.v1.UpdateTargetRequest.update_mask:type_name -> google.protobuf.FieldMask
-	0,  // 12: ppks.v1.UpdateTargetResponse.target:type_name -> ppks.v1.Target
-	6,  // 13: ppks.v1.IndicatorService.GetIndicatorYear:input_type -> ppks.v1.GetIndicatorYearRequest
-	8,  // 14: ppks.v1.IndicatorService.GetTarget:input_type -> ppks.v1.GetTargetRequest
-	10, // 15: ppks.v1.IndicatorService.ListTargets:input_type -> ppks.v1.ListTargetsRequest
-	12, // 16: ppks.v1.IndicatorService.UpdateTarget:input_type -> ppks.v1.UpdateTargetRequest
-	7,  // 17: ppks.v1.IndicatorService.GetIndicatorYear:output_type -> ppks.v1.GetIndicatorYearResponse
-	9,  // 18: ppks.v1.IndicatorService.GetTarget:output_type -> ppks.v1.GetTargetResponse
-	11, // 19: ppks.v1.IndicatorService.ListTargets:output_type -> ppks.v1.ListTargetsResponse
-	13, // 20: ppks.v1.IndicatorService.UpdateTarget:output_type -> ppks.v1.UpdateTargetResponse
-	17, // [17:21] is the sub-list for method output_type
-	13, // [13:17] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	15, // 1: ppks.v1.InterventionTypeCount.counted_unit:type_name -> ppks.v1.CountedUnit
+	1,  // 2: ppks.v1.IndicatorYear.by_intervention_type:type_name -> ppks.v1.InterventionTypeCount
+	2,  // 3: ppks.v1.IndicatorYear.by_ppks_type:type_name -> ppks.v1.PpksTypeCount
+	3,  // 4: ppks.v1.IndicatorYear.by_kecamatan:type_name -> ppks.v1.KecamatanCount
+	4,  // 5: ppks.v1.IndicatorYear.by_month:type_name -> ppks.v1.MonthCount
+	1,  // 6: ppks.v1.IndicatorYear.other_services:type_name -> ppks.v1.InterventionTypeCount
+	14, // 7: ppks.v1.IndicatorYear.compute_time:type_name -> google.protobuf.Timestamp
+	5,  // 8: ppks.v1.GetIndicatorYearResponse.indicator_year:type_name -> ppks.v1.IndicatorYear
+	0,  // 9: ppks.v1.GetTargetResponse.target:type_name -> ppks.v1.Target
+	0,  // 10: ppks.v1.ListTargetsResponse.targets:type_name -> ppks.v1.Target
+	0,  // 11: ppks.v1.UpdateTargetRequest.target:type_name -> ppks.v1.Target
+	16, // 12: ppks.v1.UpdateTargetRequest.update_mask:type_name -> google.protobuf.FieldMask
+	0,  // 13: ppks.v1.UpdateTargetResponse.target:type_name -> ppks.v1.Target
+	6,  // 14: ppks.v1.IndicatorService.GetIndicatorYear:input_type -> ppks.v1.GetIndicatorYearRequest
+	8,  // 15: ppks.v1.IndicatorService.GetTarget:input_type -> ppks.v1.GetTargetRequest
+	10, // 16: ppks.v1.IndicatorService.ListTargets:input_type -> ppks.v1.ListTargetsRequest
+	12, // 17: ppks.v1.IndicatorService.UpdateTarget:input_type -> ppks.v1.UpdateTargetRequest
+	7,  // 18: ppks.v1.IndicatorService.GetIndicatorYear:output_type -> ppks.v1.GetIndicatorYearResponse
+	9,  // 19: ppks.v1.IndicatorService.GetTarget:output_type -> ppks.v1.GetTargetResponse
+	11, // 20: ppks.v1.IndicatorService.ListTargets:output_type -> ppks.v1.ListTargetsResponse
+	13, // 21: ppks.v1.IndicatorService.UpdateTarget:output_type -> ppks.v1.UpdateTargetResponse
+	18, // [18:22] is the sub-list for method output_type
+	14, // [14:18] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_ppks_v1_indicator_proto_init() }
@@ -1125,6 +1158,7 @@ func file_ppks_v1_indicator_proto_init() {
 	if File_ppks_v1_indicator_proto != nil {
 		return
 	}
+	file_ppks_v1_reference_proto_init()
 	file_ppks_v1_indicator_proto_msgTypes[0].OneofWrappers = []any{}
 	file_ppks_v1_indicator_proto_msgTypes[5].OneofWrappers = []any{}
 	type x struct{}

@@ -77,6 +77,63 @@ func (InterventionState) EnumDescriptor() ([]byte, []int) {
 	return file_ppks_v1_intervention_proto_rawDescGZIP(), []int{0}
 }
 
+// Whether a supervisor has checked an intervention.
+type VerificationState int32
+
+const (
+	// Not set.
+	VerificationState_VERIFICATION_STATE_UNSPECIFIED VerificationState = 0
+	// Recorded, waiting for a supervisor's check; counts, and is shown as pending.
+	VerificationState_VERIFICATION_STATE_PENDING VerificationState = 1
+	// Checked and confirmed by a supervisor.
+	VerificationState_VERIFICATION_STATE_VERIFIED VerificationState = 2
+	// Refused by a supervisor, with a reason: does not count until corrected.
+	VerificationState_VERIFICATION_STATE_REJECTED VerificationState = 3
+)
+
+// Enum value maps for VerificationState.
+var (
+	VerificationState_name = map[int32]string{
+		0: "VERIFICATION_STATE_UNSPECIFIED",
+		1: "VERIFICATION_STATE_PENDING",
+		2: "VERIFICATION_STATE_VERIFIED",
+		3: "VERIFICATION_STATE_REJECTED",
+	}
+	VerificationState_value = map[string]int32{
+		"VERIFICATION_STATE_UNSPECIFIED": 0,
+		"VERIFICATION_STATE_PENDING":     1,
+		"VERIFICATION_STATE_VERIFIED":    2,
+		"VERIFICATION_STATE_REJECTED":    3,
+	}
+)
+
+func (x VerificationState) Enum() *VerificationState {
+	p := new(VerificationState)
+	*p = x
+	return p
+}
+
+func (x VerificationState) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (VerificationState) Descriptor() protoreflect.EnumDescriptor {
+	return file_ppks_v1_intervention_proto_enumTypes[1].Descriptor()
+}
+
+func (VerificationState) Type() protoreflect.EnumType {
+	return &file_ppks_v1_intervention_proto_enumTypes[1]
+}
+
+func (x VerificationState) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use VerificationState.Descriptor instead.
+func (VerificationState) EnumDescriptor() ([]byte, []int) {
+	return file_ppks_v1_intervention_proto_rawDescGZIP(), []int{1}
+}
+
 // One service delivered to a person within a case.
 type Intervention struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -106,7 +163,20 @@ type Intervention struct {
 	// When the record was created.
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	// PPKS category of the case the intervention belongs to.
-	PpksType      string `protobuf:"bytes,13,opt,name=ppks_type,json=ppksType,proto3" json:"ppks_type,omitempty"`
+	PpksType string `protobuf:"bytes,13,opt,name=ppks_type,json=ppksType,proto3" json:"ppks_type,omitempty"`
+	// Whether a supervisor has checked it. A correction of what counts sends it back to
+	// PENDING.
+	Verification VerificationState `protobuf:"varint,14,opt,name=verification,proto3,enum=ppks.v1.VerificationState" json:"verification,omitempty"`
+	// The supervisor who verified or rejected it.
+	VerifiedBy string `protobuf:"bytes,15,opt,name=verified_by,json=verifiedBy,proto3" json:"verified_by,omitempty"`
+	// When it was verified or rejected.
+	VerifyTime *timestamppb.Timestamp `protobuf:"bytes,16,opt,name=verify_time,json=verifyTime,proto3" json:"verify_time,omitempty"`
+	// Why it was rejected.
+	RejectReason string `protobuf:"bytes,17,opt,name=reject_reason,json=rejectReason,proto3" json:"reject_reason,omitempty"`
+	// When the record was last changed.
+	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,18,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	// Checksum of the current state, for optimistic concurrency on update.
+	Etag          string `protobuf:"bytes,19,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -232,11 +302,53 @@ func (x *Intervention) GetPpksType() string {
 	return ""
 }
 
+func (x *Intervention) GetVerification() VerificationState {
+	if x != nil {
+		return x.Verification
+	}
+	return VerificationState_VERIFICATION_STATE_UNSPECIFIED
+}
+
+func (x *Intervention) GetVerifiedBy() string {
+	if x != nil {
+		return x.VerifiedBy
+	}
+	return ""
+}
+
+func (x *Intervention) GetVerifyTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.VerifyTime
+	}
+	return nil
+}
+
+func (x *Intervention) GetRejectReason() string {
+	if x != nil {
+		return x.RejectReason
+	}
+	return ""
+}
+
+func (x *Intervention) GetUpdateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UpdateTime
+	}
+	return nil
+}
+
+func (x *Intervention) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 var File_ppks_v1_intervention_proto protoreflect.FileDescriptor
 
 const file_ppks_v1_intervention_proto_rawDesc = "" +
 	"\n" +
-	"\x1appks/v1/intervention.proto\x12\appks.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xbc\x05\n" +
+	"\x1appks/v1/intervention.proto\x12\appks.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x16google/type/date.proto\"\xee\a\n" +
 	"\fIntervention\x12\x17\n" +
 	"\x04name\x18\x01 \x01(\tB\x03\xe0A\bR\x04name\x120\n" +
 	"\x11intervention_type\x18\x02 \x01(\tB\x03\xe0A\x02R\x10interventionType\x129\n" +
@@ -253,12 +365,26 @@ const file_ppks_v1_intervention_proto_rawDesc = "" +
 	"\tvoid_time\x18\v \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\bvoidTime\x12@\n" +
 	"\vcreate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
 	"createTime\x12 \n" +
-	"\tppks_type\x18\r \x01(\tB\x03\xe0A\x03R\bppksType:\x88\x01\xeaA\x84\x01\n" +
+	"\tppks_type\x18\r \x01(\tB\x03\xe0A\x03R\bppksType\x12C\n" +
+	"\fverification\x18\x0e \x01(\x0e2\x1a.ppks.v1.VerificationStateB\x03\xe0A\x03R\fverification\x12$\n" +
+	"\vverified_by\x18\x0f \x01(\tB\x03\xe0A\x03R\n" +
+	"verifiedBy\x12@\n" +
+	"\vverify_time\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"verifyTime\x12(\n" +
+	"\rreject_reason\x18\x11 \x01(\tB\x03\xe0A\x03R\frejectReason\x12@\n" +
+	"\vupdate_time\x18\x12 \x01(\v2\x1a.google.protobuf.TimestampB\x03\xe0A\x03R\n" +
+	"updateTime\x12\x17\n" +
+	"\x04etag\x18\x13 \x01(\tB\x03\xe0A\x01R\x04etag:\x88\x01\xeaA\x84\x01\n" +
 	"\x1eppks.dinsos.go.id/Intervention\x12Ebeneficiaries/{beneficiary}/cases/{case}/interventions/{intervention}*\rinterventions2\fintervention*u\n" +
 	"\x11InterventionState\x12\"\n" +
 	"\x1eINTERVENTION_STATE_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19INTERVENTION_STATE_ACTIVE\x10\x01\x12\x1d\n" +
-	"\x19INTERVENTION_STATE_VOIDED\x10\x02B/Z-github.com/opendinsos/ppks/gen/ppks/v1;ppksv1b\x06proto3"
+	"\x19INTERVENTION_STATE_VOIDED\x10\x02*\x99\x01\n" +
+	"\x11VerificationState\x12\"\n" +
+	"\x1eVERIFICATION_STATE_UNSPECIFIED\x10\x00\x12\x1e\n" +
+	"\x1aVERIFICATION_STATE_PENDING\x10\x01\x12\x1f\n" +
+	"\x1bVERIFICATION_STATE_VERIFIED\x10\x02\x12\x1f\n" +
+	"\x1bVERIFICATION_STATE_REJECTED\x10\x03B/Z-github.com/opendinsos/ppks/gen/ppks/v1;ppksv1b\x06proto3"
 
 var (
 	file_ppks_v1_intervention_proto_rawDescOnce sync.Once
@@ -272,24 +398,28 @@ func file_ppks_v1_intervention_proto_rawDescGZIP() []byte {
 	return file_ppks_v1_intervention_proto_rawDescData
 }
 
-var file_ppks_v1_intervention_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_ppks_v1_intervention_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
 var file_ppks_v1_intervention_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
 var file_ppks_v1_intervention_proto_goTypes = []any{
 	(InterventionState)(0),        // 0: ppks.v1.InterventionState
-	(*Intervention)(nil),          // 1: ppks.v1.Intervention
-	(*date.Date)(nil),             // 2: google.type.Date
-	(*timestamppb.Timestamp)(nil), // 3: google.protobuf.Timestamp
+	(VerificationState)(0),        // 1: ppks.v1.VerificationState
+	(*Intervention)(nil),          // 2: ppks.v1.Intervention
+	(*date.Date)(nil),             // 3: google.type.Date
+	(*timestamppb.Timestamp)(nil), // 4: google.protobuf.Timestamp
 }
 var file_ppks_v1_intervention_proto_depIdxs = []int32{
-	2, // 0: ppks.v1.Intervention.delivered_on:type_name -> google.type.Date
+	3, // 0: ppks.v1.Intervention.delivered_on:type_name -> google.type.Date
 	0, // 1: ppks.v1.Intervention.state:type_name -> ppks.v1.InterventionState
-	3, // 2: ppks.v1.Intervention.void_time:type_name -> google.protobuf.Timestamp
-	3, // 3: ppks.v1.Intervention.create_time:type_name -> google.protobuf.Timestamp
-	4, // [4:4] is the sub-list for method output_type
-	4, // [4:4] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	4, // 2: ppks.v1.Intervention.void_time:type_name -> google.protobuf.Timestamp
+	4, // 3: ppks.v1.Intervention.create_time:type_name -> google.protobuf.Timestamp
+	1, // 4: ppks.v1.Intervention.verification:type_name -> ppks.v1.VerificationState
+	4, // 5: ppks.v1.Intervention.verify_time:type_name -> google.protobuf.Timestamp
+	4, // 6: ppks.v1.Intervention.update_time:type_name -> google.protobuf.Timestamp
+	7, // [7:7] is the sub-list for method output_type
+	7, // [7:7] is the sub-list for method input_type
+	7, // [7:7] is the sub-list for extension type_name
+	7, // [7:7] is the sub-list for extension extendee
+	0, // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_ppks_v1_intervention_proto_init() }
@@ -302,7 +432,7 @@ func file_ppks_v1_intervention_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ppks_v1_intervention_proto_rawDesc), len(file_ppks_v1_intervention_proto_rawDesc)),
-			NumEnums:      1,
+			NumEnums:      2,
 			NumMessages:   1,
 			NumExtensions: 0,
 			NumServices:   0,

@@ -56,8 +56,9 @@ func (db *DB) ListAudit(ctx context.Context, f ppks.AuditFilter, p ppks.PageRequ
 }
 
 // appendAudit appends e in tx, the transaction of the change it records, naming resource
-// as what was written when e names nothing, and sets e.ID. Every write appends its entry
-// here; a nil entry appends nothing.
+// as what was written when e names nothing, and sets e.ID; and e.Changes to the history
+// of their records (history.go). Every write appends its entry here; a nil entry appends
+// nothing.
 func appendAudit(ctx context.Context, tx *sql.Tx, e *ppks.AuditEntry, resource string) error {
 	if e == nil {
 		return nil
@@ -84,6 +85,11 @@ func appendAudit(ctx context.Context, tx *sql.Tx, e *ppks.AuditEntry, resource s
 		// OR IGNORE: a record listed twice is indexed once.
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO audit_records (name, audit_id) VALUES (?, ?)`,
 			name, id); err != nil {
+			return err
+		}
+	}
+	for _, c := range e.Changes {
+		if err := appendChange(ctx, tx, id, c); err != nil {
 			return err
 		}
 	}

@@ -33,19 +33,20 @@ func (db *DB) CreateBeneficiary(ctx context.Context, op ppks.Op, b *ppks.Benefic
 	return out, err
 }
 
-// GetBeneficiary returns a person.
+// GetBeneficiary returns a person; the id of a merged record returns its survivor.
 func (db *DB) GetBeneficiary(ctx context.Context, id string) (*ppks.Beneficiary, error) {
 	var out *ppks.Beneficiary
 	err := db.read(ctx, "get beneficiary", func(tx *sql.Tx) (err error) {
-		out, err = findBeneficiary(ctx, tx, id)
+		out, err = findLiveBeneficiary(ctx, tx, id)
 		return err
 	})
 	return out, err
 }
 
-// ListBeneficiaries lists people by id.
+// ListBeneficiaries lists the live people (merged records never) by id.
 func (db *DB) ListBeneficiaries(ctx context.Context, f ppks.BeneficiaryFilter, p ppks.PageRequest) ([]*ppks.Beneficiary, error) {
 	var w where
+	w.add("b.merged_into IS NULL")
 	if p.After != "" {
 		w.add("b.id > ?", p.After)
 	}
@@ -73,7 +74,8 @@ func (db *DB) ListBeneficiaries(ctx context.Context, f ppks.BeneficiaryFilter, p
 	return out, err
 }
 
-// UpdateBeneficiary reads a person, lets update change it and stores it.
+// UpdateBeneficiary reads a person (the survivor, for the id of a merged record), lets
+// update change it and stores it. It never changes merged_into: merges do.
 func (db *DB) UpdateBeneficiary(ctx context.Context, op ppks.Op, id string, update func(*ppks.Beneficiary) error) (*ppks.Beneficiary, error) {
 	var out *ppks.Beneficiary
 	err := db.write(ctx, "update beneficiary", func(tx *sql.Tx) error {
@@ -85,26 +87,16 @@ func (db *DB) UpdateBeneficiary(ctx context.Context, op ppks.Op, id string, upda
 			out, err = replayBeneficiary(ctx, tx, name)
 			return err
 		}
-		b, err := findBeneficiary(ctx, tx, id)
+		b, err := findLiveBeneficiary(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		revision := b.Revision
+		id, revision, merged := b.ID, b.Revision, b.MergedInto
 		if err := callback(update(b)); err != nil {
 			return err
 		}
-		b.ID, b.Revision = id, revision+1
-		res, err := tx.ExecContext(ctx, `UPDATE beneficiaries SET nik = ?, full_name = ?, name_norm = ?, sex = ?,
-			birth_year = ?, birth_month = ?, birth_day = ?, kecamatan_code = ?, desa = ?, address = ?,
-			update_time = ?, revision = ?
-			WHERE id = ? AND revision = ?`,
-			nullString(b.NIK), b.FullName, ppks.NormalizeName(b.FullName), int(b.Sex),
-			b.BirthDate.Year, b.BirthDate.Month, b.BirthDate.Day, b.KecamatanCode, b.Desa, b.Address,
-			micros(b.UpdateTime), b.Revision, id, revision)
-		if err != nil {
-			return beneficiaryConflict(ctx, tx, b, err)
-		}
-		if err := oneRow(res); err != nil {
+		b.ID, b.Revision, b.MergedInto = id, revision+1, merged
+		if err := updateBeneficiary(ctx, tx, b, revision); err != nil {
 			return err
 		}
 		if err := recordOp(ctx, tx, op, b.Name()); err != nil {
@@ -117,24 +109,25 @@ func (db *DB) UpdateBeneficiary(ctx context.Context, op ppks.Op, id string, upda
 }
 
 const beneficiaryColumns = `b.id, b.nik, b.full_name, b.sex, b.birth_year, b.birth_month, b.birth_day,
-	b.kecamatan_code, b.desa, b.address, b.create_time, b.update_time, b.revision`
+	b.kecamatan_code, b.desa, b.address, b.create_time, b.update_time, b.revision, b.kk, b.merged_into`
 
 func scanBeneficiary(s scanner) (*ppks.Beneficiary, error) {
 	var (
-		b      ppks.Beneficiary
-		nik    sql.NullString
-		ct, ut int64
+		b               ppks.Beneficiary
+		nik, kk, merged sql.NullString
+		ct, ut          int64
 	)
 	if err := s.Scan(&b.ID, &nik, &b.FullName, &b.Sex, &b.BirthDate.Year, &b.BirthDate.Month, &b.BirthDate.Day,
-		&b.KecamatanCode, &b.Desa, &b.Address, &ct, &ut, &b.Revision); err != nil {
+		&b.KecamatanCode, &b.Desa, &b.Address, &ct, &ut, &b.Revision, &kk, &merged); err != nil {
 		return nil, err
 	}
-	b.NIK = nik.String
+	b.NIK, b.KK, b.MergedInto = nik.String, kk.String, merged.String
 	b.CreateTime, b.UpdateTime = fromMicros(ct), fromMicros(ut)
 	return &b, nil
 }
 
-// findBeneficiary reads a person, NotFound when there is none.
+// findBeneficiary reads the record with the id, merged or not; NotFound when there is
+// none.
 func findBeneficiary(ctx context.Context, tx *sql.Tx, id string) (*ppks.Beneficiary, error) {
 	b, err := scanBeneficiary(tx.QueryRowContext(ctx, `SELECT `+beneficiaryColumns+` FROM beneficiaries b WHERE b.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -143,24 +136,71 @@ func findBeneficiary(ctx context.Context, tx *sql.Tx, id string) (*ppks.Benefici
 	return b, err
 }
 
-// replayBeneficiary reads the person a request answered before produced.
+// findLiveBeneficiary reads a person, following a merged record to its survivor;
+// NotFound when there is none.
+func findLiveBeneficiary(ctx context.Context, tx *sql.Tx, id string) (*ppks.Beneficiary, error) {
+	live, err := resolveID(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	return findBeneficiary(ctx, tx, live)
+}
+
+// replayBeneficiary reads the person a request answered before produced (its survivor,
+// when it was merged since).
 func replayBeneficiary(ctx context.Context, tx *sql.Tx, name string) (*ppks.Beneficiary, error) {
 	ids, err := splitName(name, "beneficiaries")
 	if err != nil {
 		return nil, err
 	}
-	return findBeneficiary(ctx, tx, ids[0])
+	return findLiveBeneficiary(ctx, tx, ids[0])
 }
 
 func insertBeneficiary(ctx context.Context, tx *sql.Tx, b *ppks.Beneficiary) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO beneficiaries (id, nik, full_name, name_norm, sex,
-		birth_year, birth_month, birth_day, kecamatan_code, desa, address, create_time, update_time, revision)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		b.ID, nullString(b.NIK), b.FullName, ppks.NormalizeName(b.FullName), int(b.Sex),
+	_, err := tx.ExecContext(ctx, `INSERT INTO beneficiaries (id, nik, full_name, name_norm, name_key, sex,
+		birth_year, birth_month, birth_day, kecamatan_code, desa, address, kk, merged_into,
+		create_time, update_time, revision)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		b.ID, nullString(b.NIK), b.FullName, ppks.NormalizeName(b.FullName), ppks.MatchKey(b.FullName), int(b.Sex),
 		b.BirthDate.Year, b.BirthDate.Month, b.BirthDate.Day, b.KecamatanCode, b.Desa, b.Address,
+		nullString(b.KK), nullString(b.MergedInto),
 		micros(b.CreateTime), micros(b.UpdateTime), b.Revision)
 	if err != nil {
 		return beneficiaryConflict(ctx, tx, b, err)
+	}
+	return nil
+}
+
+// updateBeneficiary stores every field of b but merged_into, if the stored record is
+// still at revision.
+func updateBeneficiary(ctx context.Context, tx *sql.Tx, b *ppks.Beneficiary, revision int64) error {
+	res, err := tx.ExecContext(ctx, `UPDATE beneficiaries SET nik = ?, full_name = ?, name_norm = ?, name_key = ?,
+		sex = ?, birth_year = ?, birth_month = ?, birth_day = ?, kecamatan_code = ?, desa = ?, address = ?, kk = ?,
+		update_time = ?, revision = ?
+		WHERE id = ? AND revision = ?`,
+		nullString(b.NIK), b.FullName, ppks.NormalizeName(b.FullName), ppks.MatchKey(b.FullName),
+		int(b.Sex), b.BirthDate.Year, b.BirthDate.Month, b.BirthDate.Day, b.KecamatanCode, b.Desa, b.Address,
+		nullString(b.KK), micros(b.UpdateTime), b.Revision, b.ID, revision)
+	if err != nil {
+		return beneficiaryConflict(ctx, tx, b, err)
+	}
+	return oneRow(res)
+}
+
+// fillNameKeys computes the match key of every person stored before name_key existed:
+// the Go step of migration 0003.
+func fillNameKeys(ctx context.Context, tx *sql.Tx) error {
+	type row struct{ id, name string }
+	rows, err := queryRows(ctx, tx, `SELECT id, full_name FROM beneficiaries WHERE name_key = ''`, nil,
+		func(s scanner) (r row, err error) { return r, s.Scan(&r.id, &r.name) })
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if _, err := tx.ExecContext(ctx, `UPDATE beneficiaries SET name_key = ? WHERE id = ?`,
+			ppks.MatchKey(r.name), r.id); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -21,7 +21,7 @@ func (db *DB) CreateCase(ctx context.Context, op ppks.Op, beneficiaryID string, 
 			out, err = replayCase(ctx, tx, name)
 			return err
 		}
-		b, err := findBeneficiary(ctx, tx, beneficiaryID)
+		b, err := findLiveBeneficiary(ctx, tx, beneficiaryID)
 		if err != nil {
 			return err
 		}
@@ -54,24 +54,42 @@ func (db *DB) CreateCase(ctx context.Context, op ppks.Op, beneficiaryID string, 
 	return out, err
 }
 
-// GetCase returns a case of a person.
+// GetCase returns a case of a person (of the survivor, for the id of a merged person).
 func (db *DB) GetCase(ctx context.Context, beneficiaryID, caseID string) (*ppks.Case, error) {
 	var out *ppks.Case
 	err := db.read(ctx, "get case", func(tx *sql.Tx) (err error) {
-		out, err = findCase(ctx, tx, beneficiaryID, caseID)
+		out, err = findLiveCase(ctx, tx, beneficiaryID, caseID)
 		return err
 	})
 	return out, err
 }
 
-// ListCases lists cases by id.
+// ListCases lists cases by id; those of a merged person are its survivor's.
 func (db *DB) ListCases(ctx context.Context, f ppks.CaseFilter, p ppks.PageRequest) ([]*ppks.Case, error) {
+	var out []*ppks.Case
+	err := db.read(ctx, "list cases", func(tx *sql.Tx) (err error) {
+		query, args, err := listCasesQuery(ctx, tx, f, p)
+		if err != nil {
+			return err
+		}
+		out, err = queryRows(ctx, tx, query, args, scanCase)
+		return err
+	})
+	return out, err
+}
+
+// listCasesQuery builds the query of ListCases.
+func listCasesQuery(ctx context.Context, tx *sql.Tx, f ppks.CaseFilter, p ppks.PageRequest) (string, []any, error) {
 	var w where
 	if p.After != "" {
 		w.add("c.id > ?", p.After)
 	}
 	if f.BeneficiaryID != "" {
-		w.add("c.beneficiary_id = ?", f.BeneficiaryID)
+		live, err := resolveID(ctx, tx, f.BeneficiaryID)
+		if err != nil {
+			return "", nil, err
+		}
+		w.add("c.beneficiary_id = ?", live)
 	}
 	if len(f.KecamatanIn) > 0 {
 		w.in("b.kecamatan_code", f.KecamatanIn)
@@ -87,12 +105,7 @@ func (db *DB) ListCases(ctx context.Context, f ppks.CaseFilter, p ppks.PageReque
 	}
 	query := `SELECT ` + caseColumns + ` FROM cases c JOIN beneficiaries b ON b.id = c.beneficiary_id` +
 		w.String() + ` ORDER BY c.id LIMIT ?`
-	var out []*ppks.Case
-	err := db.read(ctx, "list cases", func(tx *sql.Tx) (err error) {
-		out, err = queryRows(ctx, tx, query, append(w.args, limit(p)), scanCase)
-		return err
-	})
-	return out, err
+	return query, append(w.args, limit(p)), nil
 }
 
 // UpdateCase reads a case, lets update change it and stores it.
@@ -107,21 +120,21 @@ func (db *DB) UpdateCase(ctx context.Context, op ppks.Op, beneficiaryID, caseID 
 			out, err = replayCase(ctx, tx, name)
 			return err
 		}
-		c, err := findCase(ctx, tx, beneficiaryID, caseID)
+		c, err := findLiveCase(ctx, tx, beneficiaryID, caseID)
 		if err != nil {
 			return err
 		}
-		revision := c.Revision
+		owner, revision := c.BeneficiaryID, c.Revision
 		if err := callback(update(c)); err != nil {
 			return err
 		}
-		c.ID, c.BeneficiaryID, c.Revision = caseID, beneficiaryID, revision+1
+		c.ID, c.BeneficiaryID, c.Revision = caseID, owner, revision+1
 		res, err := tx.ExecContext(ctx, `UPDATE cases SET ppks_type = ?, opened_on = ?, state = ?, outcome = ?,
 			closed_on = ?, close_note = ?, assigned_worker = ?, update_time = ?, revision = ?
 			WHERE id = ? AND beneficiary_id = ? AND revision = ?`,
 			c.PpksType, dateText(c.OpenedOn), int(c.State), int(c.Outcome),
 			dateText(c.ClosedOn), c.CloseNote, c.AssignedWorker, micros(c.UpdateTime), c.Revision,
-			caseID, beneficiaryID, revision)
+			caseID, owner, revision)
 		if err != nil {
 			return err
 		}
@@ -131,7 +144,7 @@ func (db *DB) UpdateCase(ctx context.Context, op ppks.Op, beneficiaryID, caseID 
 		if err := recordOp(ctx, tx, op, c.Name()); err != nil {
 			return err
 		}
-		out, err = findCase(ctx, tx, beneficiaryID, caseID)
+		out, err = findCase(ctx, tx, owner, caseID)
 		return err
 	})
 	return out, err
@@ -171,11 +184,21 @@ func findCase(ctx context.Context, tx *sql.Tx, beneficiaryID, caseID string) (*p
 	return c, err
 }
 
-// replayCase reads the case a request answered before produced.
+// findLiveCase is findCase for the survivor when beneficiaryID names a merged person.
+func findLiveCase(ctx context.Context, tx *sql.Tx, beneficiaryID, caseID string) (*ppks.Case, error) {
+	live, err := resolveID(ctx, tx, beneficiaryID)
+	if err != nil {
+		return nil, err
+	}
+	return findCase(ctx, tx, live, caseID)
+}
+
+// replayCase reads the case a request answered before produced (now its person's
+// survivor's, when the person was merged since).
 func replayCase(ctx context.Context, tx *sql.Tx, name string) (*ppks.Case, error) {
 	ids, err := splitName(name, "beneficiaries", "cases")
 	if err != nil {
 		return nil, err
 	}
-	return findCase(ctx, tx, ids[0], ids[1])
+	return findLiveCase(ctx, tx, ids[0], ids[1])
 }

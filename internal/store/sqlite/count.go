@@ -7,27 +7,35 @@ import (
 	"github.com/opendinsos/ppks/internal/ppks"
 )
 
-// countFactsQuery picks, for each (intervention type, person), the first active delivery
-// of the year (earliest date, then lowest id), with its kecamatan and its case's PPKS type.
+// countFactsQuery picks, for each (intervention type, person), the first counted delivery
+// of the year (active and not rejected; earliest date, then lowest id), with its
+// kecamatan and its case's PPKS type; whether any of the pair's counted deliveries is
+// verified; and the person's family (KK number, or the person alone without one).
+// Interventions of a merged person were moved to the survivor by the merge, so each
+// person is one pair per type.
 const countFactsQuery = `
-SELECT intervention_type, beneficiary_id, delivered_on, kecamatan_code, ppks_type
+SELECT intervention_type, beneficiary_id, delivered_on, kecamatan_code, ppks_type, verified, family_key
 FROM (
 	SELECT i.intervention_type, i.beneficiary_id, i.delivered_on, i.kecamatan_code, c.ppks_type,
-		ROW_NUMBER() OVER (PARTITION BY i.intervention_type, i.beneficiary_id
-			ORDER BY i.delivered_on, i.id) AS n
+		MAX(i.verification = ?) OVER pair AS verified,
+		COALESCE(b.kk, 'person:' || b.id) AS family_key,
+		ROW_NUMBER() OVER (pair ORDER BY i.delivered_on, i.id) AS n
 	FROM interventions i
 	JOIN cases c ON c.id = i.case_id
-	WHERE i.delivered_year = ? AND i.state = ?
+	JOIN beneficiaries b ON b.id = i.beneficiary_id
+	WHERE i.delivered_year = ? AND i.state = ? AND i.verification <> ?
+	WINDOW pair AS (PARTITION BY i.intervention_type, i.beneficiary_id)
 )
 WHERE n = 1
 ORDER BY intervention_type, beneficiary_id`
 
-// CountFacts returns one fact per (intervention type, person) with at least one active
-// intervention delivered in the year, attributed to the first such delivery.
+// CountFacts returns one fact per (intervention type, person) with at least one active,
+// not rejected intervention delivered in the year, attributed to the first such delivery.
 func (db *DB) CountFacts(ctx context.Context, year int) ([]ppks.CountFact, error) {
+	args := []any{int(ppks.VerificationVerified), year, int(ppks.InterventionActive), int(ppks.VerificationRejected)}
 	var out []ppks.CountFact
 	err := db.read(ctx, "count facts", func(tx *sql.Tx) (err error) {
-		out, err = queryRows(ctx, tx, countFactsQuery, []any{year, int(ppks.InterventionActive)}, scanCountFact)
+		out, err = queryRows(ctx, tx, countFactsQuery, args, scanCountFact)
 		return err
 	})
 	return out, err
@@ -38,7 +46,8 @@ func scanCountFact(s scanner) (ppks.CountFact, error) {
 		f         ppks.CountFact
 		delivered sql.NullString
 	)
-	if err := s.Scan(&f.InterventionType, &f.BeneficiaryID, &delivered, &f.KecamatanCode, &f.PpksType); err != nil {
+	if err := s.Scan(&f.InterventionType, &f.BeneficiaryID, &delivered, &f.KecamatanCode, &f.PpksType,
+		&f.Verified, &f.FamilyKey); err != nil {
 		return f, err
 	}
 	var err error

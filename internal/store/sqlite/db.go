@@ -27,8 +27,10 @@ import (
 // upgrade a read lock half way). Reads use a pool: in WAL mode they see a consistent
 // snapshot while the writer works.
 type DB struct {
-	writer *sql.DB
-	reader *sql.DB
+	writer   *sql.DB
+	reader   *sql.DB
+	group    *groupWriter // runs every write on the writer (group.go)
+	observer Observer     // nil when not measured
 }
 
 var _ ppks.Store = (*DB)(nil)
@@ -50,7 +52,11 @@ func dsn(path string, writer bool) string {
 
 // Open opens the database file at path, creating it and its directory when missing, and
 // brings its schema up to date.
-func Open(ctx context.Context, path string) (_ *DB, err error) {
+func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if path == "" {
 		return nil, errors.New("open database: empty path")
 	}
@@ -71,7 +77,7 @@ func Open(ctx context.Context, path string) (_ *DB, err error) {
 		return nil, fmt.Errorf("create database file: %w", err)
 	}
 
-	db := &DB{}
+	db := &DB{observer: o.observer}
 	defer func() {
 		if err != nil {
 			db.Close()
@@ -100,11 +106,19 @@ func Open(ctx context.Context, path string) (_ *DB, err error) {
 	if err := db.reader.PingContext(ctx); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	var onBatch func(int, time.Duration)
+	if o.observer != nil {
+		onBatch = o.observer.StoreBatch
+	}
+	db.group = newGroupWriter(db.writer, o.maxBatch, onBatch)
 	return db, nil
 }
 
-// Close closes both handles.
+// Close waits for the writes already queued, then closes both handles.
 func (db *DB) Close() error {
+	if db.group != nil {
+		db.group.close()
+	}
 	var errs []error
 	if db.reader != nil {
 		errs = append(errs, db.reader.Close())
@@ -116,7 +130,10 @@ func (db *DB) Close() error {
 }
 
 // read runs fn in a read transaction on the reader pool: one snapshot for the whole call.
-func (db *DB) read(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+func (db *DB) read(ctx context.Context, op string, fn func(*sql.Tx) error) (err error) {
+	if db.observer != nil {
+		defer db.observe(op, false, time.Now(), &err)
+	}
 	tx, err := db.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return mapErr(ctx, op, err)
@@ -128,18 +145,20 @@ func (db *DB) read(ctx context.Context, op string, fn func(*sql.Tx) error) error
 	return mapErr(ctx, op, tx.Commit())
 }
 
-// write runs fn in a write transaction (BEGIN IMMEDIATE) on the writer, committing when
-// fn succeeds and rolling back otherwise.
-func (db *DB) write(ctx context.Context, op string, fn func(*sql.Tx) error) error {
-	tx, err := db.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return mapErr(ctx, op, err)
+// write runs fn in a write transaction (BEGIN IMMEDIATE) on the writer: its changes are
+// kept when fn succeeds and the COMMIT holding them is durable, and rolled back otherwise.
+// The transaction may hold the writes of other concurrent callers (group commit,
+// group.go), each in its own savepoint, so fn's failure never touches theirs.
+func (db *DB) write(ctx context.Context, op string, fn func(*sql.Tx) error) (err error) {
+	if db.observer != nil {
+		defer db.observe(op, true, time.Now(), &err)
 	}
-	defer tx.Rollback()
-	if err := fn(tx); err != nil {
-		return mapErr(ctx, op, err)
-	}
-	return mapErr(ctx, op, tx.Commit())
+	return db.group.submit(ctx, op, fn) // errors mapped by the writer, callbacks' as they are
+}
+
+// observe reports an operation that started at start and ended with *err.
+func (db *DB) observe(op string, write bool, start time.Time, err *error) {
+	db.observer.StoreOp(op, write, time.Since(start), *err)
 }
 
 // callbackError carries an error returned by a caller's callback through the transaction

@@ -10,7 +10,8 @@ import (
 )
 
 // CreateIntervention reads the person and the case and stores the intervention build
-// returns, as one of that case.
+// returns, as one of that case; and the case, when build changed it (a graduation
+// closing it).
 func (db *DB) CreateIntervention(ctx context.Context, op ppks.Op, beneficiaryID, caseID string, build func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error)) (*ppks.Intervention, error) {
 	var out *ppks.Intervention
 	err := db.write(ctx, "create intervention", func(tx *sql.Tx) error {
@@ -22,14 +23,15 @@ func (db *DB) CreateIntervention(ctx context.Context, op ppks.Op, beneficiaryID,
 			out, err = replayIntervention(ctx, tx, name)
 			return err
 		}
-		b, err := findBeneficiary(ctx, tx, beneficiaryID)
+		b, err := findLiveBeneficiary(ctx, tx, beneficiaryID)
 		if err != nil {
 			return err
 		}
-		c, err := findCase(ctx, tx, beneficiaryID, caseID)
+		c, err := findCase(ctx, tx, b.ID, caseID)
 		if err != nil {
 			return err
 		}
+		before := *c
 		iv, err := build(b, c)
 		if err := callback(err); err != nil {
 			return err
@@ -37,20 +39,36 @@ func (db *DB) CreateIntervention(ctx context.Context, op ppks.Op, beneficiaryID,
 		if iv == nil {
 			return errors.New("create intervention: build returned no intervention")
 		}
-		iv.BeneficiaryID, iv.CaseID = b.ID, c.ID
+		iv.BeneficiaryID, iv.CaseID = b.ID, before.ID
 		if _, err := tx.ExecContext(ctx, `INSERT INTO interventions (id, beneficiary_id, case_id,
 			intervention_type, delivered_on, delivered_year, kecamatan_code, worker, quantity, unit, notes,
-			state, void_reason, void_time, create_time, update_time, revision)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			state, void_reason, void_time, create_time, update_time, revision,
+			verification, verified_by, verify_time, reject_reason)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			iv.ID, iv.BeneficiaryID, iv.CaseID,
 			iv.InterventionType, dateText(iv.DeliveredOn), iv.DeliveredOn.Year, iv.KecamatanCode, iv.Worker,
 			iv.Quantity, iv.Unit, iv.Notes,
 			int(iv.State), iv.VoidReason, nullMicros(iv.VoidTime), micros(iv.CreateTime), micros(iv.UpdateTime),
-			iv.Revision); err != nil {
+			iv.Revision,
+			int(iv.Verification), iv.VerifiedBy, nullMicros(iv.VerifyTime), iv.RejectReason); err != nil {
 			if constraint(err) == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
 				return alreadyExists(iv.Name())
 			}
 			return err
+		}
+		if c.State != before.State || c.Outcome != before.Outcome || c.ClosedOn != before.ClosedOn ||
+			c.CloseNote != before.CloseNote || !c.UpdateTime.Equal(before.UpdateTime) {
+			res, err := tx.ExecContext(ctx, `UPDATE cases SET state = ?, outcome = ?, closed_on = ?, close_note = ?,
+				update_time = ?, revision = ?
+				WHERE id = ? AND beneficiary_id = ? AND revision = ?`,
+				int(c.State), int(c.Outcome), dateText(c.ClosedOn), c.CloseNote,
+				micros(c.UpdateTime), before.Revision+1, before.ID, before.BeneficiaryID, before.Revision)
+			if err != nil {
+				return err
+			}
+			if err := oneRow(res); err != nil {
+				return err
+			}
 		}
 		if err := recordOp(ctx, tx, op, iv.Name()); err != nil {
 			return err
@@ -61,24 +79,44 @@ func (db *DB) CreateIntervention(ctx context.Context, op ppks.Op, beneficiaryID,
 	return out, err
 }
 
-// GetIntervention returns an intervention of a case of a person.
+// GetIntervention returns an intervention of a case of a person (of the survivor, for
+// the id of a merged person).
 func (db *DB) GetIntervention(ctx context.Context, beneficiaryID, caseID, id string) (*ppks.Intervention, error) {
 	var out *ppks.Intervention
 	err := db.read(ctx, "get intervention", func(tx *sql.Tx) (err error) {
-		out, err = findIntervention(ctx, tx, beneficiaryID, caseID, id)
+		out, err = findLiveIntervention(ctx, tx, beneficiaryID, caseID, id)
 		return err
 	})
 	return out, err
 }
 
-// ListInterventions lists interventions by id.
+// ListInterventions lists interventions by id; those of a merged person are its
+// survivor's.
 func (db *DB) ListInterventions(ctx context.Context, f ppks.InterventionFilter, p ppks.PageRequest) ([]*ppks.Intervention, error) {
+	var out []*ppks.Intervention
+	err := db.read(ctx, "list interventions", func(tx *sql.Tx) (err error) {
+		query, args, err := listInterventionsQuery(ctx, tx, f, p)
+		if err != nil {
+			return err
+		}
+		out, err = queryRows(ctx, tx, query, args, scanIntervention)
+		return err
+	})
+	return out, err
+}
+
+// listInterventionsQuery builds the query of ListInterventions.
+func listInterventionsQuery(ctx context.Context, tx *sql.Tx, f ppks.InterventionFilter, p ppks.PageRequest) (string, []any, error) {
 	var w where
 	if p.After != "" {
 		w.add("i.id > ?", p.After)
 	}
 	if f.BeneficiaryID != "" {
-		w.add("i.beneficiary_id = ?", f.BeneficiaryID)
+		live, err := resolveID(ctx, tx, f.BeneficiaryID)
+		if err != nil {
+			return "", nil, err
+		}
+		w.add("i.beneficiary_id = ?", live)
 	}
 	if f.CaseID != "" {
 		w.add("i.case_id = ?", f.CaseID)
@@ -98,17 +136,16 @@ func (db *DB) ListInterventions(ctx context.Context, f ppks.InterventionFilter, 
 	if f.State != 0 {
 		w.add("i.state = ?", int(f.State))
 	}
+	if f.Verification != 0 {
+		w.add("i.verification = ?", int(f.Verification))
+	}
 	query := `SELECT ` + interventionColumns + ` FROM interventions i JOIN cases c ON c.id = i.case_id` +
 		w.String() + ` ORDER BY i.id LIMIT ?`
-	var out []*ppks.Intervention
-	err := db.read(ctx, "list interventions", func(tx *sql.Tx) (err error) {
-		out, err = queryRows(ctx, tx, query, append(w.args, limit(p)), scanIntervention)
-		return err
-	})
-	return out, err
+	return query, append(w.args, limit(p)), nil
 }
 
-// UpdateIntervention reads an intervention, lets update change it and stores it.
+// UpdateIntervention reads an intervention, lets update change it and stores it. Its
+// person and case stay: only a merge moves an intervention.
 func (db *DB) UpdateIntervention(ctx context.Context, op ppks.Op, beneficiaryID, caseID, id string, update func(*ppks.Intervention) error) (*ppks.Intervention, error) {
 	var out *ppks.Intervention
 	err := db.write(ctx, "update intervention", func(tx *sql.Tx) error {
@@ -120,23 +157,25 @@ func (db *DB) UpdateIntervention(ctx context.Context, op ppks.Op, beneficiaryID,
 			out, err = replayIntervention(ctx, tx, name)
 			return err
 		}
-		iv, err := findIntervention(ctx, tx, beneficiaryID, caseID, id)
+		iv, err := findLiveIntervention(ctx, tx, beneficiaryID, caseID, id)
 		if err != nil {
 			return err
 		}
-		revision := iv.Revision
+		owner, revision := iv.BeneficiaryID, iv.Revision
 		if err := callback(update(iv)); err != nil {
 			return err
 		}
-		iv.ID, iv.BeneficiaryID, iv.CaseID, iv.Revision = id, beneficiaryID, caseID, revision+1
+		iv.ID, iv.BeneficiaryID, iv.CaseID, iv.Revision = id, owner, caseID, revision+1
 		res, err := tx.ExecContext(ctx, `UPDATE interventions SET intervention_type = ?, delivered_on = ?,
 			delivered_year = ?, kecamatan_code = ?, worker = ?, quantity = ?, unit = ?, notes = ?, state = ?,
-			void_reason = ?, void_time = ?, update_time = ?, revision = ?
+			void_reason = ?, void_time = ?, update_time = ?, revision = ?,
+			verification = ?, verified_by = ?, verify_time = ?, reject_reason = ?
 			WHERE id = ? AND beneficiary_id = ? AND case_id = ? AND revision = ?`,
 			iv.InterventionType, dateText(iv.DeliveredOn),
 			iv.DeliveredOn.Year, iv.KecamatanCode, iv.Worker, iv.Quantity, iv.Unit, iv.Notes, int(iv.State),
 			iv.VoidReason, nullMicros(iv.VoidTime), micros(iv.UpdateTime), iv.Revision,
-			id, beneficiaryID, caseID, revision)
+			int(iv.Verification), iv.VerifiedBy, nullMicros(iv.VerifyTime), iv.RejectReason,
+			id, owner, caseID, revision)
 		if err != nil {
 			return err
 		}
@@ -146,7 +185,7 @@ func (db *DB) UpdateIntervention(ctx context.Context, op ppks.Op, beneficiaryID,
 		if err := recordOp(ctx, tx, op, iv.Name()); err != nil {
 			return err
 		}
-		out, err = findIntervention(ctx, tx, beneficiaryID, caseID, id)
+		out, err = findIntervention(ctx, tx, owner, caseID, id)
 		return err
 	})
 	return out, err
@@ -156,25 +195,27 @@ func (db *DB) UpdateIntervention(ctx context.Context, op ppks.Op, beneficiaryID,
 // carries.
 const interventionColumns = `i.id, i.beneficiary_id, i.case_id, i.intervention_type, i.delivered_on,
 	i.kecamatan_code, i.worker, i.quantity, i.unit, i.notes, i.state, i.void_reason, i.void_time,
-	i.create_time, i.update_time, c.ppks_type, i.revision`
+	i.create_time, i.update_time, c.ppks_type, i.revision,
+	i.verification, i.verified_by, i.verify_time, i.reject_reason`
 
 func scanIntervention(s scanner) (*ppks.Intervention, error) {
 	var (
-		iv        ppks.Intervention
-		delivered sql.NullString
-		voidTime  sql.NullInt64
-		ct, ut    int64
+		iv                   ppks.Intervention
+		delivered            sql.NullString
+		voidTime, verifyTime sql.NullInt64
+		ct, ut               int64
 	)
 	if err := s.Scan(&iv.ID, &iv.BeneficiaryID, &iv.CaseID, &iv.InterventionType, &delivered,
 		&iv.KecamatanCode, &iv.Worker, &iv.Quantity, &iv.Unit, &iv.Notes, &iv.State, &iv.VoidReason, &voidTime,
-		&ct, &ut, &iv.PpksType, &iv.Revision); err != nil {
+		&ct, &ut, &iv.PpksType, &iv.Revision,
+		&iv.Verification, &iv.VerifiedBy, &verifyTime, &iv.RejectReason); err != nil {
 		return nil, err
 	}
 	var err error
 	if iv.DeliveredOn, err = parseDate(delivered); err != nil {
 		return nil, err
 	}
-	iv.VoidTime = fromNullMicros(voidTime)
+	iv.VoidTime, iv.VerifyTime = fromNullMicros(voidTime), fromNullMicros(verifyTime)
 	iv.CreateTime, iv.UpdateTime = fromMicros(ct), fromMicros(ut)
 	return &iv, nil
 }
@@ -191,11 +232,22 @@ func findIntervention(ctx context.Context, tx *sql.Tx, beneficiaryID, caseID, id
 	return iv, err
 }
 
-// replayIntervention reads the intervention a request answered before produced.
+// findLiveIntervention is findIntervention for the survivor when beneficiaryID names a
+// merged person.
+func findLiveIntervention(ctx context.Context, tx *sql.Tx, beneficiaryID, caseID, id string) (*ppks.Intervention, error) {
+	live, err := resolveID(ctx, tx, beneficiaryID)
+	if err != nil {
+		return nil, err
+	}
+	return findIntervention(ctx, tx, live, caseID, id)
+}
+
+// replayIntervention reads the intervention a request answered before produced (now its
+// person's survivor's, when the person was merged since).
 func replayIntervention(ctx context.Context, tx *sql.Tx, name string) (*ppks.Intervention, error) {
 	ids, err := splitName(name, "beneficiaries", "cases", "interventions")
 	if err != nil {
 		return nil, err
 	}
-	return findIntervention(ctx, tx, ids[0], ids[1], ids[2])
+	return findLiveIntervention(ctx, tx, ids[0], ids[1], ids[2])
 }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -35,6 +36,12 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// migrationSteps complete migrations with what SQL cannot compute, in the migration's
+// transaction, after its SQL.
+var migrationSteps = map[string]func(context.Context, *sql.Tx) error{
+	"migrations/0003_identity_verification.sql": fillNameKeys,
+}
+
 // migrateFile applies one migration unless it was applied before.
 func (db *DB) migrateFile(ctx context.Context, name string) error {
 	tx, err := db.writer.BeginTx(ctx, nil)
@@ -56,6 +63,11 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	}
 	if _, err := tx.ExecContext(ctx, string(buf)); err != nil {
 		return err
+	}
+	if step := migrationSteps[name]; step != nil {
+		if err := step(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (name, apply_time) VALUES (?, ?)`,
 		name, micros(time.Now())); err != nil {

@@ -154,15 +154,15 @@ func testCountFacts(t *testing.T, f *fixture) {
 		want []ppks.CountFact
 	}{
 		{2024, []ppks.CountFact{
-			{InterventionType: permakanan, BeneficiaryID: siti.ID, FirstDelivered: d(2024, 2, 1), KecamatanCode: kecB, PpksType: lansia},
-			{InterventionType: alatBantu, BeneficiaryID: siti.ID, FirstDelivered: d(2024, 5, 5), KecamatanCode: kecA, PpksType: anak},
-			{InterventionType: bimbingan, BeneficiaryID: budi.ID, FirstDelivered: d(2024, 7, 7), KecamatanCode: kecC, PpksType: lansia},
+			{InterventionType: permakanan, BeneficiaryID: siti.ID, FirstDelivered: d(2024, 2, 1), KecamatanCode: kecB, PpksType: lansia, FamilyKey: "person:" + siti.ID},
+			{InterventionType: alatBantu, BeneficiaryID: siti.ID, FirstDelivered: d(2024, 5, 5), KecamatanCode: kecA, PpksType: anak, FamilyKey: "person:" + siti.ID},
+			{InterventionType: bimbingan, BeneficiaryID: budi.ID, FirstDelivered: d(2024, 7, 7), KecamatanCode: kecC, PpksType: lansia, FamilyKey: "person:" + budi.ID},
 		}},
 		{2023, []ppks.CountFact{
-			{InterventionType: graduasi, BeneficiaryID: ahmad.ID, FirstDelivered: d(2023, 12, 31), KecamatanCode: kecB, PpksType: anak},
+			{InterventionType: graduasi, BeneficiaryID: ahmad.ID, FirstDelivered: d(2023, 12, 31), KecamatanCode: kecB, PpksType: anak, FamilyKey: "person:" + ahmad.ID},
 		}},
 		{2025, []ppks.CountFact{
-			{InterventionType: graduasi, BeneficiaryID: ahmad.ID, FirstDelivered: d(2025, 1, 1), KecamatanCode: kecB, PpksType: anak},
+			{InterventionType: graduasi, BeneficiaryID: ahmad.ID, FirstDelivered: d(2025, 1, 1), KecamatanCode: kecB, PpksType: anak, FamilyKey: "person:" + ahmad.ID},
 		}},
 		{2022, nil},
 	}
@@ -193,7 +193,7 @@ func testCountFacts(t *testing.T, f *fixture) {
 	if err != nil {
 		t.Fatalf("CountFacts: %v", err)
 	}
-	want := ppks.CountFact{InterventionType: permakanan, BeneficiaryID: siti.ID, FirstDelivered: d(2024, 3, 10), KecamatanCode: kecA, PpksType: anak}
+	want := ppks.CountFact{InterventionType: permakanan, BeneficiaryID: siti.ID, FirstDelivered: d(2024, 3, 10), KecamatanCode: kecA, PpksType: anak, FamilyKey: "person:" + siti.ID}
 	found := false
 	for _, fct := range got {
 		if fct.InterventionType == permakanan && fct.BeneficiaryID == siti.ID {

@@ -53,6 +53,7 @@ func RunAll(t *testing.T, open func(t *testing.T) ppks.Store) {
 		{"Tokens", testTokens},
 		{"ListTokens", testListTokens},
 	}
+	tests = append(tests, identityTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -1,0 +1,232 @@
+package app_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
+	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/ppks"
+	"github.com/opendinsos/ppks/internal/store/sqlite"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+)
+
+// syncBuffer is a log destination the server writes while the test reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// lines returns the JSON log lines written so far.
+func (b *syncBuffer) lines(t *testing.T) []map[string]any {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []map[string]any
+	sc := bufio.NewScanner(bytes.NewReader(b.buf.Bytes()))
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("log line is not JSON: %s", sc.Text())
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// requestLine finds the log line of the request with id, waiting briefly: the line is
+// written after the answer leaves.
+func requestLine(t *testing.T, logs *syncBuffer, id string) map[string]any {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		for _, l := range logs.lines(t) {
+			if l["msg"] == "request" && l["request_id"] == id {
+				return l
+			}
+		}
+	}
+	t.Fatalf("no log line for request %s in:\n%s", id, logs.String())
+	return nil
+}
+
+// supervisorToken creates a supervisor on the database file and returns their token.
+func supervisorToken(t *testing.T, db string) string {
+	t.Helper()
+	store, err := sqlite.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc, err := app.NewService(store, "", "Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := ppks.WithPrincipal(t.Context(), ppks.SystemPrincipal)
+	if _, err := svc.CreateUser(sys, ppks.RequestKey{}, ppks.User{Username: "kabid", DisplayName: "Kepala Bidang", Role: ppks.RoleSupervisor}); err != nil {
+		t.Fatal(err)
+	}
+	_, secret, err := svc.CreateToken(sys, ppks.RequestKey{}, "kabid", "test", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}
+
+// Every request gets an id (the client's when it sent one), returned to it and written on
+// the request's one log line with its method, code and user; /metrics, served without a
+// token, counts requests by method, route template and code, and never shows an id, a
+// name or a NIK.
+func TestRequestIDsLogsAndMetrics(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "ppks.db")
+	token := supervisorToken(t, db)
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(t.Context())
+	ready := make(chan app.Addrs, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- app.Run(ctx, app.Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", DBPath: db, TimeZone: "Asia/Makassar",
+			Logger: slog.New(slog.NewJSONHandler(logs, nil))}, func(a app.Addrs) { ready <- a })
+	}()
+	var addrs app.Addrs
+	select {
+	case addrs = <-ready:
+	case err := <-done:
+		t.Fatal(err)
+	}
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	base := "http://" + addrs.HTTP
+
+	// REST, with the client's request id: a person with a NIK and a name, then read back.
+	const nik, fullName = "7306084512850001", "Siti Aminah Daeng Ngai"
+	req, _ := http.NewRequest("POST", base+"/v1/beneficiaries?requestId=0193a000-0000-7000-8000-00000000e001",
+		strings.NewReader(`{"nik":"`+nik+`","fullName":"`+fullName+`","sex":"SEX_FEMALE","kecamatanCode":"73.06.08","birthDate":{"year":1985,"month":12,"day":5}}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("X-Request-Id", "client-req-1")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&created)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("X-Request-Id") != "client-req-1" {
+		t.Fatalf("create: %d, X-Request-Id %q", resp.StatusCode, resp.Header.Get("X-Request-Id"))
+	}
+	if got := resp.Header.Values("X-Request-Id"); len(got) != 1 {
+		t.Errorf("X-Request-Id sent %d times: %q", len(got), got)
+	}
+	name, _ := created["name"].(string)
+	l := requestLine(t, logs, "client-req-1")
+	if l["method"] != "/ppks.v1.CaseService/CreateBeneficiary" || l["code"] != "OK" || l["user"] != "kabid" || l["duration"] == nil {
+		t.Errorf("log line of the create: %v", l)
+	}
+
+	// REST without an id: the service makes one and returns it.
+	req, _ = http.NewRequest("GET", base+"/v1/"+name, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	made := resp.Header.Get("X-Request-Id")
+	if resp.StatusCode != 200 || made == "" {
+		t.Fatalf("get: %d, X-Request-Id %q", resp.StatusCode, made)
+	}
+	if l := requestLine(t, logs, made); l["method"] != "/ppks.v1.CaseService/GetBeneficiary" {
+		t.Errorf("log line of the get: %v", l)
+	}
+
+	// gRPC: the id comes back in the header metadata, for refused calls too.
+	conn, err := grpc.NewClient(addrs.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var header metadata.MD
+	octx := metadata.AppendToOutgoingContext(t.Context(), "x-request-id", "grpc-req-2")
+	_, err = ppksv1.NewAdminServiceClient(conn).GetCurrentUser(octx, &ppksv1.GetCurrentUserRequest{}, grpc.Header(&header))
+	if status.Code(err) != codes.Unauthenticated {
+		t.Fatalf("without a token: %v", err)
+	}
+	if got := header.Get("x-request-id"); len(got) != 1 || got[0] != "grpc-req-2" {
+		t.Errorf("x-request-id header: %q", got)
+	}
+	if l := requestLine(t, logs, "grpc-req-2"); l["code"] != "Unauthenticated" || l["user"] != "" {
+		t.Errorf("log line of the refused call: %v", l)
+	}
+	// A malformed id is replaced, not logged as sent.
+	octx = metadata.AppendToOutgoingContext(t.Context(), "x-request-id", "bad id\nwith a line break")
+	_, _ = ppksv1.NewAdminServiceClient(conn).GetCurrentUser(octx, &ppksv1.GetCurrentUserRequest{}, grpc.Header(&header))
+	if got := header.Get("x-request-id"); len(got) != 1 || strings.ContainsAny(got[0], " \n") {
+		t.Errorf("x-request-id for a malformed id: %q", got)
+	}
+
+	// /metrics, without a token.
+	resp, err = http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("/metrics: %d", resp.StatusCode)
+	}
+	text := string(body)
+	for _, want := range []string{
+		`ppks_grpc_requests_total{code="OK",method="/ppks.v1.CaseService/CreateBeneficiary"} 1`,
+		`ppks_grpc_requests_total{code="Unauthenticated",method="/ppks.v1.AdminService/GetCurrentUser"}`,
+		`ppks_grpc_request_duration_seconds_bucket{code="OK",method="/ppks.v1.CaseService/GetBeneficiary"`,
+		`ppks_http_requests_total{code="200",route="POST /v1/beneficiaries"} 1`,
+		`ppks_http_requests_total{code="200",route="GET /v1/{name=beneficiaries/*}"} 1`,
+		`ppks_store_operation_duration_seconds_count{op="create beneficiary",outcome="ok"}`,
+		`ppks_store_commit_batch_size_count`,
+		`go_goroutines`,
+		`process_resident_memory_bytes`,
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	for _, secret := range []string{nik, fullName, strings.TrimPrefix(name, "beneficiaries/"), "kabid", "client-req-1", "grpc-req-2", token} {
+		if secret != "" && strings.Contains(text, secret) {
+			t.Errorf("/metrics shows %q", secret)
+		}
+	}
+	// Neither do the logs show the personal data of a request.
+	for _, secret := range []string{nik, fullName, token} {
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("the logs show %q", secret)
+		}
+	}
+}

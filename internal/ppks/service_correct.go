@@ -1,0 +1,153 @@
+package ppks
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+var interventionFields = []string{"intervention_type", "delivered_on", "kecamatan_code", "quantity", "unit", "notes"}
+
+// UpdateIntervention corrects an intervention: the fields named by paths take the values
+// of patch; a stale etag is refused. The count follows the record, so a corrected type or
+// date moves it to the right type or year. A correction of what counts sends the record
+// back to verification.
+func (s *Service) UpdateIntervention(ctx context.Context, key RequestKey, patch Intervention, paths []string, etag string) (*Intervention, error) {
+	p, err := readsPeople(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key = NormalizeKey(key)
+	var vs violations
+	checkRequestID(&vs, key.ID, false)
+	paths, err = checkMask(paths, interventionFields)
+	if err := vs.merge(err); err != nil {
+		return nil, err
+	}
+	if err := vs.err(); err != nil {
+		return nil, err
+	}
+	c, err := s.GetCase(ctx, patch.BeneficiaryID, patch.CaseID)
+	if err != nil {
+		return nil, err
+	}
+	today := s.today()
+	return s.changeIntervention(ctx, p, key, "UpdateIntervention", patch.BeneficiaryID, patch.CaseID, patch.ID, func(iv *Intervention) error {
+		if err := checkEtag(etag, iv.Etag()); err != nil {
+			return err
+		}
+		if iv.State == InterventionVoided {
+			return FailedPrecondition("VOIDED", "a voided intervention cannot be corrected; record a new one", "Intervensi yang dibatalkan tidak dapat dikoreksi; catat yang baru.")
+		}
+		before := *iv
+		for _, path := range paths {
+			switch path {
+			case "intervention_type":
+				iv.InterventionType = patch.InterventionType
+			case "delivered_on":
+				iv.DeliveredOn = patch.DeliveredOn
+			case "kecamatan_code":
+				iv.KecamatanCode = patch.KecamatanCode
+			case "quantity":
+				iv.Quantity = patch.Quantity
+			case "unit":
+				iv.Unit = patch.Unit
+			case "notes":
+				iv.Notes = patch.Notes
+			}
+		}
+		if iv.KecamatanCode == "" {
+			iv.KecamatanCode = before.KecamatanCode
+		}
+		if err := iv.validateNew(s.Catalog, today); err != nil {
+			return err
+		}
+		if iv.DeliveredOn.Compare(c.OpenedOn) < 0 {
+			return invalid("intervention.delivered_on", "BEFORE_CASE_OPENED", "cannot be before the case was opened", "Tidak boleh sebelum tanggal kasus dibuka.")
+		}
+		if !p.InScope(iv.KecamatanCode) {
+			return PermissionDenied()
+		}
+		if iv.InterventionType != before.InterventionType || iv.DeliveredOn != before.DeliveredOn ||
+			iv.KecamatanCode != before.KecamatanCode || iv.Quantity != before.Quantity {
+			iv.Verification, iv.VerifiedBy, iv.VerifyTime, iv.RejectReason = VerificationPending, "", time.Time{}, ""
+		}
+		return nil
+	})
+}
+
+var caseFields = []string{"ppks_type", "opened_on", "assigned_worker"}
+
+// UpdateCase corrects a case's PPKS category, opening date or assigned worker.
+func (s *Service) UpdateCase(ctx context.Context, key RequestKey, patch Case, paths []string, etag string) (*Case, error) {
+	p, err := readsPeople(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key = NormalizeKey(key)
+	var vs violations
+	checkRequestID(&vs, key.ID, false)
+	paths, err = checkMask(paths, caseFields)
+	if err := vs.merge(err); err != nil {
+		return nil, err
+	}
+	if err := vs.err(); err != nil {
+		return nil, err
+	}
+	today := s.today()
+	return s.changeCase(ctx, p, key, "UpdateCase", patch.BeneficiaryID, patch.ID, func(c *Case) error {
+		if err := checkEtag(etag, c.Etag()); err != nil {
+			return err
+		}
+		for _, path := range paths {
+			switch path {
+			case "ppks_type":
+				c.PpksType = patch.PpksType
+			case "opened_on":
+				c.OpenedOn = patch.OpenedOn
+			case "assigned_worker":
+				c.AssignedWorker = patch.AssignedWorker
+			}
+		}
+		if err := c.validateNew(s.Catalog, today); err != nil {
+			return err
+		}
+		if c.State == CaseClosed && c.ClosedOn.Compare(c.OpenedOn) < 0 {
+			return invalid("case.opened_on", "AFTER_CLOSED", "cannot be after the case was closed", "Tidak boleh setelah tanggal kasus ditutup.")
+		}
+		return nil
+	})
+}
+
+// ReopenCase opens a closed case again, with a reason kept in its history.
+func (s *Service) ReopenCase(ctx context.Context, key RequestKey, beneficiaryID, caseID, reason string) (*Case, error) {
+	p, err := readsPeople(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key = NormalizeKey(key)
+	reason = strings.TrimSpace(reason)
+	var vs violations
+	checkRequestID(&vs, key.ID, false)
+	checkReason(&vs, reason)
+	if err := vs.err(); err != nil {
+		return nil, err
+	}
+	return s.changeCase(ctx, p, key, "ReopenCase", beneficiaryID, caseID, func(c *Case) error {
+		if c.State != CaseClosed {
+			return FailedPrecondition("CASE_OPEN", "the case is open", "Kasus masih terbuka.")
+		}
+		c.State, c.Outcome, c.ClosedOn, c.CloseNote = CaseOpen, OutcomeNone, Date{}, "Dibuka kembali: "+reason
+		return nil
+	})
+}
+
+// checkReason requires a reason of sane length.
+func checkReason(vs *violations, reason string) {
+	switch {
+	case reason == "":
+		vs.required("reason")
+	case len(reason) > maxReasonLen:
+		vs.add("reason", "TOO_LONG", "at most 500 characters", "Paling banyak 500 karakter.")
+	}
+}
