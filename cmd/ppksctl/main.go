@@ -46,6 +46,9 @@ commands:
   load-scenario   load the 2024 reference scenario (Dinas Sosial Kabupaten Gowa)
   backup          --out FILE   write a consistent copy of the database to a new FILE, also
                   while the service runs (restore: stop the service, put FILE in place of --db)
+  recount         [--repair]   recount the indicator from the raw rows and compare it, year by
+                  year, with the counts the store maintains; fails on any difference, and
+                  --repair then rebuilds the maintained counts
 
 common flags: --db (env PPKS_DB, default data/ppks.db), --reference-dir, --timezone
 `
@@ -76,6 +79,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	ttl := fs.Duration("ttl", 0, "token lifetime (e.g. 720h); none when zero")
 	tokenID := fs.String("token-id", "", "id of the token to revoke")
 	out := fs.String("out", "", "file the backup is written to (must not exist)")
+	repair := fs.Bool("repair", false, "recount: rebuild the maintained counts after reporting a difference")
 
 	var cmd command
 	switch name {
@@ -128,6 +132,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return nil
 		}
 	case "backup": // works on the file itself, below: it must not open (and migrate) it
+	case "recount":
+		cmd = func(ctx context.Context, svc *ppks.Service, out io.Writer) error {
+			return recount(*repair)(ctx, svc, out)
+		}
 	case "load-scenario":
 		cmd = func(ctx context.Context, svc *ppks.Service, out io.Writer) error {
 			sum, err := scenario.Load(ctx, svc)

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"github.com/opendinsos/ppks/internal/app"
@@ -50,6 +51,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&cfg.TLSCert, "tls-cert", env("PPKS_TLS_CERT", ""), "PEM certificate file; with --tls-key, serve gRPC and HTTPS over TLS (env PPKS_TLS_CERT)")
 	fs.StringVar(&cfg.TLSKey, "tls-key", env("PPKS_TLS_KEY", ""), "PEM private key file (env PPKS_TLS_KEY)")
 	fs.BoolVar(&cfg.InsecureRemote, "insecure-remote", env("PPKS_INSECURE_REMOTE", "") == "true", "allow listening beyond loopback without TLS (env PPKS_INSECURE_REMOTE)")
+	fs.IntVar(&cfg.SmallCellThreshold, "small-cell-threshold", envInt(getenv, "PPKS_SMALL_CELL_THRESHOLD", 0),
+		"published breakdowns hide counts from 1 to this (default 3) (env PPKS_SMALL_CELL_THRESHOLD)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -58,4 +61,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	cfg.Logger = slog.New(slog.NewJSONHandler(stderr, nil))
 	return app.Run(ctx, cfg, ready)
+}
+
+// envInt reads an integer environment variable, def when unset or not a number (the flag
+// parser then reports nothing: a bad value in the environment falls back to the default).
+func envInt(getenv func(string) string, name string, def int) int {
+	if n, err := strconv.Atoi(getenv(name)); err == nil {
+		return n
+	}
+	return def
 }

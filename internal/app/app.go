@@ -39,7 +39,9 @@ type Config struct {
 	// personal data would cross the network in clear text: only for a trusted network or
 	// behind a TLS-terminating proxy.
 	InsecureRemote bool
-	Logger         *slog.Logger
+	// SmallCellThreshold: published breakdowns hide counts from 1 to it (0: default 3).
+	SmallCellThreshold int
+	Logger             *slog.Logger
 }
 
 // Addrs are the addresses the service listens on, once it does.
@@ -62,14 +64,21 @@ func NewService(store ppks.Store, referenceDir, timeZone string) (*ppks.Service,
 	}
 	def := ppks.DefaultIndicator()
 	def.Bands = bands
-	return &ppks.Service{
+	svc := &ppks.Service{
 		Store:     store,
 		Catalog:   catalog,
 		Indicator: def,
 		Location:  loc,
 		Now:       time.Now,
 		NewID:     func() string { return uuid.Must(uuid.NewV7()).String() },
-	}, nil
+	}
+	// The store maintains the indicator's counts with the catalog's counting rules: hand
+	// them over before anything reads or writes. Unchanged rules cost one read; changed
+	// ones (new reference data) rebuild the counts, once, before the service starts.
+	if err := svc.CountingRules(ppks.WithPrincipal(context.Background(), ppks.SystemPrincipal)); err != nil {
+		return nil, fmt.Errorf("record counting rules: %w", err)
+	}
+	return svc, nil
 }
 
 // Run serves gRPC and HTTP until ctx ends, then stops accepting, lets in-flight requests
@@ -105,6 +114,7 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 	if err != nil {
 		return err
 	}
+	svc.SmallCellThreshold = cfg.SmallCellThreshold
 
 	grpcLis, err := net.Listen("tcp", cfg.GRPCAddr)
 	if err != nil {

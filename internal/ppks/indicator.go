@@ -2,9 +2,7 @@ package ppks
 
 import (
 	"math/big"
-	"slices"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -87,69 +85,38 @@ type IndicatorYear struct {
 	ComputeTime         time.Time
 }
 
-// ComputeIndicator applies the counting rules to the year's facts: a person counts once
-// per type (rule 2; a family once for types counted in families), the official figure sums
-// the counted types (rule 3), and which types count is the catalog's rule for the year
-// (rule 5). Voided and rejected interventions never reach the facts (rule 4), and merged
-// records arrive as their survivor (rule 6). Of the figure, TotalVerified rests on
-// verified interventions; the rest waits for a supervisor's check.
+// ComputeIndicator applies the counting rules to the year's facts (see CountsFromFacts)
+// and builds the indicator from the counts.
 func ComputeIndicator(def IndicatorDefinition, cat *Catalog, year int, facts []CountFact, target *Target) *IndicatorYear {
-	out := &IndicatorYear{Definition: def, Year: year}
-	// Earliest first, so that the unit counted for a family is its first delivery.
-	facts = slices.Clone(facts)
-	slices.SortStableFunc(facts, func(a, b CountFact) int {
-		if c := a.FirstDelivered.Compare(b.FirstDelivered); c != 0 {
-			return c
-		}
-		return strings.Compare(a.BeneficiaryID, b.BeneficiaryID)
-	})
-	typeUnits := map[string]int{}
-	seenFamily := map[string]bool{}
-	verifiedUnits := map[string]bool{}
+	return BuildIndicator(def, cat, year, CountsFromFacts(cat, year, facts), target)
+}
+
+// BuildIndicator turns a year's counts into the indicator: the official figure, its
+// verified part, the breakdowns in catalog order, and the capaian against the target.
+func BuildIndicator(def IndicatorDefinition, cat *Catalog, year int, counts IndicatorCounts, target *Target) *IndicatorYear {
+	out := &IndicatorYear{Definition: def, Year: year, UniquePersons: counts.UniquePersons}
 	ppks := map[string]int{}
 	kec := map[string]int{}
 	months := make([]int, 13)
-	unique := map[string]bool{}
-	for _, f := range facts {
-		unit := f.BeneficiaryID
-		if t, ok := cat.InterventionType(f.InterventionType); ok && t.Unit == UnitFamily {
-			unit = f.FamilyKey
-			if unit == "" {
-				unit = "person:" + f.BeneficiaryID
-			}
-			key := f.InterventionType + "|" + unit
-			if seenFamily[key] {
-				if f.Verified {
-					verifiedUnits[key] = true
-				}
-				continue
-			}
-			seenFamily[key] = true
-		}
-		typeUnits[f.InterventionType]++
-		if !cat.Counts(year, f.InterventionType) {
+	for code, tc := range counts.Types {
+		if !cat.Counts(year, code) {
 			continue
 		}
-		out.Total++
-		if f.Verified {
-			verifiedUnits[f.InterventionType+"|"+unit] = true
+		out.Total += tc.Units
+		out.TotalVerified += tc.Verified
+		for k, n := range tc.ByPpksType {
+			ppks[k] += n
 		}
-		unique[f.BeneficiaryID] = true
-		ppks[f.PpksType]++
-		kec[f.KecamatanCode]++
-		if f.FirstDelivered.Month >= 1 && f.FirstDelivered.Month <= 12 {
-			months[f.FirstDelivered.Month]++
+		for k, n := range tc.ByKecamatan {
+			kec[k] += n
 		}
-	}
-	for key := range verifiedUnits {
-		if code, _, _ := strings.Cut(key, "|"); cat.Counts(year, code) {
-			out.TotalVerified++
+		for m := 1; m <= 12; m++ {
+			months[m] += tc.ByMonth[m]
 		}
 	}
 	out.PendingVerification = out.Total - out.TotalVerified
-	out.UniquePersons = len(unique)
 	for _, t := range cat.InterventionTypes {
-		c := Count{Key: t.Code, Name: t.Name, Persons: typeUnits[t.Code], Counted: cat.Counts(year, t.Code), Unit: t.Unit}
+		c := Count{Key: t.Code, Name: t.Name, Persons: counts.Types[t.Code].Units, Counted: cat.Counts(year, t.Code), Unit: t.Unit}
 		if c.Counted {
 			out.ByType = append(out.ByType, c)
 		} else if c.Persons > 0 {

@@ -128,18 +128,8 @@ func (s *Service) ListBeneficiaries(ctx context.Context, size int32, token, filt
 // UpdateBeneficiary changes the fields of a person named by paths (update_mask) to those
 // of patch, refusing a stale etag.
 func (s *Service) UpdateBeneficiary(ctx context.Context, key RequestKey, patch Beneficiary, paths []string, etag string) (*Beneficiary, error) {
-	p, err := readsPeople(ctx)
+	p, key, paths, err := prepareUpdate(ctx, key, paths, beneficiaryFields)
 	if err != nil {
-		return nil, err
-	}
-	key = NormalizeKey(key)
-	var vs violations
-	checkRequestID(&vs, key.ID, false)
-	paths, err = checkMask(paths, beneficiaryFields)
-	if err := vs.merge(err); err != nil {
-		return nil, err
-	}
-	if err := vs.err(); err != nil {
 		return nil, err
 	}
 	today := s.today()

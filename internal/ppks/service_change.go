@@ -2,6 +2,23 @@ package ppks
 
 import "context"
 
+// prepareUpdate starts an update by a caller who reads people: the request id checked
+// and the update mask resolved against the updatable fields.
+func prepareUpdate(ctx context.Context, key RequestKey, paths, allowed []string) (*Principal, RequestKey, []string, error) {
+	p, err := readsPeople(ctx)
+	if err != nil {
+		return nil, key, nil, err
+	}
+	key = NormalizeKey(key)
+	var vs violations
+	checkRequestID(&vs, key.ID, false)
+	paths, err = checkMask(paths, allowed)
+	if err := vs.merge(err); err != nil {
+		return nil, key, nil, err
+	}
+	return p, key, paths, vs.err()
+}
+
 // changeCase runs one change of a case for the caller: the person must be theirs to
 // touch; change runs inside the store's transaction; the fields it changed become the
 // case's history and the audit summary.

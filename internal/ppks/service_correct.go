@@ -13,18 +13,8 @@ var interventionFields = []string{"intervention_type", "delivered_on", "kecamata
 // date moves it to the right type or year. A correction of what counts sends the record
 // back to verification.
 func (s *Service) UpdateIntervention(ctx context.Context, key RequestKey, patch Intervention, paths []string, etag string) (*Intervention, error) {
-	p, err := readsPeople(ctx)
+	p, key, paths, err := prepareUpdate(ctx, key, paths, interventionFields)
 	if err != nil {
-		return nil, err
-	}
-	key = NormalizeKey(key)
-	var vs violations
-	checkRequestID(&vs, key.ID, false)
-	paths, err = checkMask(paths, interventionFields)
-	if err := vs.merge(err); err != nil {
-		return nil, err
-	}
-	if err := vs.err(); err != nil {
 		return nil, err
 	}
 	c, err := s.GetCase(ctx, patch.BeneficiaryID, patch.CaseID)
@@ -80,18 +70,8 @@ var caseFields = []string{"ppks_type", "opened_on", "assigned_worker"}
 
 // UpdateCase corrects a case's PPKS category, opening date or assigned worker.
 func (s *Service) UpdateCase(ctx context.Context, key RequestKey, patch Case, paths []string, etag string) (*Case, error) {
-	p, err := readsPeople(ctx)
+	p, key, paths, err := prepareUpdate(ctx, key, paths, caseFields)
 	if err != nil {
-		return nil, err
-	}
-	key = NormalizeKey(key)
-	var vs violations
-	checkRequestID(&vs, key.ID, false)
-	paths, err = checkMask(paths, caseFields)
-	if err := vs.merge(err); err != nil {
-		return nil, err
-	}
-	if err := vs.err(); err != nil {
 		return nil, err
 	}
 	today := s.today()

@@ -180,12 +180,7 @@ func (s *Service) VoidIntervention(ctx context.Context, key RequestKey, benefici
 	reason = strings.TrimSpace(reason)
 	var vs violations
 	checkRequestID(&vs, key.ID, false)
-	switch {
-	case reason == "":
-		vs.required("reason")
-	case len(reason) > maxReasonLen:
-		vs.add("reason", "TOO_LONG", "at most 500 characters", "Paling banyak 500 karakter.")
-	}
+	checkReason(&vs, reason)
 	if err := vs.err(); err != nil {
 		return nil, err
 	}

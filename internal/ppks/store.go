@@ -131,6 +131,21 @@ type Store interface {
 	// the last entry of the previous page.
 	ListAudit(ctx context.Context, f AuditFilter, p PageRequest) ([]*AuditEntry, error)
 
+	// IndicatorCounts returns the counts of a year as the store maintains them: kept up
+	// to date in the transaction of every write that changes them (an intervention
+	// recorded, corrected, voided, verified or rejected; a case's PPKS category; a
+	// person's KK number; a merge), so that reading them takes the same time whatever the
+	// amount of data. They must equal CountsFromFacts of CountFacts at all times.
+	IndicatorCounts(ctx context.Context, year int) (IndicatorCounts, error)
+	// SetCountingRules records which intervention types count toward the indicator from
+	// which year (for UniquePersons) and which are counted in families; when they differ
+	// from those recorded, the maintained counts are rebuilt from the raw rows.
+	SetCountingRules(ctx context.Context, rules []CountingRule, familyTypes []string) error
+	// RebuildCounts recomputes every maintained count from the raw rows.
+	RebuildCounts(ctx context.Context) error
+	// CountYears lists the years with at least one intervention, ascending.
+	CountYears(ctx context.Context) ([]int, error)
+
 	// CountFacts returns, for the year, one fact per (intervention type, person) with at
 	// least one active intervention delivered in that year.
 	CountFacts(ctx context.Context, year int) ([]CountFact, error)

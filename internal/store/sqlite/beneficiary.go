@@ -91,13 +91,22 @@ func (db *DB) UpdateBeneficiary(ctx context.Context, op ppks.Op, id string, upda
 		if err != nil {
 			return err
 		}
-		id, revision, merged := b.ID, b.Revision, b.MergedInto
+		id, revision, merged, kk := b.ID, b.Revision, b.MergedInto, b.KK
 		if err := callback(update(b)); err != nil {
 			return err
 		}
 		b.ID, b.Revision, b.MergedInto = id, revision+1, merged
 		if err := updateBeneficiary(ctx, tx, b, revision); err != nil {
 			return err
+		}
+		if b.KK != kk { // the family the person's pairs count in
+			keys, err := personPairs(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if err := recountPairs(ctx, tx, keys); err != nil {
+				return err
+			}
 		}
 		if err := recordOp(ctx, tx, op, b.Name()); err != nil {
 			return err

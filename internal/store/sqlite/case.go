@@ -124,7 +124,7 @@ func (db *DB) UpdateCase(ctx context.Context, op ppks.Op, beneficiaryID, caseID 
 		if err != nil {
 			return err
 		}
-		owner, revision := c.BeneficiaryID, c.Revision
+		owner, revision, ppksType := c.BeneficiaryID, c.Revision, c.PpksType
 		if err := callback(update(c)); err != nil {
 			return err
 		}
@@ -140,6 +140,15 @@ func (db *DB) UpdateCase(ctx context.Context, op ppks.Op, beneficiaryID, caseID 
 		}
 		if err := oneRow(res); err != nil {
 			return err
+		}
+		if c.PpksType != ppksType { // the category its interventions' pairs are attributed to
+			keys, err := casePairs(ctx, tx, caseID)
+			if err != nil {
+				return err
+			}
+			if err := recountPairs(ctx, tx, keys); err != nil {
+				return err
+			}
 		}
 		if err := recordOp(ctx, tx, op, c.Name()); err != nil {
 			return err

@@ -83,7 +83,7 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 			db.Close()
 		}
 	}()
-	if db.writer, err = sql.Open("sqlite", dsn(abs, true)); err != nil {
+	if db.writer, err = sql.Open(driverName, dsn(abs, true)); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	db.writer.SetMaxOpenConns(1)
@@ -97,7 +97,7 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
 
-	if db.reader, err = sql.Open("sqlite", dsn(abs, false)); err != nil {
+	if db.reader, err = sql.Open(driverName, dsn(abs, false)); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	n := max(4, runtime.NumCPU())

@@ -126,6 +126,10 @@ func (db *DB) MergeBeneficiaries(ctx context.Context, op ppks.Op, survivorID, du
 			return err
 		}
 		svID, svRev, dupID, dupRev := sv.ID, sv.Revision, dup.ID, dup.Revision
+		pairKeys, err := mergePairs(ctx, tx, svID, dupID)
+		if err != nil {
+			return err
+		}
 		caseRevs, ivRevs := make([]int64, len(cases)), make([]int64, len(ivs))
 		caseIDs, ivIDs := make([]string, len(cases)), make([]string, len(ivs))
 		for i, c := range cases {
@@ -157,6 +161,9 @@ func (db *DB) MergeBeneficiaries(ctx context.Context, op ppks.Op, survivorID, du
 			return err
 		}
 		if err := moveRecords(ctx, tx, svID, dupID, cases, caseIDs, caseRevs, ivs, ivIDs, ivRevs); err != nil {
+			return err
+		}
+		if err := recountPairs(ctx, tx, pairKeys); err != nil { // counts_maintain.go
 			return err
 		}
 		if err := recordOp(ctx, tx, op, sv.Name()); err != nil {

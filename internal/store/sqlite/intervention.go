@@ -31,7 +31,7 @@ func (db *DB) CreateIntervention(ctx context.Context, op ppks.Op, beneficiaryID,
 		if err != nil {
 			return err
 		}
-		before := *c
+		before, kk := *c, b.KK
 		iv, err := build(b, c)
 		if err := callback(err); err != nil {
 			return err
@@ -69,6 +69,9 @@ func (db *DB) CreateIntervention(ctx context.Context, op ppks.Op, beneficiaryID,
 			if err := oneRow(res); err != nil {
 				return err
 			}
+		}
+		if err := countCreated(ctx, tx, iv, before.PpksType, kk); err != nil { // counts_maintain.go
+			return err
 		}
 		if err := recordOp(ctx, tx, op, iv.Name()); err != nil {
 			return err
@@ -161,7 +164,7 @@ func (db *DB) UpdateIntervention(ctx context.Context, op ppks.Op, beneficiaryID,
 		if err != nil {
 			return err
 		}
-		owner, revision := iv.BeneficiaryID, iv.Revision
+		owner, revision, was := iv.BeneficiaryID, iv.Revision, *iv
 		if err := callback(update(iv)); err != nil {
 			return err
 		}
@@ -180,6 +183,9 @@ func (db *DB) UpdateIntervention(ctx context.Context, op ppks.Op, beneficiaryID,
 			return err
 		}
 		if err := oneRow(res); err != nil {
+			return err
+		}
+		if err := recountPairs(ctx, tx, interventionPairs(&was, iv)); err != nil { // counts_maintain.go
 			return err
 		}
 		if err := recordOp(ctx, tx, op, iv.Name()); err != nil {

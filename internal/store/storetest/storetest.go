@@ -52,8 +52,10 @@ func RunAll(t *testing.T, open func(t *testing.T) ppks.Store) {
 		{"CountAdmins", testCountAdmins},
 		{"Tokens", testTokens},
 		{"ListTokens", testListTokens},
+		{"Reports", testReports}, // reports.go
 	}
 	tests = append(tests, identityTests...)
+	tests = append(tests, countsTests...) // counts.go
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

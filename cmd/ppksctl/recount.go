@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/opendinsos/ppks/internal/ppks"
+)
+
+// recount compares, year by year, the counts the store maintains with a recount of the
+// raw rows and prints both; any difference fails the command (after --repair too: it is
+// a fault to look into), and --repair then rebuilds the counts and checks again.
+func recount(repair bool) command {
+	return func(ctx context.Context, svc *ppks.Service, out io.Writer) error {
+		diffs, err := svc.VerifyCounts(ctx)
+		if err != nil {
+			return err
+		}
+		differs := map[int]ppks.CountMismatch{}
+		for _, d := range diffs {
+			differs[d.Year] = d
+		}
+		years, err := svc.Store.CountYears(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%-6s %-30s %-30s\n", "year", "maintained (figure/units/unique)", "recount (figure/units/unique)")
+		for _, y := range years {
+			d, bad := differs[y]
+			if !bad {
+				if d.Maintained, err = svc.Store.IndicatorCounts(ctx, y); err != nil {
+					return err
+				}
+				d.Recount = d.Maintained
+			}
+			status := "same"
+			if bad {
+				status = "DIFFERENT"
+			}
+			fmt.Fprintf(out, "%-6d %-30s %-30s %s\n", y, summary(svc.Catalog, y, d.Maintained), summary(svc.Catalog, y, d.Recount), status)
+		}
+		if len(diffs) == 0 {
+			fmt.Fprintln(out, "no difference")
+			return nil
+		}
+		if repair {
+			if err := svc.Store.RebuildCounts(ctx); err != nil {
+				return fmt.Errorf("rebuild counts: %w", err)
+			}
+			again, err := svc.VerifyCounts(ctx)
+			if err != nil {
+				return err
+			}
+			if len(again) > 0 {
+				return fmt.Errorf("counts still differ in %d years after rebuilding", len(again))
+			}
+			fmt.Fprintln(out, "rebuilt the counts from the raw rows: no difference now")
+		}
+		return fmt.Errorf("maintained counts differ from the recount in %d years", len(diffs))
+	}
+}
+
+// summary shows a year's counts as official figure / units of every type / unique persons.
+func summary(cat *ppks.Catalog, year int, c ppks.IndicatorCounts) string {
+	figure, units := 0, 0
+	for code, tc := range c.Types {
+		units += tc.Units
+		if cat.Counts(year, code) {
+			figure += tc.Units
+		}
+	}
+	return fmt.Sprintf("%d/%d/%d", figure, units, c.UniquePersons)
+}

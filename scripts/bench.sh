@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Benchmarks of the real ppksd binary (issue 6). Each result is a ratio of two loads
+# measured in the same run, on the same machine, with the same concurrency:
+#   1. durable intervention ingest over gRPC vs a bare grpc-go server of the same RPC
+#      (internal/benchecho), both driven by ghz                          goal >= 0.6
+#   2. the same write through the REST gateway (wrk) vs gRPC (ghz)       goal >= 0.6
+# Tools: ghz, installed under .tools/bin at a pinned version, and wrk (Debian package).
+# Usage: scripts/bench.sh    DURATION=15s CONCURRENCY=50 change the load.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-15s}
+CONC=${CONCURRENCY:-50}
+GHZ_VERSION=v0.120.0
+TOOLS=$PWD/.tools/bin
+GRPC=127.0.0.1:19090 HTTP=127.0.0.1:18080 ECHO=127.0.0.1:19190
+
+if ! "$TOOLS/ghz" --version 2>/dev/null | grep -q "${GHZ_VERSION#v}"; then
+	GOBIN=$TOOLS go install "github.com/bojand/ghz/cmd/ghz@$GHZ_VERSION"
+fi
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+command -v jq >/dev/null || { apt-get update -qq && apt-get install -y -qq jq; }
+
+# The database goes on the disk under test, not a tmpfs: fsync is part of what we measure.
+work=$(mktemp -d -p "${BENCH_DIR:-$PWD}" .bench.XXXXXX)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+go build -o "$work/ppksd" ./cmd/ppksd
+go build -o "$work/ppksctl" ./cmd/ppksctl
+go build -o "$work/benchecho" ./internal/benchecho
+db=$work/ppks.db
+"$work/ppksctl" create-user --db "$db" --username bench --display-name Bench --role SUPERVISOR >/dev/null
+token=$("$work/ppksctl" create-token --db "$db" --username bench | sed -n 's/^token (shown once, keep it safe): //p')
+
+"$work/ppksd" --grpc-addr "$GRPC" --http-addr "$HTTP" --db "$db" 2>"$work/ppksd.log" &
+pids+=($!)
+"$work/benchecho" --addr "$ECHO" &
+pids+=($!)
+for _ in $(seq 100); do curl -sf "http://$HTTP/openapi.json" >/dev/null && break; sleep 0.1; done
+
+auth="Authorization: Bearer $token"
+person=$(curl -sf -H "$auth" -X POST "http://$HTTP/v1/beneficiaries?requestId=0193f000-0000-7000-8000-000000000001" \
+	-d '{"fullName":"Bench","sex":"SEX_FEMALE","kecamatanCode":"73.06.08","birthDate":{"year":1950}}' | jq -r .name)
+kase=$(curl -sf -H "$auth" -X POST "http://$HTTP/v1/$person/cases?requestId=0193f000-0000-7000-8000-000000000002" \
+	-d '{"ppksType":"LANSIA_TELANTAR","openedOn":{"year":2024,"month":1,"day":1}}' | jq -r .name)
+
+data='{"parent":"'$kase'","request_id":"{{newUUID}}","intervention":{"intervention_type":"PERMAKANAN","delivered_on":{"year":2024,"month":3,"day":1},"quantity":1,"unit":"porsi"}}'
+
+# ghz_run ADDR [ghz flags...]: prints "rps p50_ms p99_ms"; fails on errors, except the
+# calls still in flight when ghz stops at the end of its duration (Unavailable, one per
+# caller at most).
+ghz_run() {
+	local addr=$1 out
+	shift
+	out=$("$TOOLS/ghz" --insecure --call ppks.v1.CaseService.CreateIntervention -c "$CONC" -z "$DURATION" \
+		-d "$data" -O json "$@" "$addr")
+	if [ "$(jq --argjson c "$CONC" '[.statusCodeDistribution // {} | to_entries[] | select(.key != "OK") |
+		select(.key != "Unavailable" or .value > $c) | .value] | add // 0' <<<"$out")" != 0 ]; then
+		echo "non-OK answers: $(jq -c .statusCodeDistribution <<<"$out")" >&2
+		return 1
+	fi
+	jq -r '[.rps, (.latencyDistribution[] | select(.percentage == 50) | .latency / 1e6),
+		(.latencyDistribution[] | select(.percentage == 99) | .latency / 1e6)] | map(tostring) | join(" ")' <<<"$out"
+}
+
+# wrk_run: prints "rps p50_ms p99_ms" of the REST write; fails on any non-2xx answer.
+wrk_run() {
+	local out
+	out=$(PPKS_CASE=$kase PPKS_TOKEN=$token wrk -t2 -c"$CONC" -d"$DURATION" --latency -s scripts/bench_rest.lua "http://$HTTP")
+	if grep -q "Non-2xx" <<<"$out"; then
+		echo "$out" >&2
+		return 1
+	fi
+	ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) print v/1000; else if (v ~ /ms$/) print v+0; else print v*1000 }'; }
+	echo "$(awk '/Requests\/sec/ { print $2 }' <<<"$out") $(ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")") $(ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
+}
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem/ { print $2 }') GiB"
+echo "load: $CONC concurrent callers for $DURATION each"
+"$TOOLS/ghz" --insecure --call ppks.v1.CaseService.CreateIntervention -c "$CONC" -z 3s -d "$data" -O json \
+	-m '{"authorization":"Bearer '"$token"'"}' "$GRPC" >/dev/null # warm-up
+read -r echo_rps echo_p50 echo_p99 < <(ghz_run "$ECHO")
+read -r grpc_rps grpc_p50 grpc_p99 < <(ghz_run "$GRPC" -m '{"authorization":"Bearer '"$token"'"}')
+read -r rest_rps rest_p50 rest_p99 < <(wrk_run)
+batches=$(curl -sf "http://$HTTP/metrics" | awk '/^ppks_store_commit_batch_size_(sum|count)/ { v[$1] = $2 } END { printf "%.1f", v["ppks_store_commit_batch_size_sum"] / v["ppks_store_commit_batch_size_count"] }')
+
+printf '%-44s %10s %9s %9s\n' "" "req/s" "p50 ms" "p99 ms"
+printf '%-44s %10.0f %9.2f %9.2f\n' "bare grpc-go echo of CreateIntervention" "$echo_rps" "$echo_p50" "$echo_p99"
+printf '%-44s %10.0f %9.2f %9.2f\n' "CreateIntervention over gRPC (durable)" "$grpc_rps" "$grpc_p50" "$grpc_p99"
+printf '%-44s %10.0f %9.2f %9.2f\n' "CreateIntervention over REST (durable)" "$rest_rps" "$rest_p50" "$rest_p99"
+echo "writes per group commit (mean over the run): $batches"
+awk -v g="$grpc_rps" -v e="$echo_rps" -v r="$rest_rps" 'BEGIN {
+	printf "ratio gRPC ingest / echo ceiling: %.2f (goal >= 0.6)\n", g / e
+	printf "ratio REST / gRPC:                %.2f (goal >= 0.6)\n", r / g
+}'
+
+# --- TODO(issue 6, the lead): indicator p50/p99 at 10k, 1M and 10M interventions against a
+# plain recount, list pagination (page 1 vs page 1000), peak RSS and database size per
+# million interventions, once the maintained aggregates and the data generator exist.
