@@ -14,6 +14,8 @@ type Service struct {
 	Location  *time.Location   // the office's time zone: "today" and the year of events
 	Now       func() time.Time // the clock
 	NewID     func() string    // new resource ids (time-ordered UUIDs)
+
+	auth authCache // recent authentications
 	// SmallCellThreshold: published breakdowns hide counts from 1 to it (0: the default).
 	SmallCellThreshold int
 }

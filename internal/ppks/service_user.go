@@ -31,7 +31,12 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*Principal, 
 	if !strings.HasPrefix(secret, tokenPrefix) || len(secret) > 100 {
 		return nil, Unauthenticated()
 	}
-	t, u, err := s.Store.Authenticate(ctx, HashToken(secret))
+	hash := HashToken(secret)
+	now := s.Now()
+	if p := s.auth.get(string(hash), now); p != nil {
+		return p, nil
+	}
+	t, u, err := s.Store.Authenticate(ctx, hash)
 	switch {
 	case KindOf(err) == KindNotFound:
 		return nil, Unauthenticated()
@@ -40,7 +45,9 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*Principal, 
 	case !t.Valid(s.Now()) || u.Disabled:
 		return nil, Unauthenticated()
 	}
-	return &Principal{Username: u.Username, Role: u.Role, Kecamatan: u.Kecamatan}, nil
+	p := &Principal{Username: u.Username, Role: u.Role, Kecamatan: u.Kecamatan}
+	s.auth.put(string(hash), authEntry{p: p, until: now.Add(authCacheTTL), expires: t.ExpireTime})
+	return p, nil
 }
 
 // CreateUser adds a user.
@@ -114,6 +121,7 @@ func (s *Service) UpdateUser(ctx context.Context, key RequestKey, patch User, pa
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
+	defer s.auth.clear() // a disabled user or a changed role or area applies at once
 	op := s.op(ctx, "UpdateUser", key)
 	op.Audit.Summary = changed("updated user", paths)
 	return s.Store.UpdateUser(ctx, op, patch.Username, func(u *User) error {
@@ -206,6 +214,7 @@ func (s *Service) RevokeToken(ctx context.Context, key RequestKey, username, id 
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
+	defer s.auth.clear() // a revoked token stops working at once
 	op := s.op(ctx, "RevokeToken", key)
 	op.Audit.Summary = "revoked token"
 	return s.Store.UpdateToken(ctx, op, username, id, func(t *Token) error {

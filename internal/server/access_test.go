@@ -482,3 +482,37 @@ func TestUnauthenticated(t *testing.T) {
 		t.Errorf("/openapi.json without a token: %d", code)
 	}
 }
+
+// A token used a moment ago stops working the moment it is revoked or its user disabled,
+// although authentications are cached.
+func TestRevocationIsImmediate(t *testing.T) {
+	e := newEnv(t)
+	sys := ppks.WithPrincipal(e.ctx, ppks.SystemPrincipal)
+	tok, secret, err := e.svc.CreateToken(sys, ppks.RequestKey{}, "perencana", "", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call := func() error {
+		_, err := ppksv1.NewReferenceServiceClient(e.conn).ListRegions(e.ctx, &ppksv1.ListRegionsRequest{}, grpc.PerRPCCredentials(bearerCreds(secret)))
+		return err
+	}
+	if err := call(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.admin.RevokeToken(e.ctx, &ppksv1.RevokeTokenRequest{Name: tok.Name()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := call(); status.Code(err) != codes.Unauthenticated {
+		t.Fatalf("after revocation: %v", err)
+	}
+	_, secret, _ = e.svc.CreateToken(sys, ppks.RequestKey{}, "perencana", "", time.Time{})
+	if err := call(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.admin.UpdateUser(e.ctx, &ppksv1.UpdateUserRequest{User: &ppksv1.User{Name: "users/perencana", Disabled: true}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := call(); status.Code(err) != codes.Unauthenticated {
+		t.Fatalf("after disabling the user: %v", err)
+	}
+}
