@@ -98,6 +98,5 @@ awk -v g="$grpc_rps" -v e="$echo_rps" -v r="$rest_rps" 'BEGIN {
 	printf "ratio REST / gRPC:                %.2f (goal >= 0.6)\n", r / g
 }'
 
-# --- TODO(issue 6, the lead): indicator p50/p99 at 10k, 1M and 10M interventions against a
-# plain recount, list pagination (page 1 vs page 1000), peak RSS and database size per
-# million interventions, once the maintained aggregates and the data generator exist.
+# The indicator at 10k, 1M and 10M interventions against a plain recount, list pagination
+# (page 1 vs page 1000), peak RSS and database size per million: scripts/bench-indicator.sh.

@@ -196,26 +196,32 @@ func readCells(ctx context.Context, tx *sql.Tx, year int, types map[string]ppks.
 	return rows.Err()
 }
 
-// CountYears lists the years with at least one intervention: one index seek per year
-// (interventions_count starts with the year), not a scan.
+// CountYears lists the years with at least one intervention.
 func (db *DB) CountYears(ctx context.Context) ([]int, error) {
 	var out []int
-	err := db.read(ctx, "count years", func(tx *sql.Tx) error {
-		out = nil
-		for year := -1; ; {
-			var next sql.NullInt64
-			if err := tx.QueryRowContext(ctx, `SELECT MIN(delivered_year) FROM interventions WHERE delivered_year > ?`,
-				year).Scan(&next); err != nil {
-				return err
-			}
-			if !next.Valid {
-				return nil
-			}
-			year = int(next.Int64)
-			out = append(out, year)
-		}
+	err := db.read(ctx, "count years", func(tx *sql.Tx) (err error) {
+		out, err = interventionYears(ctx, tx)
+		return err
 	})
 	return out, err
+}
+
+// interventionYears lists the years of the interventions: one index seek per year
+// (interventions_count starts with the year), not a scan.
+func interventionYears(ctx context.Context, tx *sql.Tx) ([]int, error) {
+	var out []int
+	for year := -1; ; {
+		var next sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT MIN(delivered_year) FROM interventions WHERE delivered_year > ?`,
+			year).Scan(&next); err != nil {
+			return nil, err
+		}
+		if !next.Valid {
+			return out, nil
+		}
+		year = int(next.Int64)
+		out = append(out, year)
+	}
 }
 
 // SetCountingRules records the rules and, when they differ from those recorded (or none

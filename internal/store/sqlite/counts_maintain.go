@@ -164,10 +164,13 @@ func mergePairs(ctx context.Context, tx *sql.Tx, survivor, duplicate string) ([]
 	return out, nil
 }
 
+// casePairsQuery lists the pairs of a case's interventions, through interventions_case_id.
+const casePairsQuery = `SELECT DISTINCT beneficiary_id, delivered_year, intervention_type
+	FROM interventions WHERE case_id = ?`
+
 // casePairs lists the pairs the interventions of a case take part in.
 func casePairs(ctx context.Context, tx *sql.Tx, caseID string) ([]pairKey, error) {
-	return queryRows(ctx, tx, `SELECT DISTINCT beneficiary_id, delivered_year, intervention_type
-		FROM interventions WHERE case_id = ?`, []any{caseID}, func(s scanner) (k pairKey, err error) {
+	return queryRows(ctx, tx, casePairsQuery, []any{caseID}, func(s scanner) (k pairKey, err error) {
 		return k, s.Scan(&k.person, &k.year, &k.typ)
 	})
 }
@@ -191,14 +194,16 @@ func readPair(ctx context.Context, tx *sql.Tx, k pairKey) (*pairRow, error) {
 	return &p, nil
 }
 
+// computePairQuery reads the counted deliveries of a pair, through interventions_count.
+const computePairQuery = `SELECT i.delivered_on, i.id, i.kecamatan_code, c.ppks_type, i.verification = ?, b.kk
+	FROM interventions i JOIN cases c ON c.id = i.case_id JOIN beneficiaries b ON b.id = i.beneficiary_id
+	WHERE i.delivered_year = ? AND i.state = ? AND i.intervention_type = ? AND i.beneficiary_id = ?
+		AND i.verification <> ?`
+
 // computePair computes a pair from the raw rows, as countFactsQuery does; nil when the
 // person has no counted delivery of the type in the year.
 func computePair(ctx context.Context, tx *sql.Tx, rules *countRules, k pairKey) (*pairRow, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT i.delivered_on, i.id, i.kecamatan_code, c.ppks_type,
-		i.verification = ?, b.kk
-		FROM interventions i JOIN cases c ON c.id = i.case_id JOIN beneficiaries b ON b.id = i.beneficiary_id
-		WHERE i.delivered_year = ? AND i.state = ? AND i.intervention_type = ? AND i.beneficiary_id = ?
-			AND i.verification <> ?`,
+	rows, err := tx.QueryContext(ctx, computePairQuery,
 		int(ppks.VerificationVerified), k.year, int(ppks.InterventionActive), k.typ, k.person, int(ppks.VerificationRejected))
 	if err != nil {
 		return nil, err
@@ -342,11 +347,14 @@ func hasCountedPair(ctx context.Context, tx *sql.Tx, rules *countRules, year int
 	return false, nil
 }
 
+// familyUnitQuery reads a family's pairs, earliest first, through count_pairs_family.
+const familyUnitQuery = `SELECT first_on, kecamatan_code, ppks_type, verified FROM count_pairs
+	WHERE year = ? AND intervention_type = ? AND family_key = ? ORDER BY first_on, beneficiary_id`
+
 // familyUnit computes a family's unit from its stored pairs: attributed to the earliest
 // (first delivery, then person id), verified when any is; nil when it has none.
 func familyUnit(ctx context.Context, tx *sql.Tx, f familyUnitKey) (*unit, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT first_on, kecamatan_code, ppks_type, verified FROM count_pairs
-		WHERE year = ? AND intervention_type = ? AND family_key = ? ORDER BY first_on, beneficiary_id`, f.year, f.typ, f.key)
+	rows, err := tx.QueryContext(ctx, familyUnitQuery, f.year, f.typ, f.key)
 	if err != nil {
 		return nil, err
 	}
