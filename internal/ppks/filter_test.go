@@ -2,6 +2,7 @@ package ppks
 
 import (
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -190,6 +191,8 @@ func FuzzParseFilter(f *testing.F) {
 	for _, s := range []string{
 		"state = OPEN AND ppks_type = LANSIA_TELANTAR",
 		`full_name : "Daeng \"Nai\""`,
+		"year<2024",
+		`time >= "2025-01-01T00:00:00Z"`,
 		"full_name : Sàlim",
 		"year = 2024 AND intervention_type = PERMAKANAN",
 		`x = "`,
@@ -212,7 +215,7 @@ func FuzzParseFilter(f *testing.F) {
 			t.Fatalf("ParseFilter accepted %d bytes", len(s))
 		}
 		for _, c := range conds {
-			if c.Field == "" || (c.Op != "=" && c.Op != ":") {
+			if c.Field == "" || !slices.Contains([]string{"=", ":", "<", "<=", ">", ">="}, c.Op) {
 				t.Fatalf("ParseFilter(%q) = %q: empty field or unknown op", s, conds)
 			}
 			if field, rest := nextIdent(c.Field); field != c.Field || rest != "" {
