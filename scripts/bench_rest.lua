@@ -1,6 +1,7 @@
 -- wrk script of scripts/bench.sh: POST one intervention per request to the case in
 -- PPKS_CASE, each with a request id of its own (a repeated id would be a replay, not a
--- write; prefix 0193e, apart from the ids bench.sh uses itself), as the user of PPKS_TOKEN.
+-- write; prefix 0193e, apart from the ids bench.sh uses itself, then the thread and the
+-- round PPKS_ROUND of bench.sh), as the user of PPKS_TOKEN.
 local threads = 0
 
 function setup(thread)
@@ -9,6 +10,7 @@ function setup(thread)
 end
 
 local n = 0
+local round = tonumber(os.getenv("PPKS_ROUND") or "0")
 local path = "/v1/" .. os.getenv("PPKS_CASE") .. "/interventions?requestId="
 wrk.method = "POST"
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("PPKS_TOKEN")
@@ -17,5 +19,5 @@ wrk.body = '{"interventionType":"PERMAKANAN","deliveredOn":{"year":2024,"month":
 
 function request()
   n = n + 1
-  return wrk.format(nil, path .. string.format("0193e%03d-0000-7000-8000-%012d", tid, n))
+  return wrk.format(nil, path .. string.format("0193e%03d-%04d-7000-8000-%012d", tid, round, n))
 end

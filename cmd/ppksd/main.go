@@ -11,13 +11,24 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"syscall"
 
 	"github.com/opendinsos/ppks/internal/app"
 )
 
+// gcPercent is the collector's target unless GOGC says otherwise. The service's live
+// heap is a few MiB, so at the default of 100 the collector runs every few MiB allocated:
+// under a steady ingest load that was about 7 % of the CPU, part of it as mark assists on
+// the single database writer goroutine, whose time caps durable writes. 400 lets the heap
+// grow to about five times the live data (tens of MiB) between collections.
+const gcPercent = 400
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stderr, nil)
 	stop()

@@ -98,6 +98,7 @@ func ErrYearLocked(year int) *Error {
 // answered from its first result before the callback runs, so retries of writes made
 // before the lock still succeed. The write's update_time, set in the same callback, falls
 // within the amendment: that is how changes since the lock are attributed to it.
+// (CreateIntervention leaves the check to the store, which makes it in the insert.)
 func (s *Service) checkYearOpen(ctx context.Context, year int) error {
 	if year == 0 {
 		return nil

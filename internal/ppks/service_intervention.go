@@ -29,11 +29,12 @@ func (s *Service) CreateIntervention(ctx context.Context, key RequestKey, benefi
 	iv.Worker = p.Username
 	op := s.op(ctx, "CreateIntervention", key)
 	op.Audit.Summary = "recorded intervention: " + iv.InterventionType + " " + iv.DeliveredOn.String()
+	// A locked year takes no write (lock.go): the store refuses this one itself, with
+	// ErrYearLocked, checking the lock in the transaction of the insert against the
+	// intervention's UpdateTime, as checkYearOpen would. Ingest runs on the store's single
+	// writer, and this spares every write the look-ups.
 	created, err := s.Store.CreateIntervention(ctx, op, beneficiaryID, caseID, func(b *Beneficiary, c *Case) (*Intervention, error) {
 		op.resetChanges()
-		if err := s.checkYearOpen(ctx, iv.DeliveredOn.Year); err != nil { // a locked year takes no write (lock.go)
-			return nil, err
-		}
 		if !p.InScope(b.KecamatanCode) {
 			return nil, PermissionDenied()
 		}

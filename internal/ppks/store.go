@@ -83,7 +83,10 @@ type Store interface {
 	UpdateCase(ctx context.Context, op Op, beneficiaryID, caseID string, update func(*Case) error) (*Case, error)
 
 	// CreateIntervention reads the person and the case and stores what build returns;
-	// when build changed the case (a GRADUASI closing it), the case is stored too.
+	// when build changed the case (a GRADUASI closing it), the case is stored too. An
+	// intervention dated in a locked year is refused with ErrYearLocked unless an
+	// amendment of the year is open at its UpdateTime (checkYearOpen's rule, applied in
+	// the transaction of the insert).
 	CreateIntervention(ctx context.Context, op Op, beneficiaryID, caseID string, build func(*Beneficiary, *Case) (*Intervention, error)) (*Intervention, error)
 	GetIntervention(ctx context.Context, beneficiaryID, caseID, id string) (*Intervention, error)
 	ListInterventions(ctx context.Context, f InterventionFilter, p PageRequest) ([]*Intervention, error)

@@ -11,7 +11,7 @@ import (
 // AppendAudit appends an entry on its own, in a transaction of its own. A nil entry
 // appends nothing.
 func (db *DB) AppendAudit(ctx context.Context, e *ppks.AuditEntry) error {
-	return db.write(ctx, "append audit", func(tx *sql.Tx) error {
+	return db.write(ctx, "append audit", func(ctx context.Context, tx *sql.Tx) error {
 		return appendAudit(ctx, tx, e, "")
 	})
 }

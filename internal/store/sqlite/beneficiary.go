@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 
 	"github.com/opendinsos/ppks/internal/ppks"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -12,7 +13,7 @@ import (
 // CreateBeneficiary stores b.
 func (db *DB) CreateBeneficiary(ctx context.Context, op ppks.Op, b *ppks.Beneficiary) (*ppks.Beneficiary, error) {
 	var out *ppks.Beneficiary
-	err := db.write(ctx, "create beneficiary", func(tx *sql.Tx) error {
+	err := db.write(ctx, "create beneficiary", func(ctx context.Context, tx *sql.Tx) error {
 		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err
@@ -78,7 +79,7 @@ func (db *DB) ListBeneficiaries(ctx context.Context, f ppks.BeneficiaryFilter, p
 // update change it and stores it. It never changes merged_into: merges do.
 func (db *DB) UpdateBeneficiary(ctx context.Context, op ppks.Op, id string, update func(*ppks.Beneficiary) error) (*ppks.Beneficiary, error) {
 	var out *ppks.Beneficiary
-	err := db.write(ctx, "update beneficiary", func(tx *sql.Tx) error {
+	err := db.write(ctx, "update beneficiary", func(ctx context.Context, tx *sql.Tx) error {
 		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err
@@ -146,13 +147,17 @@ func findBeneficiary(ctx context.Context, tx *sql.Tx, id string) (*ppks.Benefici
 }
 
 // findLiveBeneficiary reads a person, following a merged record to its survivor;
-// NotFound when there is none.
+// NotFound when there is none. It reads the record first and follows merged_into only
+// when set (as resolveID does), so that the common case, a live record, is one query.
 func findLiveBeneficiary(ctx context.Context, tx *sql.Tx, id string) (*ppks.Beneficiary, error) {
-	live, err := resolveID(ctx, tx, id)
-	if err != nil {
-		return nil, err
+	for range maxMergeChain {
+		b, err := findBeneficiary(ctx, tx, id)
+		if err != nil || b.MergedInto == "" {
+			return b, err
+		}
+		id = b.MergedInto
 	}
-	return findBeneficiary(ctx, tx, live)
+	return nil, fmt.Errorf("beneficiary %s: more than %d merged records in a chain", id, maxMergeChain)
 }
 
 // replayBeneficiary reads the person a request answered before produced (its survivor,

@@ -34,7 +34,7 @@ func (db *DB) ListBudgetLines(ctx context.Context, year int, p ppks.PageRequest)
 // and stores it.
 func (db *DB) UpsertBudgetLine(ctx context.Context, op ppks.Op, year int, code string, update func(*ppks.BudgetLine, bool) error) (*ppks.BudgetLine, error) {
 	var out *ppks.BudgetLine
-	err := db.write(ctx, "upsert budget line", func(tx *sql.Tx) error {
+	err := db.write(ctx, "upsert budget line", func(ctx context.Context, tx *sql.Tx) error {
 		l, err := findBudgetLine(ctx, tx, year, code)
 		exists := err == nil
 		switch {
@@ -66,7 +66,7 @@ func (db *DB) UpsertBudgetLine(ctx context.Context, op ppks.Op, year int, code s
 
 // DeleteBudgetLine reads a line, lets check refuse, and deletes it.
 func (db *DB) DeleteBudgetLine(ctx context.Context, op ppks.Op, year int, code string, check func(*ppks.BudgetLine) error) error {
-	return db.write(ctx, "delete budget line", func(tx *sql.Tx) error {
+	return db.write(ctx, "delete budget line", func(ctx context.Context, tx *sql.Tx) error {
 		l, err := findBudgetLine(ctx, tx, year, code)
 		if err != nil {
 			return err
@@ -130,7 +130,7 @@ func (db *DB) ListProgramIndicators(ctx context.Context, year int, p ppks.PageRe
 // change it and stores it.
 func (db *DB) UpsertProgramIndicator(ctx context.Context, op ppks.Op, year int, id string, update func(*ppks.ProgramIndicator, bool) error) (*ppks.ProgramIndicator, error) {
 	var out *ppks.ProgramIndicator
-	err := db.write(ctx, "upsert program indicator", func(tx *sql.Tx) error {
+	err := db.write(ctx, "upsert program indicator", func(ctx context.Context, tx *sql.Tx) error {
 		pi, err := findProgramIndicator(ctx, tx, year, id)
 		exists := err == nil
 		switch {
@@ -171,7 +171,7 @@ func (db *DB) UpsertProgramIndicator(ctx context.Context, op ppks.Op, year int, 
 
 // DeleteProgramIndicator reads an indicator, lets check refuse, and deletes it.
 func (db *DB) DeleteProgramIndicator(ctx context.Context, op ppks.Op, year int, id string, check func(*ppks.ProgramIndicator) error) error {
-	return db.write(ctx, "delete program indicator", func(tx *sql.Tx) error {
+	return db.write(ctx, "delete program indicator", func(ctx context.Context, tx *sql.Tx) error {
 		pi, err := findProgramIndicator(ctx, tx, year, id)
 		if err != nil {
 			return err

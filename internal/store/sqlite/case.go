@@ -12,7 +12,7 @@ import (
 // CreateCase reads the person and stores the case build returns, as a case of that person.
 func (db *DB) CreateCase(ctx context.Context, op ppks.Op, beneficiaryID string, build func(*ppks.Beneficiary) (*ppks.Case, error)) (*ppks.Case, error) {
 	var out *ppks.Case
-	err := db.write(ctx, "create case", func(tx *sql.Tx) error {
+	err := db.write(ctx, "create case", func(ctx context.Context, tx *sql.Tx) error {
 		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err
@@ -111,7 +111,7 @@ func listCasesQuery(ctx context.Context, tx *sql.Tx, f ppks.CaseFilter, p ppks.P
 // UpdateCase reads a case, lets update change it and stores it.
 func (db *DB) UpdateCase(ctx context.Context, op ppks.Op, beneficiaryID, caseID string, update func(*ppks.Case) error) (*ppks.Case, error) {
 	var out *ppks.Case
-	err := db.write(ctx, "update case", func(tx *sql.Tx) error {
+	err := db.write(ctx, "update case", func(ctx context.Context, tx *sql.Tx) error {
 		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err

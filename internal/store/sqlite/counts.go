@@ -231,7 +231,7 @@ func (db *DB) SetCountingRules(ctx context.Context, rules []ppks.CountingRule, f
 	if err != nil {
 		return fmt.Errorf("set counting rules: %w", err)
 	}
-	return db.write(ctx, "set counting rules", func(tx *sql.Tx) error {
+	return db.writeLarge(ctx, "set counting rules", func(ctx context.Context, tx *sql.Tx) error {
 		var cur string
 		err := tx.QueryRowContext(ctx, `SELECT rules FROM count_rules WHERE id = 1`).Scan(&cur)
 		if err == nil && cur == raw {
@@ -250,5 +250,5 @@ func (db *DB) SetCountingRules(ctx context.Context, rules []ppks.CountingRule, f
 
 // RebuildCounts recomputes every maintained count from the raw rows, in one transaction.
 func (db *DB) RebuildCounts(ctx context.Context) error {
-	return db.write(ctx, "rebuild counts", func(tx *sql.Tx) error { return rebuildCounts(ctx, tx) })
+	return db.writeLarge(ctx, "rebuild counts", func(ctx context.Context, tx *sql.Tx) error { return rebuildCounts(ctx, tx) })
 }

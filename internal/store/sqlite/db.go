@@ -148,12 +148,24 @@ func (db *DB) read(ctx context.Context, op string, fn func(*sql.Tx) error) (err 
 // write runs fn in a write transaction (BEGIN IMMEDIATE) on the writer: its changes are
 // kept when fn succeeds and the COMMIT holding them is durable, and rolled back otherwise.
 // The transaction may hold the writes of other concurrent callers (group commit,
-// group.go), each in its own savepoint, so fn's failure never touches theirs.
-func (db *DB) write(ctx context.Context, op string, fn func(*sql.Tx) error) (err error) {
+// group.go), each in its own savepoint, so fn's failure never touches theirs. fn's
+// statements take the ctx fn gets, which ctx's cancellation no longer interrupts.
+func (db *DB) write(ctx context.Context, op string, fn func(context.Context, *sql.Tx) error) error {
+	return db.submit(ctx, op, false, fn)
+}
+
+// writeLarge is write for a write that may change many pages or run long (a rebuild of
+// the counts): its statements stay interruptible by ctx, and its statement journal stays
+// out of memory (group.go).
+func (db *DB) writeLarge(ctx context.Context, op string, fn func(context.Context, *sql.Tx) error) error {
+	return db.submit(ctx, op, true, fn)
+}
+
+func (db *DB) submit(ctx context.Context, op string, large bool, fn func(context.Context, *sql.Tx) error) (err error) {
 	if db.observer != nil {
 		defer db.observe(op, true, time.Now(), &err)
 	}
-	return db.group.submit(ctx, op, fn) // errors mapped by the writer, callbacks' as they are
+	return db.group.submit(ctx, op, large, fn) // errors mapped by the writer, callbacks' as they are
 }
 
 // observe reports an operation that started at start and ended with *err.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -13,13 +14,26 @@ import (
 // costs about as much as the rest of a small write put together: one transaction per
 // request caps durable writes at the disk's sync rate. So the writes of concurrent
 // requests share transactions: one goroutine owns the writer connection, takes every
-// request queued while the previous COMMIT was syncing (up to maxBatch), runs them one
-// after the other inside one BEGIN IMMEDIATE, each in its own SAVEPOINT, and COMMITs
-// once. A request whose function fails is rolled back to its savepoint, so the others
-// of its batch keep their changes; each caller is answered only after the COMMIT that
-// holds its change is on disk, so an acknowledged write still survives a power cut.
-// There is no timer: a lone request commits at once, and batches grow only when
-// requests arrive faster than the disk syncs.
+// request queued while the previous COMMIT was syncing, runs them one after the other
+// inside one BEGIN IMMEDIATE, each in its own SAVEPOINT, then those queued meanwhile (up
+// to maxBatch in all), and COMMITs once. A request whose function fails is rolled back
+// to its savepoint, so the others of its batch keep their changes; each caller is
+// answered only after the COMMIT that holds its change is on disk, so an acknowledged
+// write still survives a power cut. There is no timer: a lone request commits at once,
+// and batches grow only when requests arrive faster than the writer and the disk.
+//
+// The writer's time is what caps durable writes, so it does nothing it need not do:
+//   - A request's statements run without its caller's cancellation. Once the writer has
+//     taken a request it runs it to the end (a few milliseconds at most); a statement
+//     watching a context costs the driver a goroutine and two calls into SQLite each, and
+//     an interrupted INSERT would roll back the whole batch, the others' writes too.
+//     Large writes (a rebuild of the counts) stay interruptible.
+//   - SQLite copies every page a savepoint changes to its statement journal, which it
+//     spills to a temporary file past 64 KiB: a write syscall per page, a fifth of the
+//     writer's time. temp_store(MEMORY) keeps the journal in memory; it holds one
+//     request's pages at a time (each RELEASE empties it) and plays no part in crash
+//     recovery, which is the WAL's. A batch with a large write keeps the journal in a file,
+//     where a rebuild's hundreds of megabytes of pages belong.
 
 // DefaultMaxBatch bounds how many writes share one transaction: large enough to absorb
 // a burst of concurrent requests, small enough that a batch's COMMIT stays short.
@@ -37,7 +51,8 @@ const (
 type writeReq struct {
 	ctx   context.Context
 	op    string
-	fn    func(*sql.Tx) error
+	fn    func(context.Context, *sql.Tx) error
+	large bool // may change many pages or run long (see above)
 	state atomic.Int32
 	done  chan error // buffered: the writer never blocks on a caller
 }
@@ -54,6 +69,10 @@ type groupWriter struct {
 	closed  bool
 	queue   chan *writeReq
 	stopped chan struct{}
+
+	// The writer goroutine's own:
+	memJournal bool      // temp_store(MEMORY) is set on the writer
+	carry      *writeReq // a large write taken from the queue for the next batch (more)
 }
 
 func newGroupWriter(db *sql.DB, maxBatch int, onBatch func(int, time.Duration)) *groupWriter {
@@ -73,15 +92,15 @@ func newGroupWriter(db *sql.DB, maxBatch int, onBatch func(int, time.Duration)) 
 var errClosed = errors.New("the database is closed")
 
 // submit queues fn and waits for its outcome: fn's error through mapErr (a callback's
-// as it returned it), or the error of the COMMIT that held its change, or ctx's error when ctx ended while fn was
-// still queued (it then never runs). Once the writer has taken fn, submit waits for it
-// even when ctx ends: fn writes the caller's variables, and its statements see the
-// cancellation themselves.
-func (g *groupWriter) submit(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+// as it returned it), or the error of the COMMIT that held its change, or ctx's error
+// when ctx ended while fn was still queued (it then never runs). fn gets ctx without its
+// cancellation, unless large (see above). Once the writer has taken fn, submit waits for
+// it even when ctx ends: fn writes the caller's variables.
+func (g *groupWriter) submit(ctx context.Context, op string, large bool, fn func(context.Context, *sql.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	r := &writeReq{ctx: ctx, op: op, fn: fn, done: make(chan error, 1)}
+	r := &writeReq{ctx: ctx, op: op, fn: fn, large: large, done: make(chan error, 1)}
 	g.mu.RLock()
 	if g.closed {
 		g.mu.RUnlock()
@@ -119,7 +138,16 @@ func (g *groupWriter) close() {
 func (g *groupWriter) loop() {
 	defer close(g.stopped)
 	batch := make([]*writeReq, 0, g.maxBatch)
-	for first := range g.queue {
+	for {
+		first := g.carry
+		g.carry = nil
+		if first == nil {
+			r, ok := <-g.queue
+			if !ok {
+				return
+			}
+			first = r
+		}
 		batch = append(batch[:0], first)
 	fill:
 		for len(batch) < g.maxBatch {
@@ -142,8 +170,33 @@ func (g *groupWriter) loop() {
 		for len(live) > 0 {
 			live = g.attempt(live)
 		}
-		clear(batch) // drop the references to finished requests
+		clear(batch[:cap(batch)]) // drop the references to finished requests, late ones too
 	}
+}
+
+// more adds to a running batch the requests queued since it began, up to maxBatch: they
+// would otherwise wait for this batch's COMMIT and then for one of their own, and the
+// COMMIT's sync, the largest part of a batch, is shared by more writes. A large write is
+// left for the next batch when this one keeps its statement journal in memory.
+func (g *groupWriter) more(reqs []*writeReq) []*writeReq {
+	for len(reqs) < g.maxBatch && g.carry == nil {
+		select {
+		case r, ok := <-g.queue:
+			if !ok {
+				return reqs
+			}
+			if r.large && g.memJournal {
+				g.carry = r // still queued: its caller may yet leave
+				return reqs
+			}
+			if r.state.CompareAndSwap(reqQueued, reqTaken) {
+				reqs = append(reqs, r)
+			}
+		default:
+			return reqs
+		}
+	}
+	return reqs
 }
 
 // attempt runs reqs in one transaction and answers each of them, except those it returns:
@@ -157,6 +210,7 @@ func (g *groupWriter) attempt(reqs []*writeReq) (retry []*writeReq) {
 	// run without the callers' contexts.
 	ctx := context.Background()
 	start := time.Now()
+	g.useMemoryJournal(!slices.ContainsFunc(reqs, func(r *writeReq) bool { return r.large }))
 	tx, err := g.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE (_txlock=immediate)
 	if err != nil {
 		for _, r := range reqs {
@@ -165,7 +219,13 @@ func (g *groupWriter) attempt(reqs []*writeReq) (retry []*writeReq) {
 		return nil
 	}
 	ok := make([]*writeReq, 0, len(reqs))
-	for i, r := range reqs {
+	for i := 0; ; i++ {
+		if i == len(reqs) {
+			if reqs = g.more(reqs); i == len(reqs) {
+				break
+			}
+		}
+		r := reqs[i]
 		if err := r.ctx.Err(); err != nil {
 			r.finish(err) // its caller left before its turn: it makes no change
 			continue
@@ -178,7 +238,11 @@ func (g *groupWriter) attempt(reqs []*writeReq) (retry []*writeReq) {
 			}
 			return nil
 		}
-		ferr := r.fn(tx)
+		rctx := r.ctx
+		if !r.large {
+			rctx = context.WithoutCancel(rctx)
+		}
+		ferr := r.fn(rctx, tx)
 		if ferr == nil {
 			if _, err := tx.ExecContext(ctx, `RELEASE w`); err == nil {
 				ok = append(ok, r)
@@ -215,6 +279,22 @@ func (g *groupWriter) attempt(reqs []*writeReq) (retry []*writeReq) {
 		r.finish(mapErr(r.ctx, r.op, err))
 	}
 	return nil
+}
+
+// useMemoryJournal sets where SQLite keeps the statement journal of the next batch (see
+// above). A failure leaves it where it was, which costs time, not correctness; the next
+// batch tries again.
+func (g *groupWriter) useMemoryJournal(mem bool) {
+	if g.memJournal == mem {
+		return
+	}
+	q := `PRAGMA temp_store = FILE`
+	if mem {
+		q = `PRAGMA temp_store = MEMORY`
+	}
+	if _, err := g.db.ExecContext(context.Background(), q); err == nil {
+		g.memJournal = mem
+	}
 }
 
 // abort ends a transaction SQLite may already have rolled back (or, after a failed

@@ -110,7 +110,7 @@ func TestGroupCommitFailuresStayAlone(t *testing.T) {
 			if i == n/2 {
 				// As SQLite does on some errors (an interrupted statement, an I/O error): the
 				// writes before it in the batch lost their changes and must run again.
-				err := db.group.submit(ctx, "test", func(tx *sql.Tx) error {
+				err := db.group.submit(ctx, "test", false, func(ctx context.Context, tx *sql.Tx) error {
 					if _, err := tx.ExecContext(ctx, `ROLLBACK`); err != nil {
 						return err
 					}
@@ -218,7 +218,7 @@ func TestGroupCommitAbandonedWriteNeverRuns(t *testing.T) {
 	ran := false
 	queued := make(chan error, 1)
 	go func() {
-		queued <- db.group.submit(qctx, "test", func(*sql.Tx) error { ran = true; return nil })
+		queued <- db.group.submit(qctx, "test", false, func(context.Context, *sql.Tx) error { ran = true; return nil })
 	}()
 	for len(db.group.queue) == 0 {
 		time.Sleep(time.Millisecond)
@@ -235,6 +235,68 @@ func TestGroupCommitAbandonedWriteNeverRuns(t *testing.T) {
 	}
 	if ran {
 		t.Fatal("a write ran after its caller left")
+	}
+}
+
+// Ordinary writes keep SQLite's statement journal in memory; a large write keeps it in a
+// file, also when it is queued while an ordinary batch runs (it then waits for a batch of
+// its own journal); the writes after it have it in memory again.
+func TestGroupCommitJournalPlace(t *testing.T) {
+	db := open(t, filepath.Join(t.TempDir(), "ppks.db"))
+	ctx := t.Context()
+	const file, memory = 1, 2 // PRAGMA temp_store
+	journal := func(ctx context.Context, tx *sql.Tx, into *int) error {
+		return tx.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(into)
+	}
+	release := make(chan struct{})
+	var first, large int
+	errs := make(chan error, 2)
+	go func() {
+		errs <- db.write(ctx, "test", func(ctx context.Context, tx *sql.Tx) error {
+			<-release
+			return journal(ctx, tx, &first)
+		})
+	}()
+	for len(db.group.queue) > 0 || !writerBusy(db) {
+		time.Sleep(time.Millisecond)
+	}
+	go func() {
+		errs <- db.writeLarge(ctx, "test", func(ctx context.Context, tx *sql.Tx) error { return journal(ctx, tx, &large) })
+	}()
+	for len(db.group.queue) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var after int
+	if err := db.write(ctx, "test", func(ctx context.Context, tx *sql.Tx) error { return journal(ctx, tx, &after) }); err != nil {
+		t.Fatal(err)
+	}
+	if first != memory || large != file || after != memory {
+		t.Errorf("temp_store: ordinary %d, large %d, ordinary after %d; want %d, %d, %d", first, large, after, memory, file, memory)
+	}
+}
+
+// Once the writer has taken a write, its caller leaving does not interrupt its
+// statements (an interrupted INSERT would roll back the whole batch): it runs to the end
+// and commits.
+func TestGroupCommitTakenWriteRunsToTheEnd(t *testing.T) {
+	db := open(t, filepath.Join(t.TempDir(), "ppks.db"))
+	ctx, cancel := context.WithCancel(t.Context())
+	b := person("")
+	err := db.write(ctx, "test", func(ctx context.Context, tx *sql.Tx) error {
+		cancel() // the caller leaves while its write runs
+		return insertBeneficiary(ctx, tx, b)
+	})
+	if err != nil && !errors.Is(err, context.Canceled) {
+		t.Fatalf("write: %v", err)
+	}
+	if _, err := db.GetBeneficiary(t.Context(), b.ID); err != nil {
+		t.Fatalf("the write taken before its caller left was not stored: %v", err)
 	}
 }
 

@@ -96,7 +96,7 @@ func longestPart(key string) string {
 func (db *DB) MergeBeneficiaries(ctx context.Context, op ppks.Op, survivorID, duplicateID string,
 	merge func(survivor, duplicate *ppks.Beneficiary, cases []*ppks.Case, interventions []*ppks.Intervention) error) (*ppks.Beneficiary, error) {
 	var out *ppks.Beneficiary
-	err := db.write(ctx, "merge beneficiaries", func(tx *sql.Tx) error {
+	err := db.write(ctx, "merge beneficiaries", func(ctx context.Context, tx *sql.Tx) error {
 		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err

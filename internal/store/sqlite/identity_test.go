@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -142,7 +143,7 @@ func TestMoveRecordsRestoresImmediateKeys(t *testing.T) {
 		ivIDs, ivRevs = append(ivIDs, iv.ID), append(ivRevs, iv.Revision)
 	}
 	errRollBack := errors.New("roll back")
-	err := db.write(ctx, "test", func(tx *sql.Tx) error {
+	err := db.write(ctx, "test", func(ctx context.Context, tx *sql.Tx) error {
 		if err := moveRecords(ctx, tx, p.sv.ID, p.dup.ID, p.cases, caseIDs, caseRevs, p.ivs, ivIDs, ivRevs); err != nil {
 			return fmt.Errorf("moveRecords: %w", err)
 		}
@@ -157,7 +158,7 @@ func TestMoveRecordsRestoresImmediateKeys(t *testing.T) {
 	}
 
 	// Moving only part of the records is refused before the key is immediate again.
-	err = db.write(ctx, "test", func(tx *sql.Tx) error {
+	err = db.write(ctx, "test", func(ctx context.Context, tx *sql.Tx) error {
 		return moveRecords(ctx, tx, p.sv.ID, p.dup.ID, p.cases, caseIDs, caseRevs, nil, nil, nil)
 	})
 	if err == nil {
@@ -277,7 +278,7 @@ func TestFillNameKeys(t *testing.T) {
 	if got := key(); got != want || want == "" {
 		t.Fatalf("name_key on insert = %q, want %q", got, want)
 	}
-	err := db.write(ctx, "test", func(tx *sql.Tx) error {
+	err := db.write(ctx, "test", func(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE beneficiaries SET name_key = '' WHERE id = ?`, b.ID); err != nil {
 			return err
 		}

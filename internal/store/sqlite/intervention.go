@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"github.com/opendinsos/ppks/internal/ppks"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -11,10 +12,13 @@ import (
 
 // CreateIntervention reads the person and the case and stores the intervention build
 // returns, as one of that case; and the case, when build changed it (a graduation
-// closing it).
+// closing it). It returns the intervention as stored without reading it back: every
+// column comes from it and the case (its times as stored, to the microsecond).
+// An intervention dated in a locked year without an open amendment is refused by the
+// database (interventions_year_locked_insert) and reported as ppks.ErrYearLocked.
 func (db *DB) CreateIntervention(ctx context.Context, op ppks.Op, beneficiaryID, caseID string, build func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error)) (*ppks.Intervention, error) {
 	var out *ppks.Intervention
-	err := db.write(ctx, "create intervention", func(tx *sql.Tx) error {
+	err := db.write(ctx, "create intervention", func(ctx context.Context, tx *sql.Tx) error {
 		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err
@@ -51,8 +55,11 @@ func (db *DB) CreateIntervention(ctx context.Context, op ppks.Op, beneficiaryID,
 			int(iv.State), iv.VoidReason, nullMicros(iv.VoidTime), micros(iv.CreateTime), micros(iv.UpdateTime),
 			iv.Revision,
 			int(iv.Verification), iv.VerifiedBy, nullMicros(iv.VerifyTime), iv.RejectReason); err != nil {
-			if constraint(err) == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
+			switch constraint(err) {
+			case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 				return alreadyExists(iv.Name())
+			case sqlite3.SQLITE_CONSTRAINT_TRIGGER: // the only trigger of the insert: the year lock
+				return ppks.ErrYearLocked(iv.DeliveredOn.Year)
 			}
 			return err
 		}
@@ -76,10 +83,22 @@ func (db *DB) CreateIntervention(ctx context.Context, op ppks.Op, beneficiaryID,
 		if err := recordOp(ctx, tx, op, iv.Name()); err != nil {
 			return err
 		}
-		out, err = findIntervention(ctx, tx, iv.BeneficiaryID, iv.CaseID, iv.ID)
-		return err
+		stored := *iv
+		stored.PpksType = before.PpksType
+		stored.CreateTime, stored.UpdateTime = asStored(iv.CreateTime), asStored(iv.UpdateTime)
+		stored.VoidTime, stored.VerifyTime = asStored(iv.VoidTime), asStored(iv.VerifyTime)
+		out = &stored
+		return nil
 	})
 	return out, err
+}
+
+// asStored returns t as a read of the column micros(t) (or nullMicros(t)) gives it back.
+func asStored(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return fromMicros(micros(t))
 }
 
 // GetIntervention returns an intervention of a case of a person (of the survivor, for
@@ -151,7 +170,7 @@ func listInterventionsQuery(ctx context.Context, tx *sql.Tx, f ppks.Intervention
 // person and case stay: only a merge moves an intervention.
 func (db *DB) UpdateIntervention(ctx context.Context, op ppks.Op, beneficiaryID, caseID, id string, update func(*ppks.Intervention) error) (*ppks.Intervention, error) {
 	var out *ppks.Intervention
-	err := db.write(ctx, "update intervention", func(tx *sql.Tx) error {
+	err := db.write(ctx, "update intervention", func(ctx context.Context, tx *sql.Tx) error {
 		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err

@@ -25,7 +25,7 @@ func (db *DB) GetYearLock(ctx context.Context, year int) (*ppks.YearLock, error)
 // CreateYearLock stores the lock build returns, build running in the write transaction.
 func (db *DB) CreateYearLock(ctx context.Context, op ppks.Op, year int, build func() (*ppks.YearLock, error)) (*ppks.YearLock, error) {
 	var out *ppks.YearLock
-	err := db.write(ctx, "create year lock", func(tx *sql.Tx) error {
+	err := db.write(ctx, "create year lock", func(ctx context.Context, tx *sql.Tx) error {
 		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err
@@ -80,7 +80,7 @@ func findYearLock(ctx context.Context, tx *sql.Tx, year int) (*ppks.YearLock, er
 // CreateAmendment stores the amendment build returns.
 func (db *DB) CreateAmendment(ctx context.Context, op ppks.Op, year int, build func() (*ppks.Amendment, error)) (*ppks.Amendment, error) {
 	var out *ppks.Amendment
-	err := db.write(ctx, "create amendment", func(tx *sql.Tx) error {
+	err := db.write(ctx, "create amendment", func(ctx context.Context, tx *sql.Tx) error {
 		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err
@@ -136,7 +136,7 @@ func (db *DB) ListAmendments(ctx context.Context, year int, p ppks.PageRequest) 
 // UpdateAmendment reads an amendment, lets update change it and stores it.
 func (db *DB) UpdateAmendment(ctx context.Context, op ppks.Op, year int, id string, update func(*ppks.Amendment) error) (*ppks.Amendment, error) {
 	var out *ppks.Amendment
-	err := db.write(ctx, "update amendment", func(tx *sql.Tx) error {
+	err := db.write(ctx, "update amendment", func(ctx context.Context, tx *sql.Tx) error {
 		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err
@@ -235,7 +235,7 @@ func (db *DB) GetStrategicPlan(ctx context.Context, indicator string) (*ppks.Str
 // it and stores it.
 func (db *DB) UpsertStrategicPlan(ctx context.Context, op ppks.Op, indicator string, update func(*ppks.StrategicPlan, bool) error) (*ppks.StrategicPlan, error) {
 	var out *ppks.StrategicPlan
-	err := db.write(ctx, "upsert strategic plan", func(tx *sql.Tx) error {
+	err := db.write(ctx, "upsert strategic plan", func(ctx context.Context, tx *sql.Tx) error {
 		p, err := findStrategicPlan(ctx, tx, indicator)
 		exists := err == nil
 		switch {

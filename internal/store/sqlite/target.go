@@ -44,7 +44,7 @@ func (db *DB) ListTargets(ctx context.Context, indicator string, p ppks.PageRequ
 // change them and stores them.
 func (db *DB) UpsertTarget(ctx context.Context, op ppks.Op, indicator string, year int, update func(t *ppks.Target, exists bool) error) (*ppks.Target, error) {
 	var out *ppks.Target
-	err := db.write(ctx, "upsert target", func(tx *sql.Tx) error {
+	err := db.write(ctx, "upsert target", func(ctx context.Context, tx *sql.Tx) error {
 		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err

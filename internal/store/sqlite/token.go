@@ -12,7 +12,7 @@ import (
 // CreateToken stores t as a token of its user, who must exist.
 func (db *DB) CreateToken(ctx context.Context, op ppks.Op, t *ppks.Token) (*ppks.Token, error) {
 	var out *ppks.Token
-	err := db.write(ctx, "create token", func(tx *sql.Tx) error {
+	err := db.write(ctx, "create token", func(ctx context.Context, tx *sql.Tx) error {
 		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err
@@ -99,7 +99,7 @@ func (db *DB) ListTokens(ctx context.Context, username string, p ppks.PageReques
 // expiry and revocation; its id, user, secret hash and creation time stay.
 func (db *DB) UpdateToken(ctx context.Context, op ppks.Op, username, id string, update func(*ppks.Token) error) (*ppks.Token, error) {
 	var out *ppks.Token
-	err := db.write(ctx, "update token", func(tx *sql.Tx) error {
+	err := db.write(ctx, "update token", func(ctx context.Context, tx *sql.Tx) error {
 		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err

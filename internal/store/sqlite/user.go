@@ -12,7 +12,7 @@ import (
 // CreateUser stores u.
 func (db *DB) CreateUser(ctx context.Context, op ppks.Op, u *ppks.User) (*ppks.User, error) {
 	var out *ppks.User
-	err := db.write(ctx, "create user", func(tx *sql.Tx) error {
+	err := db.write(ctx, "create user", func(ctx context.Context, tx *sql.Tx) error {
 		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err
@@ -71,7 +71,7 @@ func (db *DB) ListUsers(ctx context.Context, p ppks.PageRequest) ([]*ppks.User, 
 // UpdateUser reads a user, lets update change it and stores it. The username stays.
 func (db *DB) UpdateUser(ctx context.Context, op ppks.Op, username string, update func(*ppks.User) error) (*ppks.User, error) {
 	var out *ppks.User
-	err := db.write(ctx, "update user", func(tx *sql.Tx) error {
+	err := db.write(ctx, "update user", func(ctx context.Context, tx *sql.Tx) error {
 		name, found, err := findRequest(ctx, tx, op.Key)
 		if err != nil {
 			return err

@@ -125,6 +125,24 @@ func testInterventionRoundTrip(t *testing.T, f *fixture) {
 			t.Errorf("GetIntervention (-want +got):\n%s", diff)
 		}
 	}
+
+	// The create returns the times as a read gives them back: as stored, to the
+	// microsecond, in UTC.
+	fine := newIntervention()
+	fine.CreateTime = baseTime.Add(123 * time.Nanosecond).In(time.FixedZone("WITA", 8*60*60))
+	fine.UpdateTime = fine.CreateTime
+	created, err := f.s.CreateIntervention(f.ctx, newOp("CreateIntervention", fine.ID), b.ID, c.ID,
+		func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error) { return fine, nil })
+	if err != nil {
+		t.Fatalf("CreateIntervention: %v", err)
+	}
+	read, err := f.s.GetIntervention(f.ctx, b.ID, c.ID, fine.ID)
+	if err != nil {
+		t.Fatalf("GetIntervention: %v", err)
+	}
+	if diff := cmp.Diff(read, created); diff != "" {
+		t.Errorf("CreateIntervention returned, against a read (-read +created):\n%s", diff)
+	}
 }
 
 func testDuplicateNIK(t *testing.T, f *fixture) {
