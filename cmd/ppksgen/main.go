@@ -5,7 +5,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -19,6 +18,7 @@ import (
 	"syscall"
 
 	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/procstat"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
 	"github.com/opendinsos/ppks/internal/synth"
 )
@@ -96,7 +96,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	fmt.Fprintf(stdout, "  %d kabupaten, %d kecamatan, %d years\n", sum.Kabupaten, sum.Kecamatan, sum.Years)
 	fmt.Fprintf(stdout, "  load %.1fs, rebuild counts %.1fs, total %.1fs (%.0f interventions/s)\n",
 		sum.Load.Seconds(), sum.Rebuild.Seconds(), sum.Elapsed.Seconds(), sum.InterventionsPerSecond)
-	if rss := peakRSS(); rss > 0 {
+	if rss := procstat.PeakRSS(); rss > 0 {
 		fmt.Fprintf(stdout, "  peak RSS %d MiB\n", rss>>20)
 	}
 	return nil
@@ -114,22 +114,4 @@ func parseYears(s string) (first, last int, err error) {
 		return 0, 0, fmt.Errorf("--years %q: want FIRST-LAST, such as 2021-2025", s)
 	}
 	return first, last, nil
-}
-
-// peakRSS returns the process's peak resident set size in bytes (VmHWM), 0 where
-// /proc is not available.
-func peakRSS() int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }

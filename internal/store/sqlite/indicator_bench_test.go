@@ -1,19 +1,17 @@
 package sqlite_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/opendinsos/ppks/internal/app"
 	"github.com/opendinsos/ppks/internal/ppks"
+	"github.com/opendinsos/ppks/internal/procstat"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
 	"github.com/opendinsos/ppks/internal/synth"
 )
@@ -131,7 +129,7 @@ func BenchmarkIndicator(b *testing.B) {
 				}
 				lat = append(lat, time.Since(start))
 			}
-			rss := peakRSS()
+			rss := procstat.PeakRSS()
 			var recount []time.Duration
 			for range 3 {
 				start := time.Now()
@@ -152,7 +150,7 @@ func BenchmarkIndicator(b *testing.B) {
 			b.ReportMetric(ms(percentile(recount, 50)), "recount-p50-ms")
 			b.ReportMetric(float64(percentile(recount, 50))/float64(p50), "recount/maintained")
 			b.ReportMetric(float64(rss>>20), "peak-rss-MB")
-			b.ReportMetric(float64(peakRSS()>>20), "recount-peak-rss-MB")
+			b.ReportMetric(float64(procstat.PeakRSS()>>20), "recount-peak-rss-MB")
 			b.ReportMetric(float64(dbSize(b, benchPath(size.n))>>20)/(float64(size.n)/1e6), "db-MiB/M")
 			b.ReportMetric(float64(ind.Total), "figure")
 		})
@@ -216,21 +214,4 @@ func dbSize(b *testing.B, path string) int64 {
 		}
 	}
 	return n
-}
-
-// peakRSS returns the process's peak resident set size (VmHWM) in bytes; 0 without /proc.
-func peakRSS() int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }
