@@ -29,7 +29,7 @@ func recount(repair bool) command {
 		for _, y := range years {
 			d, bad := differs[y]
 			if !bad {
-				if d.Maintained, err = svc.Store.IndicatorCounts(ctx, y); err != nil {
+				if d.Maintained, err = svc.Store.DetailedCounts(ctx, y); err != nil {
 					return err
 				}
 				d.Recount = d.Maintained

@@ -16,11 +16,26 @@ type TypeCounts struct {
 	ByMonth     [13]int // 1..12
 }
 
+// Breakdowns are counted units by the kecamatan, the PPKS category and the month of
+// their first delivery.
+type Breakdowns struct {
+	ByKecamatan map[string]int
+	ByPpksType  map[string]int
+	ByMonth     [13]int // 1..12
+}
+
 // IndicatorCounts are the counts of a year the indicator is built from. A store may
 // maintain them as records change; CountsFromFacts derives them from the raw facts, and
 // the two must always agree (see Service.VerifyCounts).
 type IndicatorCounts struct {
+	// Types are the units of every intervention type served in the year. Their
+	// breakdowns are filled only where asked for (Store.DetailedCounts, CountsFromFacts):
+	// the indicator reads Counted instead.
 	Types map[string]TypeCounts
+	// Counted are the breakdowns summed over the types that count in the year: one entry
+	// per kecamatan rather than one per kecamatan and type, which is what keeps the
+	// indicator's read small where there are thousands of kecamatan.
+	Counted Breakdowns
 	// UniquePersons are the distinct persons with a counted intervention of a type that
 	// counts in the year.
 	UniquePersons int
@@ -28,7 +43,8 @@ type IndicatorCounts struct {
 
 // Equal reports whether two sets of counts are the same.
 func (c IndicatorCounts) Equal(o IndicatorCounts) bool {
-	if c.UniquePersons != o.UniquePersons || len(c.nonZero()) != len(o.nonZero()) {
+	if c.UniquePersons != o.UniquePersons || len(c.nonZero()) != len(o.nonZero()) ||
+		!c.Counted.equal(o.Counted) {
 		return false
 	}
 	for code, a := range c.nonZero() {
@@ -39,6 +55,11 @@ func (c IndicatorCounts) Equal(o IndicatorCounts) bool {
 		}
 	}
 	return true
+}
+
+func (b Breakdowns) equal(o Breakdowns) bool {
+	return b.ByMonth == o.ByMonth && maps.Equal(nz(b.ByKecamatan), nz(o.ByKecamatan)) &&
+		maps.Equal(nz(b.ByPpksType), nz(o.ByPpksType))
 }
 
 func (c IndicatorCounts) nonZero() map[string]TypeCounts {
@@ -111,6 +132,21 @@ func CountsFromFacts(cat *Catalog, year int, facts []CountFact) IndicatorCounts 
 		out.Types[f.InterventionType] = tc
 	}
 	out.UniquePersons = len(unique)
+	out.Counted = Breakdowns{ByKecamatan: map[string]int{}, ByPpksType: map[string]int{}}
+	for code, tc := range out.Types {
+		if !cat.Counts(year, code) {
+			continue
+		}
+		for k, n := range tc.ByKecamatan {
+			out.Counted.ByKecamatan[k] += n
+		}
+		for k, n := range tc.ByPpksType {
+			out.Counted.ByPpksType[k] += n
+		}
+		for m := 1; m <= 12; m++ {
+			out.Counted.ByMonth[m] += tc.ByMonth[m]
+		}
+	}
 	return out
 }
 

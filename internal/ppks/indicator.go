@@ -95,25 +95,13 @@ func ComputeIndicator(def IndicatorDefinition, cat *Catalog, year int, facts []C
 // verified part, the breakdowns in catalog order, and the capaian against the target.
 func BuildIndicator(def IndicatorDefinition, cat *Catalog, year int, counts IndicatorCounts, target *Target) *IndicatorYear {
 	out := &IndicatorYear{Definition: def, Year: year, UniquePersons: counts.UniquePersons}
-	ppks := map[string]int{}
-	kec := map[string]int{}
-	months := make([]int, 13)
 	for code, tc := range counts.Types {
-		if !cat.Counts(year, code) {
-			continue
-		}
-		out.Total += tc.Units
-		out.TotalVerified += tc.Verified
-		for k, n := range tc.ByPpksType {
-			ppks[k] += n
-		}
-		for k, n := range tc.ByKecamatan {
-			kec[k] += n
-		}
-		for m := 1; m <= 12; m++ {
-			months[m] += tc.ByMonth[m]
+		if cat.Counts(year, code) {
+			out.Total += tc.Units
+			out.TotalVerified += tc.Verified
 		}
 	}
+	ppks, kec, months := counts.Counted.ByPpksType, counts.Counted.ByKecamatan, counts.Counted.ByMonth
 	out.PendingVerification = out.Total - out.TotalVerified
 	for _, t := range cat.InterventionTypes {
 		c := Count{Key: t.Code, Name: t.Name, Persons: counts.Types[t.Code].Units, Counted: cat.Counts(year, t.Code), Unit: t.Unit}

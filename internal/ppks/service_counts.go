@@ -31,7 +31,7 @@ func (s *Service) VerifyCounts(ctx context.Context) ([]CountMismatch, error) {
 	}
 	var out []CountMismatch
 	for _, y := range years {
-		maintained, err := s.Store.IndicatorCounts(ctx, y)
+		maintained, err := s.Store.DetailedCounts(ctx, y)
 		if err != nil {
 			return nil, err
 		}

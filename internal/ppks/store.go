@@ -139,7 +139,12 @@ type Store interface {
 	// recorded, corrected, voided, verified or rejected; a case's PPKS category; a
 	// person's KK number; a merge), so that reading them takes the same time whatever the
 	// amount of data. They must equal CountsFromFacts of CountFacts at all times.
+	// The breakdowns of each type are left out (nil): the indicator reads those summed
+	// over the counted types (IndicatorCounts.Counted).
 	IndicatorCounts(ctx context.Context, year int) (IndicatorCounts, error)
+	// DetailedCounts is IndicatorCounts with the breakdowns of each type, for comparing
+	// with a recount.
+	DetailedCounts(ctx context.Context, year int) (IndicatorCounts, error)
 	// SetCountingRules records which intervention types count toward the indicator from
 	// which year (for UniquePersons) and which are counted in families; when they differ
 	// from those recorded, the maintained counts are rebuilt from the raw rows.

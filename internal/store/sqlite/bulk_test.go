@@ -57,7 +57,7 @@ func TestBulkLoadRestores(t *testing.T) {
 		t.Errorf("after BulkLoad: %d indexes, foreign_keys %d, temp_store %d, cache_size %d; before %d, %d, %d, %d",
 			i1, fk1, t1, c1, i0, fk0, t0, c0)
 	}
-	got, err := db.IndicatorCounts(ctx, 2025)
+	got, err := db.DetailedCounts(ctx, 2025)
 	if err != nil {
 		t.Fatal(err)
 	}

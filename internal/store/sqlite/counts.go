@@ -122,12 +122,30 @@ func loadRules(ctx context.Context, tx *sql.Tx) (*countRules, error) {
 	return parsedRules.rules, nil
 }
 
-// IndicatorCounts returns the maintained counts of the year: three indexed reads of the
-// aggregates, whatever the number of interventions.
+// countedTypes is the intervention_type of the count_cells rows that sum the types
+// counting in their year (by count_rules): the indicator's breakdowns, read without
+// reading a row per type.
+const countedTypes = "*"
+
+// IndicatorCounts returns the maintained counts of the year the indicator needs: the
+// units of each type and the breakdowns summed over the counted types. Indexed reads of
+// a few rows per type and one per kecamatan, PPKS category and month, whatever the
+// number of interventions.
 func (db *DB) IndicatorCounts(ctx context.Context, year int) (ppks.IndicatorCounts, error) {
-	out := ppks.IndicatorCounts{Types: map[string]ppks.TypeCounts{}}
+	return db.indicatorCounts(ctx, year, false)
+}
+
+// DetailedCounts returns IndicatorCounts with the breakdowns of every type too.
+func (db *DB) DetailedCounts(ctx context.Context, year int) (ppks.IndicatorCounts, error) {
+	return db.indicatorCounts(ctx, year, true)
+}
+
+func (db *DB) indicatorCounts(ctx context.Context, year int, perType bool) (ppks.IndicatorCounts, error) {
+	var out ppks.IndicatorCounts
 	err := db.read(ctx, "indicator counts", func(tx *sql.Tx) error {
-		out.Types = map[string]ppks.TypeCounts{} // a retried read starts afresh
+		// A retried read starts afresh.
+		out = ppks.IndicatorCounts{Types: map[string]ppks.TypeCounts{},
+			Counted: ppks.Breakdowns{ByKecamatan: map[string]int{}, ByPpksType: map[string]int{}}}
 		rows, err := tx.QueryContext(ctx, `SELECT intervention_type, units, verified FROM count_totals WHERE year = ?`, year)
 		if err != nil {
 			return err
@@ -141,13 +159,15 @@ func (db *DB) IndicatorCounts(ctx context.Context, year int) (ppks.IndicatorCoun
 				rows.Close()
 				return err
 			}
-			tc.ByKecamatan, tc.ByPpksType = map[string]int{}, map[string]int{}
+			if perType {
+				tc.ByKecamatan, tc.ByPpksType = map[string]int{}, map[string]int{}
+			}
 			out.Types[typ] = tc
 		}
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return err
 		}
-		if err := readCells(ctx, tx, year, out.Types); err != nil {
+		if err := readCells(ctx, tx, year, perType, &out); err != nil {
 			return err
 		}
 		err = tx.QueryRowContext(ctx, `SELECT unique_persons FROM count_years WHERE year = ?`, year).Scan(&out.UniquePersons)
@@ -159,10 +179,15 @@ func (db *DB) IndicatorCounts(ctx context.Context, year int) (ppks.IndicatorCoun
 	return out, err
 }
 
-// readCells adds the year's breakdowns to types.
-func readCells(ctx context.Context, tx *sql.Tx, year int, types map[string]ppks.TypeCounts) error {
-	rows, err := tx.QueryContext(ctx, `SELECT intervention_type, dimension, key, units FROM count_cells
-		WHERE year = ? AND units <> 0`, year)
+// readCells adds the year's breakdowns to c: the summed ones, and with perType those of
+// each type.
+func readCells(ctx context.Context, tx *sql.Tx, year int, perType bool, c *ppks.IndicatorCounts) error {
+	q := `SELECT intervention_type, dimension, key, units FROM count_cells
+		WHERE year = ? AND intervention_type = '` + countedTypes + `' AND units <> 0`
+	if perType {
+		q = `SELECT intervention_type, dimension, key, units FROM count_cells WHERE year = ? AND units <> 0`
+	}
+	rows, err := tx.QueryContext(ctx, q, year)
 	if err != nil {
 		return err
 	}
@@ -175,23 +200,31 @@ func readCells(ctx context.Context, tx *sql.Tx, year int, types map[string]ppks.
 		if err := rows.Scan(&typ, &dim, &key, &n); err != nil {
 			return err
 		}
-		tc, ok := types[typ]
-		if !ok {
-			return fmt.Errorf("count_cells of %d %s without count_totals", year, typ)
+		b := &c.Counted
+		var tc ppks.TypeCounts
+		if typ != countedTypes {
+			var ok bool
+			if tc, ok = c.Types[typ]; !ok {
+				return fmt.Errorf("count_cells of %d %s without count_totals", year, typ)
+			}
+			b = &ppks.Breakdowns{ByKecamatan: tc.ByKecamatan, ByPpksType: tc.ByPpksType, ByMonth: tc.ByMonth}
 		}
 		switch dim {
 		case dimKecamatan:
-			tc.ByKecamatan[key] = n
+			b.ByKecamatan[key] = n
 		case dimPpksType:
-			tc.ByPpksType[key] = n
+			b.ByPpksType[key] = n
 		case dimMonth:
 			m, err := strconv.Atoi(key)
 			if err != nil || m < 1 || m > 12 {
 				return fmt.Errorf("count_cells: month %q", key)
 			}
-			tc.ByMonth[m] = n
+			b.ByMonth[m] = n
 		}
-		types[typ] = tc // ByMonth is an array: store the copy back
+		if typ != countedTypes {
+			tc.ByMonth = b.ByMonth // an array: store the copy back
+			c.Types[typ] = tc
+		}
 	}
 	return rows.Err()
 }

@@ -280,7 +280,7 @@ func applyPairs(ctx context.Context, tx *sql.Tx, rules *countRules, olds, news m
 			return err
 		}
 	}
-	d := newCountDelta()
+	d := newCountDelta(rules)
 	for _, k := range changed {
 		o, n := olds[k], news[k]
 		if err := writePair(ctx, tx, k, n); err != nil {
@@ -379,6 +379,7 @@ func familyUnit(ctx context.Context, tx *sql.Tx, f familyUnitKey) (*unit, error)
 // countDelta accumulates the difference a write makes to the aggregates, so that each
 // aggregate row is written once, and not at all when the differences cancel out.
 type countDelta struct {
+	rules  *countRules         // which types count in which year: their units are summed too
 	totals map[totalKey][2]int // units, verified
 	cells  map[cellKey]int
 	unique map[int]int
@@ -396,8 +397,8 @@ type cellKey struct {
 	key  string
 }
 
-func newCountDelta() *countDelta {
-	return &countDelta{totals: map[totalKey][2]int{}, cells: map[cellKey]int{}, unique: map[int]int{}}
+func newCountDelta(rules *countRules) *countDelta {
+	return &countDelta{rules: rules, totals: map[totalKey][2]int{}, cells: map[cellKey]int{}, unique: map[int]int{}}
 }
 
 // unit adds (sign +1) or removes (-1) a unit; nil adds nothing.
@@ -411,6 +412,14 @@ func (d *countDelta) unit(year int, typ string, u *unit, sign int) {
 		t[1] += sign
 	}
 	d.totals[totalKey{year, typ}] = t
+	d.cell(year, typ, u, sign)
+	if d.rules.counts(year, typ) {
+		d.cell(year, countedTypes, u, sign)
+	}
+}
+
+// cell adds a unit to the breakdowns of typ (a type, or countedTypes).
+func (d *countDelta) cell(year int, typ string, u *unit, sign int) {
 	d.cells[cellKey{year, typ, dimKecamatan, u.kec}] += sign
 	d.cells[cellKey{year, typ, dimPpksType, u.ppks}] += sign
 	if u.month >= 1 && u.month <= 12 {

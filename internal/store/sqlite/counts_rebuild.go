@@ -78,7 +78,7 @@ func rebuildCounts(ctx context.Context, tx *sql.Tx) (err error) {
 			return err
 		}
 	}
-	d := newCountDelta()
+	d := newCountDelta(rules)
 	if err := sumPersonUnits(ctx, tx, rules, d); err != nil {
 		return err
 	}

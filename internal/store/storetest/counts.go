@@ -79,16 +79,32 @@ func assertCountsMatch(t *testing.T, s ppks.Store, cat *ppks.Catalog, years ...i
 	t.Helper()
 	ctx := t.Context()
 	for _, y := range years {
-		got, err := s.IndicatorCounts(ctx, y)
+		got, err := s.DetailedCounts(ctx, y)
 		if err != nil {
-			t.Fatalf("IndicatorCounts(%d): %v", y, err)
+			t.Fatalf("DetailedCounts(%d): %v", y, err)
 		}
 		facts, err := s.CountFacts(ctx, y)
 		if err != nil {
 			t.Fatalf("CountFacts(%d): %v", y, err)
 		}
-		if want := ppks.CountsFromFacts(cat, y, facts); !got.Equal(want) {
-			t.Fatalf("IndicatorCounts(%d) differs from the recount (-recount +maintained):\n%s", y, cmp.Diff(want, got))
+		want := ppks.CountsFromFacts(cat, y, facts)
+		if !got.Equal(want) {
+			t.Fatalf("DetailedCounts(%d) differs from the recount (-recount +maintained):\n%s", y, cmp.Diff(want, got))
+		}
+		// What the indicator reads: the same units and summed breakdowns, no per-type ones.
+		summary, err := s.IndicatorCounts(ctx, y)
+		if err != nil {
+			t.Fatalf("IndicatorCounts(%d): %v", y, err)
+		}
+		for code, tc := range summary.Types {
+			if tc.ByKecamatan != nil || tc.ByPpksType != nil || tc.ByMonth != [13]int{} {
+				t.Errorf("IndicatorCounts(%d) has the breakdowns of %s: %+v", y, code, tc)
+			}
+			tc.ByKecamatan, tc.ByPpksType, tc.ByMonth = want.Types[code].ByKecamatan, want.Types[code].ByPpksType, want.Types[code].ByMonth
+			summary.Types[code] = tc
+		}
+		if !summary.Equal(want) {
+			t.Fatalf("IndicatorCounts(%d) differs from the recount (-recount +maintained):\n%s", y, cmp.Diff(want, summary))
 		}
 	}
 }
@@ -96,9 +112,9 @@ func assertCountsMatch(t *testing.T, s ppks.Store, cat *ppks.Catalog, years ...i
 // units returns the maintained units of a type in a year.
 func (f *fixture) units(t *testing.T, year int, typ string) ppks.TypeCounts {
 	t.Helper()
-	c, err := f.s.IndicatorCounts(f.ctx, year)
+	c, err := f.s.DetailedCounts(f.ctx, year)
 	if err != nil {
-		t.Fatalf("IndicatorCounts(%d): %v", year, err)
+		t.Fatalf("DetailedCounts(%d): %v", year, err)
 	}
 	return c.Types[typ]
 }
