@@ -169,11 +169,13 @@ func (s *Service) realisasiOf(ctx context.Context, year int, targets []*Target) 
 		}
 		return YearRealisasi{Value: r.Performance.Realisasi, Source: SourceSigned}, nil
 	}
-	facts, err := s.Store.CountFacts(ctx, year)
+	// The maintained counts: the same figure as a recount (VerifyCounts), without reading
+	// every intervention of every earlier year.
+	counts, err := s.Store.IndicatorCounts(ctx, year)
 	if err != nil {
 		return YearRealisasi{}, err
 	}
-	if total := ComputeIndicator(s.Indicator, s.Catalog, year, facts, nil).Total; total > 0 {
+	if total := BuildIndicator(s.Indicator, s.Catalog, year, counts, nil).Total; total > 0 {
 		return YearRealisasi{Value: total, Source: SourceRecorded}, nil
 	}
 	for _, t := range targets {

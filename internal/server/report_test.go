@@ -151,6 +151,26 @@ func TestReport2024(t *testing.T) {
 	}
 }
 
+// The next year's report shows 2024 as recorded: its realisasi read from the maintained
+// counts, the figure of the 2024 report; 2023 still from history.
+func TestReportHistoryRecordedYear(t *testing.T) {
+	e := newEnv(t)
+	if _, err := scenario.Load(e.ctx, e.svc); err != nil {
+		t.Fatal(err)
+	}
+	years := map[int32]*ppksv1.HistoryYear{}
+	for _, y := range e.report("perencana", 2025, ppksv1.ReportView_REPORT_VIEW_UNSPECIFIED).GetHistory().GetYears() {
+		years[y.GetYear()] = y
+	}
+	if y := years[2024]; y.GetRealisasi() != 653 || y.GetSource() != ppksv1.RealisasiSource_REALISASI_SOURCE_RECORDED ||
+		y.GetAchievement().GetValue() != 112.59 {
+		t.Errorf("2024 in the 2025 report: %v, want 653 recorded, 112.59", y)
+	}
+	if y := years[2023]; y.GetRealisasi() != 563 || y.GetSource() != ppksv1.RealisasiSource_REALISASI_SOURCE_HISTORICAL {
+		t.Errorf("2023 in the 2025 report: %v", y)
+	}
+}
+
 // Locking 2024: a new 2024 intervention is refused, an amendment lets one in and shows as
 // a change since the lock, and the signed figures and their hash stay as they were.
 func TestReportLock(t *testing.T) {
