@@ -101,6 +101,10 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 		}
 	}
 	metrics := server.NewMetrics()
+	// Opening may take a while after an upgrade (migrations, a rebuild of the maintained
+	// counts: minutes at ten million interventions): say so, and how long it took.
+	opening := time.Now()
+	log.Info("opening the database", "db", cfg.DBPath)
 	store, err := sqlite.Open(ctx, cfg.DBPath, sqlite.WithObserver(metrics))
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
@@ -115,6 +119,7 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 		return err
 	}
 	svc.SmallCellThreshold = cfg.SmallCellThreshold
+	log.Info("database ready", "db", cfg.DBPath, "took", time.Since(opening).Round(time.Millisecond))
 
 	grpcLis, err := net.Listen("tcp", cfg.GRPCAddr)
 	if err != nil {

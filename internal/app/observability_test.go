@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -125,6 +126,21 @@ func TestRequestIDsLogsAndMetrics(t *testing.T) {
 		}
 	}()
 	base := "http://" + addrs.HTTP
+
+	// The start says how long opening the database took (a rebuild after an upgrade can
+	// take minutes), before it serves.
+	var startLines []string
+	for _, l := range logs.lines(t) {
+		msg, _ := l["msg"].(string)
+		startLines = append(startLines, msg)
+		if msg == "database ready" && (l["took"] == nil || l["db"] != db) {
+			t.Errorf("database ready line without its time or file: %v", l)
+		}
+	}
+	if i := slices.Index(startLines, "database ready"); i < 0 || i > slices.Index(startLines, "serving") ||
+		slices.Index(startLines, "opening the database") > i {
+		t.Errorf("start log lines %q: want opening, ready, serving in that order", startLines)
+	}
 
 	// REST, with the client's request id: a person with a NIK and a name, then read back.
 	const nik, fullName = "7306084512850001", "Siti Aminah Daeng Ngai"
