@@ -110,8 +110,34 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 	if o.observer != nil {
 		onBatch = o.observer.StoreBatch
 	}
-	db.group = newGroupWriter(db.writer, o.maxBatch, onBatch)
+	opened, err := os.Stat(abs)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	db.group = newGroupWriter(db.writer, o.maxBatch, onBatch, func() error { return fileMoved(abs, opened) })
 	return db, nil
+}
+
+// fileMoved reports, as an Unavailable error, that the file at path is no longer the
+// database file opened (opened): moved, deleted or replaced under the running service,
+// say by a restore done with mv. SQLite in WAL mode goes on writing to the file it has
+// open, so every write acknowledged after that would be lost with the orphaned file;
+// writes are refused instead until the service is restarted on the right file. One stat
+// per batch of writes.
+func fileMoved(path string, opened os.FileInfo) error {
+	now, err := os.Stat(path)
+	if err == nil && os.SameFile(now, opened) {
+		return nil
+	}
+	if err == nil {
+		err = errors.New("another file has taken its place")
+	}
+	return &ppks.Error{
+		Kind: ppks.KindUnavailable, Reason: "DATABASE_MOVED",
+		Message: "the database file was moved or replaced while the service ran; restart the service",
+		Pesan:   "Berkas basis data dipindahkan atau diganti saat layanan berjalan; layanan perlu dimulai ulang oleh administrator.",
+		Err:     fmt.Errorf("database file %s: %w", path, err),
+	}
 }
 
 // Close waits for the writes already queued, then closes both handles.

@@ -70,17 +70,21 @@ type groupWriter struct {
 	queue   chan *writeReq
 	stopped chan struct{}
 
+	// check, when set, refuses a batch before it begins: the database file is no longer
+	// the one opened (db.go, fileMoved).
+	check func() error
+
 	// The writer goroutine's own:
 	memJournal bool      // temp_store(MEMORY) is set on the writer
 	carry      *writeReq // a large write taken from the queue for the next batch (more)
 }
 
-func newGroupWriter(db *sql.DB, maxBatch int, onBatch func(int, time.Duration)) *groupWriter {
+func newGroupWriter(db *sql.DB, maxBatch int, onBatch func(int, time.Duration), check func() error) *groupWriter {
 	if maxBatch < 1 {
 		maxBatch = DefaultMaxBatch
 	}
 	g := &groupWriter{
-		db: db, maxBatch: maxBatch, onBatch: onBatch,
+		db: db, maxBatch: maxBatch, onBatch: onBatch, check: check,
 		queue:   make(chan *writeReq, 4*maxBatch),
 		stopped: make(chan struct{}),
 	}
@@ -210,6 +214,14 @@ func (g *groupWriter) attempt(reqs []*writeReq) (retry []*writeReq) {
 	// run without the callers' contexts.
 	ctx := context.Background()
 	start := time.Now()
+	if g.check != nil {
+		if err := g.check(); err != nil {
+			for _, r := range reqs {
+				r.finish(err)
+			}
+			return nil
+		}
+	}
 	g.useMemoryJournal(!slices.ContainsFunc(reqs, func(r *writeReq) bool { return r.large }))
 	tx, err := g.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE (_txlock=immediate)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -372,5 +373,47 @@ func BenchmarkConcurrentInterventionWrites(b *testing.B) {
 			}
 			counter.mu.Unlock()
 		})
+	}
+}
+
+// A database file moved, deleted or replaced under the running store takes no more
+// writes (SQLite would go on writing to the orphaned file, and every write acknowledged
+// after would be lost with it): Unavailable DATABASE_MOVED, nothing written; once the
+// file is back, writes go through again.
+func TestWritesRefusedWhenFileMoved(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ppks.db")
+	db := open(t, path)
+	ctx := t.Context()
+	write := func(b *ppks.Beneficiary) error {
+		return db.write(ctx, "test", func(ctx context.Context, tx *sql.Tx) error { return insertBeneficiary(ctx, tx, b) })
+	}
+	if err := write(person("")); err != nil {
+		t.Fatal(err)
+	}
+	moved := path + ".moved"
+	if err := os.Rename(path, moved); err != nil {
+		t.Fatal(err)
+	}
+	refused := person("")
+	err := write(refused)
+	var de *ppks.Error
+	if !errors.As(err, &de) || de.Kind != ppks.KindUnavailable || de.Reason != "DATABASE_MOVED" {
+		t.Fatalf("write after the file moved: %v, want Unavailable DATABASE_MOVED", err)
+	}
+	// Another file in its place is no better.
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := write(person("")); !errors.As(err, &de) || de.Reason != "DATABASE_MOVED" {
+		t.Fatalf("write with another file in its place: %v, want DATABASE_MOVED", err)
+	}
+	if err := os.Rename(moved, path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.GetBeneficiary(ctx, refused.ID); ppks.KindOf(err) != ppks.KindNotFound {
+		t.Errorf("the refused write was stored: %v", err)
+	}
+	if err := write(person("")); err != nil {
+		t.Fatalf("write once the file is back: %v", err)
 	}
 }
