@@ -119,7 +119,11 @@ func TestGenerate(t *testing.T) {
 		{"Tabel 3.7", "C15", "5319338072", fmtRupiah},
 		{"Tabel 3.7", "D15", "4996397274", fmtRupiah},
 		{"Tabel 3.7", "E15", "93.93", fmtPercent},
-		{"Tabel 3.7", "C11", "133680500", fmtRupiah},
+		// In the printed order: the perjanjian kinerja's programmes first, then the others.
+		{"Tabel 3.7", "C4", "84000000", fmtRupiah},
+		{"Tabel 3.7", "C10", "133680500", fmtRupiah},
+		{"Tabel 3.7", "A13", "1.06.01", ""},
+		{"Tabel 3.7", "C13", "4308898172", fmtRupiah},
 	} {
 		got, err := f.GetCellValue(c.sheet, c.cell, excelize.Options{RawCellValue: true})
 		if err != nil || got != c.value {

@@ -3,6 +3,7 @@ package ppks
 import (
 	"math/big"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -91,9 +92,11 @@ func (l *BudgetLine) validate() error {
 	return vs.err()
 }
 
-// ComputeBudget builds Tabel 3.7 from the lines: programmes in code order with their
-// lines, totals, capaian anggaran, and the efficiency against the capaian kinerja (nil
-// when either is missing).
+// ComputeBudget builds Tabel 3.7 from the lines: programmes with their lines, totals,
+// capaian anggaran, and the efficiency against the capaian kinerja (nil when either is
+// missing). The programmes come as the LKjIP prints them: those of the perjanjian
+// kinerja first (the ones serving the sasaran), then the others, each group in code
+// order.
 func ComputeBudget(lines []*BudgetLine, performance *big.Rat) BudgetTable {
 	var out BudgetTable
 	byProgram := map[string]int{}
@@ -117,6 +120,15 @@ func ComputeBudget(lines []*BudgetLine, performance *big.Rat) BudgetTable {
 			out.PKRealisasi += l.Realisasi
 		}
 	}
+	slices.SortStableFunc(out.Programs, func(a, b BudgetProgram) int {
+		switch {
+		case a.PerformanceAgreement == b.PerformanceAgreement:
+			return 0
+		case a.PerformanceAgreement:
+			return -1
+		}
+		return 1
+	})
 	for i := range out.Programs {
 		out.Programs[i].Achievement = percentOf(out.Programs[i].Realisasi, out.Programs[i].Pagu)
 	}

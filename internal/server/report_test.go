@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -81,6 +82,14 @@ func TestReport2024(t *testing.T) {
 	}
 	if len(b.GetPrograms()) != len(wantPrograms) {
 		t.Errorf("%d programmes, want %d", len(b.GetPrograms()), len(wantPrograms))
+	}
+	// In the order the LKjIP prints them: the perjanjian kinerja's programmes, then the others.
+	var order []string
+	for _, prog := range b.GetPrograms() {
+		order = append(order, prog.GetProgramCode())
+	}
+	if want := []string{"1.06.02", "1.06.04", "1.06.05", "1.06.06", "1.06.01", "1.06.07"}; !slices.Equal(order, want) {
+		t.Errorf("Tabel 3.7 programmes in the order %v, want %v", order, want)
 	}
 
 	// Tabel 3.2/3.3: 2023 = 563 from history, 2024 = 653 recorded, Renstra 2025/2026.

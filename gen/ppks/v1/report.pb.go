@@ -1162,7 +1162,8 @@ func (x *BudgetProgram) GetLines() []*BudgetLine {
 // Tabel 3.5 and 3.7: the budget of the year.
 type BudgetTable struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Programmes in code order.
+	// Programmes as the LKjIP prints them: those of the perjanjian kinerja first, then the
+	// others, each group in code order.
 	Programs []*BudgetProgram `protobuf:"bytes,1,rep,name=programs,proto3" json:"programs,omitempty"`
 	// Total pagu, in rupiah.
 	Pagu int64 `protobuf:"varint,2,opt,name=pagu,proto3" json:"pagu,omitempty"`
