@@ -14,12 +14,7 @@ import (
 func (db *DB) CreateBeneficiary(ctx context.Context, op ppks.Op, b *ppks.Beneficiary) (*ppks.Beneficiary, error) {
 	var out *ppks.Beneficiary
 	err := db.write(ctx, "create beneficiary", func(ctx context.Context, tx *sql.Tx) error {
-		name, found, err := findRequest(ctx, tx, op.Key)
-		if err != nil {
-			return err
-		}
-		if found {
-			out, err = replayBeneficiary(ctx, tx, name)
+		if done, err := replayed(ctx, tx, op.Key, &out, replayBeneficiary); done || err != nil {
 			return err
 		}
 		if err := insertBeneficiary(ctx, tx, b); err != nil {
@@ -28,6 +23,7 @@ func (db *DB) CreateBeneficiary(ctx context.Context, op ppks.Op, b *ppks.Benefic
 		if err := recordOp(ctx, tx, op, b.Name()); err != nil {
 			return err
 		}
+		var err error
 		out, err = findBeneficiary(ctx, tx, b.ID)
 		return err
 	})
@@ -80,12 +76,7 @@ func (db *DB) ListBeneficiaries(ctx context.Context, f ppks.BeneficiaryFilter, p
 func (db *DB) UpdateBeneficiary(ctx context.Context, op ppks.Op, id string, update func(*ppks.Beneficiary) error) (*ppks.Beneficiary, error) {
 	var out *ppks.Beneficiary
 	err := db.write(ctx, "update beneficiary", func(ctx context.Context, tx *sql.Tx) error {
-		name, found, err := findRequest(ctx, tx, op.Key)
-		if err != nil {
-			return err
-		}
-		if found {
-			out, err = replayBeneficiary(ctx, tx, name)
+		if done, err := replayed(ctx, tx, op.Key, &out, replayBeneficiary); done || err != nil {
 			return err
 		}
 		b, err := findLiveBeneficiary(ctx, tx, id)

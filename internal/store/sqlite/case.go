@@ -13,12 +13,7 @@ import (
 func (db *DB) CreateCase(ctx context.Context, op ppks.Op, beneficiaryID string, build func(*ppks.Beneficiary) (*ppks.Case, error)) (*ppks.Case, error) {
 	var out *ppks.Case
 	err := db.write(ctx, "create case", func(ctx context.Context, tx *sql.Tx) error {
-		name, found, err := findRequest(ctx, tx, op.Key)
-		if err != nil {
-			return err
-		}
-		if found {
-			out, err = replayCase(ctx, tx, name)
+		if done, err := replayed(ctx, tx, op.Key, &out, replayCase); done || err != nil {
 			return err
 		}
 		b, err := findLiveBeneficiary(ctx, tx, beneficiaryID)
@@ -112,12 +107,7 @@ func listCasesQuery(ctx context.Context, tx *sql.Tx, f ppks.CaseFilter, p ppks.P
 func (db *DB) UpdateCase(ctx context.Context, op ppks.Op, beneficiaryID, caseID string, update func(*ppks.Case) error) (*ppks.Case, error) {
 	var out *ppks.Case
 	err := db.write(ctx, "update case", func(ctx context.Context, tx *sql.Tx) error {
-		name, found, err := findRequest(ctx, tx, op.Key)
-		if err != nil {
-			return err
-		}
-		if found {
-			out, err = replayCase(ctx, tx, name)
+		if done, err := replayed(ctx, tx, op.Key, &out, replayCase); done || err != nil {
 			return err
 		}
 		c, err := findLiveCase(ctx, tx, beneficiaryID, caseID)

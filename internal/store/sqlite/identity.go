@@ -97,12 +97,7 @@ func (db *DB) MergeBeneficiaries(ctx context.Context, op ppks.Op, survivorID, du
 	merge func(survivor, duplicate *ppks.Beneficiary, cases []*ppks.Case, interventions []*ppks.Intervention) error) (*ppks.Beneficiary, error) {
 	var out *ppks.Beneficiary
 	err := db.write(ctx, "merge beneficiaries", func(ctx context.Context, tx *sql.Tx) error {
-		name, found, err := findRequest(ctx, tx, op.Key)
-		if err != nil {
-			return err
-		}
-		if found {
-			out, err = replayBeneficiary(ctx, tx, name)
+		if done, err := replayed(ctx, tx, op.Key, &out, replayBeneficiary); done || err != nil {
 			return err
 		}
 		sv, err := findLiveBeneficiary(ctx, tx, survivorID)

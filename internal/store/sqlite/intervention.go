@@ -19,12 +19,7 @@ import (
 func (db *DB) CreateIntervention(ctx context.Context, op ppks.Op, beneficiaryID, caseID string, build func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error)) (*ppks.Intervention, error) {
 	var out *ppks.Intervention
 	err := db.write(ctx, "create intervention", func(ctx context.Context, tx *sql.Tx) error {
-		name, found, err := findRequest(ctx, tx, op.Key)
-		if err != nil {
-			return err
-		}
-		if found {
-			out, err = replayIntervention(ctx, tx, name)
+		if done, err := replayed(ctx, tx, op.Key, &out, replayIntervention); done || err != nil {
 			return err
 		}
 		b, err := findLiveBeneficiary(ctx, tx, beneficiaryID)
@@ -171,12 +166,7 @@ func listInterventionsQuery(ctx context.Context, tx *sql.Tx, f ppks.Intervention
 func (db *DB) UpdateIntervention(ctx context.Context, op ppks.Op, beneficiaryID, caseID, id string, update func(*ppks.Intervention) error) (*ppks.Intervention, error) {
 	var out *ppks.Intervention
 	err := db.write(ctx, "update intervention", func(ctx context.Context, tx *sql.Tx) error {
-		name, found, err := findRequest(ctx, tx, op.Key)
-		if err != nil {
-			return err
-		}
-		if found {
-			out, err = replayIntervention(ctx, tx, name)
+		if done, err := replayed(ctx, tx, op.Key, &out, replayIntervention); done || err != nil {
 			return err
 		}
 		iv, err := findLiveIntervention(ctx, tx, beneficiaryID, caseID, id)

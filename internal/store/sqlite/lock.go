@@ -81,12 +81,7 @@ func findYearLock(ctx context.Context, tx *sql.Tx, year int) (*ppks.YearLock, er
 func (db *DB) CreateAmendment(ctx context.Context, op ppks.Op, year int, build func() (*ppks.Amendment, error)) (*ppks.Amendment, error) {
 	var out *ppks.Amendment
 	err := db.write(ctx, "create amendment", func(ctx context.Context, tx *sql.Tx) error {
-		name, found, err := findRequest(ctx, tx, op.Key)
-		if err != nil {
-			return err
-		}
-		if found {
-			out, err = replayAmendment(ctx, tx, name)
+		if done, err := replayed(ctx, tx, op.Key, &out, replayAmendment); done || err != nil {
 			return err
 		}
 		a, err := build()
@@ -137,12 +132,7 @@ func (db *DB) ListAmendments(ctx context.Context, year int, p ppks.PageRequest) 
 func (db *DB) UpdateAmendment(ctx context.Context, op ppks.Op, year int, id string, update func(*ppks.Amendment) error) (*ppks.Amendment, error) {
 	var out *ppks.Amendment
 	err := db.write(ctx, "update amendment", func(ctx context.Context, tx *sql.Tx) error {
-		name, found, err := findRequest(ctx, tx, op.Key)
-		if err != nil {
-			return err
-		}
-		if found {
-			out, err = replayAmendment(ctx, tx, name)
+		if done, err := replayed(ctx, tx, op.Key, &out, replayAmendment); done || err != nil {
 			return err
 		}
 		a, err := findAmendment(ctx, tx, year, id)

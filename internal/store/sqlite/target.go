@@ -45,12 +45,7 @@ func (db *DB) ListTargets(ctx context.Context, indicator string, p ppks.PageRequ
 func (db *DB) UpsertTarget(ctx context.Context, op ppks.Op, indicator string, year int, update func(t *ppks.Target, exists bool) error) (*ppks.Target, error) {
 	var out *ppks.Target
 	err := db.write(ctx, "upsert target", func(ctx context.Context, tx *sql.Tx) error {
-		name, found, err := findRequest(ctx, tx, op.Key)
-		if err != nil {
-			return err
-		}
-		if found {
-			out, err = replayTarget(ctx, tx, name)
+		if done, err := replayed(ctx, tx, op.Key, &out, replayTarget); done || err != nil {
 			return err
 		}
 		t, err := findTarget(ctx, tx, indicator, year)

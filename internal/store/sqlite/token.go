@@ -13,12 +13,7 @@ import (
 func (db *DB) CreateToken(ctx context.Context, op ppks.Op, t *ppks.Token) (*ppks.Token, error) {
 	var out *ppks.Token
 	err := db.write(ctx, "create token", func(ctx context.Context, tx *sql.Tx) error {
-		name, found, err := findRequest(ctx, tx, op.Key)
-		if err != nil {
-			return err
-		}
-		if found {
-			out, err = replayToken(ctx, tx, name)
+		if done, err := replayed(ctx, tx, op.Key, &out, replayToken); done || err != nil {
 			return err
 		}
 		if _, err := findUser(ctx, tx, t.Username); err != nil {
@@ -39,6 +34,7 @@ func (db *DB) CreateToken(ctx context.Context, op ppks.Op, t *ppks.Token) (*ppks
 		if err := recordOp(ctx, tx, op, t.Name()); err != nil {
 			return err
 		}
+		var err error
 		out, err = findToken(ctx, tx, t.Username, t.ID)
 		return err
 	})
@@ -100,12 +96,7 @@ func (db *DB) ListTokens(ctx context.Context, username string, p ppks.PageReques
 func (db *DB) UpdateToken(ctx context.Context, op ppks.Op, username, id string, update func(*ppks.Token) error) (*ppks.Token, error) {
 	var out *ppks.Token
 	err := db.write(ctx, "update token", func(ctx context.Context, tx *sql.Tx) error {
-		name, found, err := findRequest(ctx, tx, op.Key)
-		if err != nil {
-			return err
-		}
-		if found {
-			out, err = replayToken(ctx, tx, name)
+		if done, err := replayed(ctx, tx, op.Key, &out, replayToken); done || err != nil {
 			return err
 		}
 		t, err := findToken(ctx, tx, username, id)

@@ -13,12 +13,7 @@ import (
 func (db *DB) CreateUser(ctx context.Context, op ppks.Op, u *ppks.User) (*ppks.User, error) {
 	var out *ppks.User
 	err := db.write(ctx, "create user", func(ctx context.Context, tx *sql.Tx) error {
-		name, found, err := findRequest(ctx, tx, op.Key)
-		if err != nil {
-			return err
-		}
-		if found {
-			out, err = replayUser(ctx, tx, name)
+		if done, err := replayed(ctx, tx, op.Key, &out, replayUser); done || err != nil {
 			return err
 		}
 		kecamatan, err := jsonStrings(u.Kecamatan)
@@ -72,12 +67,7 @@ func (db *DB) ListUsers(ctx context.Context, p ppks.PageRequest) ([]*ppks.User, 
 func (db *DB) UpdateUser(ctx context.Context, op ppks.Op, username string, update func(*ppks.User) error) (*ppks.User, error) {
 	var out *ppks.User
 	err := db.write(ctx, "update user", func(ctx context.Context, tx *sql.Tx) error {
-		name, found, err := findRequest(ctx, tx, op.Key)
-		if err != nil {
-			return err
-		}
-		if found {
-			out, err = replayUser(ctx, tx, name)
+		if done, err := replayed(ctx, tx, op.Key, &out, replayUser); done || err != nil {
 			return err
 		}
 		u, err := findUser(ctx, tx, username)
