@@ -119,7 +119,7 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 		return err
 	}
 	svc.SmallCellThreshold = cfg.SmallCellThreshold
-	log.Info("database ready", "db", cfg.DBPath, "took", time.Since(opening).Round(time.Millisecond))
+	log.Info("database ready", "db", cfg.DBPath, "took", time.Since(opening).Round(time.Millisecond).String())
 
 	grpcLis, err := net.Listen("tcp", cfg.GRPCAddr)
 	if err != nil {
