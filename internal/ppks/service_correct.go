@@ -105,11 +105,7 @@ func (s *Service) ReopenCase(ctx context.Context, key RequestKey, beneficiaryID,
 	if err != nil {
 		return nil, err
 	}
-	key = NormalizeKey(key)
-	reason = strings.TrimSpace(reason)
-	var vs violations
-	checkRequestID(&vs, key.ID, false)
-	checkReason(&vs, reason)
+	key, reason, vs := reasonedRequest(key, reason)
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
@@ -120,6 +116,17 @@ func (s *Service) ReopenCase(ctx context.Context, key RequestKey, beneficiaryID,
 		c.State, c.Outcome, c.ClosedOn, c.CloseNote = CaseOpen, OutcomeNone, Date{}, "Dibuka kembali: "+reason
 		return nil
 	})
+}
+
+// reasonedRequest normalizes the key and the reason of a change that must say why (a
+// void, a reopening, a merge) and collects what is wrong with either.
+func reasonedRequest(key RequestKey, reason string) (RequestKey, string, violations) {
+	key = NormalizeKey(key)
+	reason = strings.TrimSpace(reason)
+	var vs violations
+	checkRequestID(&vs, key.ID, false)
+	checkReason(&vs, reason)
+	return key, reason, vs
 }
 
 // checkReason requires a reason of sane length.

@@ -2,7 +2,6 @@ package ppks
 
 import (
 	"context"
-	"strings"
 )
 
 // Limits of duplicate search: how many records are scored, and how many shown.
@@ -66,11 +65,7 @@ func (s *Service) MergeBeneficiaries(ctx context.Context, key RequestKey, surviv
 	if err != nil {
 		return nil, err
 	}
-	key = NormalizeKey(key)
-	reason = strings.TrimSpace(reason)
-	var vs violations
-	checkRequestID(&vs, key.ID, false)
-	checkReason(&vs, reason)
+	key, reason, vs := reasonedRequest(key, reason)
 	if survivorID == duplicateID {
 		vs.add("duplicate", "SAME_RECORD", "a record cannot be merged into itself", "Data tidak dapat digabung dengan dirinya sendiri.")
 	}

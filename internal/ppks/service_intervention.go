@@ -177,11 +177,7 @@ func (s *Service) VoidIntervention(ctx context.Context, key RequestKey, benefici
 	if err != nil {
 		return nil, err
 	}
-	key = NormalizeKey(key)
-	reason = strings.TrimSpace(reason)
-	var vs violations
-	checkRequestID(&vs, key.ID, false)
-	checkReason(&vs, reason)
+	key, reason, vs := reasonedRequest(key, reason)
 	if err := vs.err(); err != nil {
 		return nil, err
 	}

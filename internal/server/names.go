@@ -11,49 +11,40 @@ import (
 const wildcard = "-"
 
 // segments splits a resource name against a pattern of literal collection ids, returning
-// the ids. Each id must be a UUID, or "-" where allowWild is true.
+// the ids. Each id must be a UUID, or "-" where allowWild is true (returned as "").
 func segments(name, field string, allowWild bool, collections ...string) ([]string, error) {
-	parts := strings.Split(name, "/")
-	if name == "" {
-		return nil, ppks.Invalid(field, "REQUIRED", "required", "Wajib diisi.")
-	}
-	bad := ppks.Invalid(field, "INVALID_NAME", "expected "+pattern(collections), "Format nama sumber daya tidak valid.")
-	if len(parts) != 2*len(collections) {
-		return nil, bad
-	}
-	ids := make([]string, len(collections))
-	for i, c := range collections {
-		id := parts[2*i+1]
-		switch {
-		case parts[2*i] != c:
-			return nil, bad
-		case id == wildcard && allowWild:
-			id = ""
-		case !ppks.IsUUID(id):
-			return nil, bad
+	return splitIDs(name, field, func(id string) (string, bool) {
+		if id == wildcard && allowWild {
+			return "", true
 		}
-		ids[i] = id
-	}
-	return ids, nil
+		return id, ppks.IsUUID(id)
+	}, collections)
 }
 
 // rawSegments splits a name against its collections without checking the ids beyond
 // being non-empty (usernames and token ids have their own rules).
 func rawSegments(name, field string, collections ...string) ([]string, error) {
-	parts := strings.Split(name, "/")
+	return splitIDs(name, field, func(id string) (string, bool) { return id, id != "" }, collections)
+}
+
+// splitIDs splits name against collections, passing each id through check, which
+// returns the id to keep and whether it is acceptable.
+func splitIDs(name, field string, check func(string) (string, bool), collections []string) ([]string, error) {
 	if name == "" {
 		return nil, ppks.Invalid(field, "REQUIRED", "required", "Wajib diisi.")
 	}
 	bad := ppks.Invalid(field, "INVALID_NAME", "expected "+pattern(collections), "Format nama sumber daya tidak valid.")
+	parts := strings.Split(name, "/")
 	if len(parts) != 2*len(collections) {
 		return nil, bad
 	}
 	ids := make([]string, len(collections))
 	for i, c := range collections {
-		if parts[2*i] != c || parts[2*i+1] == "" {
+		id, ok := check(parts[2*i+1])
+		if parts[2*i] != c || !ok {
 			return nil, bad
 		}
-		ids[i] = parts[2*i+1]
+		ids[i] = id
 	}
 	return ids, nil
 }
