@@ -43,10 +43,6 @@ func readsPeople(ctx context.Context) (*Principal, error) {
 	return p, nil
 }
 
-// emptyScope reports a scoped caller who serves no kecamatan: they see nobody. (Stores
-// read an empty kecamatan list as "no restriction".)
-func emptyScope(scope []string) bool { return scope != nil && len(scope) == 0 }
-
 // present returns what the caller may see of a person: the NIK masked unless their work
 // needs it in full.
 func present(p *Principal, b *Beneficiary) *Beneficiary {

@@ -63,8 +63,10 @@ func (op Op) replayed() bool { return op.Audit != nil && op.Audit.ID == 0 }
 func (s *Service) op(ctx context.Context, method string, key RequestKey) Op {
 	p := PrincipalFrom(ctx)
 	e := &AuditEntry{Time: s.now(), Method: method, Action: AuditWrite, RequestID: key.ID}
+	key.Username = ""
 	if p != nil {
 		e.Username, e.Role = p.Username, p.Role
+		key.Username = p.Username // request ids are per user, never the client's say
 	}
 	return Op{Key: key, Audit: e}
 }

@@ -102,23 +102,6 @@ func PrincipalFrom(ctx context.Context) *Principal {
 // Scoped reports whether the caller's access to people is limited to their kecamatan.
 func (p *Principal) Scoped() bool { return p.Role == RoleWorker }
 
-// Scope returns the kecamatan the caller may see people of; nil means the whole kabupaten.
-// A scoped caller with no kecamatan gets an empty, non-nil scope that matches nothing.
-func (p *Principal) Scope() []string {
-	if !p.Scoped() {
-		return nil
-	}
-	if len(p.Kecamatan) == 0 {
-		return []string{}
-	}
-	return p.Kecamatan
-}
-
-// InScope reports whether the caller may see people of the kecamatan.
-func (p *Principal) InScope(kecamatan string) bool {
-	return !p.Scoped() || slices.Contains(p.Kecamatan, kecamatan)
-}
-
 // SeesFullNIK reports whether the caller's work needs full NIKs.
 func (p *Principal) SeesFullNIK() bool { return p.Role == RoleSupervisor || p.Role == RoleSystem }
 

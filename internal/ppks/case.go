@@ -39,9 +39,12 @@ type Case struct {
 	ClosedOn       Date
 	CloseNote      string
 	AssignedWorker string
-	CreateTime     time.Time
-	UpdateTime     time.Time
-	Revision       int64
+	// PersonKecamatan is the kecamatan of its person, whose area the case belongs to
+	// (scope.go); filled by the store on read.
+	PersonKecamatan string
+	CreateTime      time.Time
+	UpdateTime      time.Time
+	Revision        int64
 }
 
 // Name returns the resource name.

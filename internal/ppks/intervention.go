@@ -32,11 +32,14 @@ type Intervention struct {
 	CreateTime       time.Time
 	UpdateTime       time.Time
 	PpksType         string // of the case; filled by the store on read
-	Revision         int64
-	Verification     VerificationState
-	VerifiedBy       string    // the supervisor who verified or rejected it
-	VerifyTime       time.Time // when it was verified or rejected
-	RejectReason     string
+	// PersonKecamatan is the kecamatan of its person, whose area the record belongs to
+	// (scope.go); filled by the store on read.
+	PersonKecamatan string
+	Revision        int64
+	Verification    VerificationState
+	VerifiedBy      string    // the supervisor who verified or rejected it
+	VerifyTime      time.Time // when it was verified or rejected
+	RejectReason    string
 }
 
 // VerificationState says whether a supervisor has checked an intervention.

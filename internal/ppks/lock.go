@@ -180,3 +180,38 @@ func (s *Service) checkTargetYearOpen(ctx context.Context, before, after *Target
 	}
 	return s.checkYearOpen(ctx, after.Year)
 }
+
+// checkCountedYearsOpen refuses a change that moves the figures of every year in which
+// one of ivs counts (a merge of its person, a new PPKS category of its case, a new KK
+// number of its person): each such year must take writes. Interventions that do not
+// count (voided, rejected) move no figure.
+func (s *Service) checkCountedYearsOpen(ctx context.Context, ivs []*Intervention) error {
+	years := map[int]bool{}
+	for _, iv := range ivs {
+		if iv.Counts() && !years[iv.DeliveredOn.Year] {
+			years[iv.DeliveredOn.Year] = true
+			if err := s.checkYearOpen(ctx, iv.DeliveredOn.Year); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// interventionsOf reads every intervention of a person (and of one case, when caseID is
+// set), for checkCountedYearsOpen.
+func (s *Service) interventionsOf(ctx context.Context, beneficiaryID, caseID string) ([]*Intervention, error) {
+	var out []*Intervention
+	f := InterventionFilter{BeneficiaryID: beneficiaryID, CaseID: caseID}
+	for pg := (PageRequest{Limit: MaxPageSize}); ; {
+		list, err := s.Store.ListInterventions(ctx, f, pg)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+		if len(list) < pg.Limit {
+			return out, nil
+		}
+		pg.After = list[len(list)-1].ID
+	}
+}

@@ -150,6 +150,12 @@ func (p *StrategicPlan) Name() string { return "indicators/" + p.Indicator + "/s
 // Strategic plan fields, as update_mask paths.
 var strategicPlanFields = []string{"start_year", "end_year", "baseline_year", "baseline"}
 
+// same reports whether two plans hold the same period and baseline.
+func (p *StrategicPlan) same(o *StrategicPlan) bool {
+	return p.StartYear == o.StartYear && p.EndYear == o.EndYear && p.BaselineYear == o.BaselineYear &&
+		(p.Baseline == nil) == (o.Baseline == nil) && (p.Baseline == nil || *p.Baseline == *o.Baseline)
+}
+
 func (p *StrategicPlan) validate() error {
 	var vs violations
 	const f = "strategic_plan."

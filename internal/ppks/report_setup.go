@@ -229,7 +229,8 @@ func (s *Service) UpdateStrategicPlan(ctx context.Context, patch StrategicPlan, 
 	}
 	op := s.op(ctx, "UpdateStrategicPlan", RequestKey{})
 	op.Audit.Summary = changed("updated", paths)
-	return s.Store.UpsertStrategicPlan(ctx, op, patch.Indicator, func(p *StrategicPlan, _ bool) error {
+	return s.Store.UpsertStrategicPlan(ctx, op, patch.Indicator, func(p *StrategicPlan, exists bool) error {
+		before := *p
 		for _, f := range paths {
 			switch f {
 			case "start_year":
@@ -244,6 +245,19 @@ func (s *Service) UpdateStrategicPlan(ctx context.Context, patch StrategicPlan, 
 		}
 		if err := p.validate(); err != nil {
 			return err
+		}
+		// The Renstra period is part of the report of each of its years (Tabel 3.2, 3.3):
+		// a change must leave every locked year of the old and the new period alone, or
+		// come through its open amendment (lock.go).
+		if !exists {
+			before = *p
+		}
+		if !exists || !before.same(p) {
+			for y := min(before.StartYear, p.StartYear); y <= max(before.EndYear, p.EndYear); y++ {
+				if err := s.checkYearOpen(ctx, y); err != nil {
+					return err
+				}
+			}
 		}
 		p.UpdateTime = s.now()
 		return nil

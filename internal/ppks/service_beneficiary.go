@@ -2,6 +2,7 @@ package ppks
 
 import (
 	"context"
+	"slices"
 	"strings"
 )
 
@@ -104,14 +105,16 @@ func (s *Service) ListBeneficiaries(ctx context.Context, size int32, token, filt
 	if err := joinInvalid(ferr, perr); err != nil {
 		return nil, "", err
 	}
-	f.KecamatanIn = p.Scope()
-	if emptyScope(f.KecamatanIn) {
+	if f.Area = p.Area(); f.Area.Empty() {
 		return nil, "", nil
 	}
 	list, next, err := listPage(pg, pageScope,
 		func(pg PageRequest) ([]*Beneficiary, error) { return s.Store.ListBeneficiaries(ctx, f, pg) },
 		func(b *Beneficiary) string { return b.ID })
 	if err != nil {
+		return nil, "", err
+	}
+	if err := inArea(p, list, func(b *Beneficiary) string { return b.KecamatanCode }); err != nil {
 		return nil, "", err
 	}
 	if len(list) > 0 {
@@ -133,6 +136,14 @@ func (s *Service) UpdateBeneficiary(ctx context.Context, key RequestKey, patch B
 		return nil, err
 	}
 	today := s.today()
+	// A new KK number moves the person's family counts in every year they count in: those
+	// years must take writes.
+	var served []*Intervention
+	if slices.Contains(paths, "kk_number") {
+		if served, err = s.interventionsOf(ctx, patch.ID, ""); err != nil {
+			return nil, hidden(p, err)
+		}
+	}
 	op := s.op(ctx, "UpdateBeneficiary", key)
 	updated, err := s.Store.UpdateBeneficiary(ctx, op, patch.ID, func(b *Beneficiary) error {
 		op.resetChanges()
@@ -172,6 +183,11 @@ func (s *Service) UpdateBeneficiary(ctx context.Context, key RequestKey, patch B
 		}
 		if !p.InScope(b.KecamatanCode) {
 			return PermissionDenied() // a worker cannot move a person out of their area
+		}
+		if b.KK != before.KK {
+			if err := s.checkCountedYearsOpen(ctx, served); err != nil {
+				return err
+			}
 		}
 		fields := diff(beneficiaryHistoryFields, before.fieldsOf(), b.fieldsOf())
 		op.Audit.Summary = changed("updated", fieldNames(fields))

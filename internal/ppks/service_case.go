@@ -107,18 +107,21 @@ func (s *Service) ListCases(ctx context.Context, beneficiaryID string, size int3
 	if err := joinInvalid(ferr, perr); err != nil {
 		return nil, "", err
 	}
-	f.BeneficiaryID = beneficiaryID
+	f.BeneficiaryID, f.Area = beneficiaryID, p.Area()
 	if beneficiaryID != "" {
 		// One person's cases: readable when the person is.
 		if _, err := s.person(ctx, p, beneficiaryID); err != nil {
 			return nil, "", err
 		}
-	} else if f.KecamatanIn = p.Scope(); emptyScope(f.KecamatanIn) {
+	} else if f.Area.Empty() {
 		return nil, "", nil
 	}
 	list, next, err := listPage(pg, pageScope, func(pg PageRequest) ([]*Case, error) { return s.Store.ListCases(ctx, f, pg) },
 		func(c *Case) string { return c.ID })
 	if err != nil {
+		return nil, "", err
+	}
+	if err := inArea(p, list, func(c *Case) string { return c.PersonKecamatan }); err != nil {
 		return nil, "", err
 	}
 	if len(list) > 0 {

@@ -2,6 +2,7 @@ package ppks
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 )
@@ -55,9 +56,6 @@ func (s *Service) UpdateIntervention(ctx context.Context, key RequestKey, patch 
 		if iv.DeliveredOn.Compare(c.OpenedOn) < 0 {
 			return invalid("intervention.delivered_on", "BEFORE_CASE_OPENED", "cannot be before the case was opened", "Tidak boleh sebelum tanggal kasus dibuka.")
 		}
-		if !p.InScope(iv.KecamatanCode) {
-			return PermissionDenied()
-		}
 		if iv.InterventionType != before.InterventionType || iv.DeliveredOn != before.DeliveredOn ||
 			iv.KecamatanCode != before.KecamatanCode || iv.Quantity != before.Quantity {
 			iv.Verification, iv.VerifiedBy, iv.VerifyTime, iv.RejectReason = VerificationPending, "", time.Time{}, ""
@@ -75,10 +73,19 @@ func (s *Service) UpdateCase(ctx context.Context, key RequestKey, patch Case, pa
 		return nil, err
 	}
 	today := s.today()
+	// A new PPKS category moves the case's interventions to it in the figures (by PPKS
+	// category, SPM groups) of every year they count in: those years must take writes.
+	var served []*Intervention
+	if slices.Contains(paths, "ppks_type") {
+		if served, err = s.interventionsOf(ctx, patch.BeneficiaryID, patch.ID); err != nil {
+			return nil, hidden(p, err)
+		}
+	}
 	return s.changeCase(ctx, p, key, "UpdateCase", patch.BeneficiaryID, patch.ID, func(c *Case) error {
 		if err := checkEtag(etag, c.Etag()); err != nil {
 			return err
 		}
+		ppksType := c.PpksType
 		for _, path := range paths {
 			switch path {
 			case "ppks_type":
@@ -94,6 +101,9 @@ func (s *Service) UpdateCase(ctx context.Context, key RequestKey, patch Case, pa
 		}
 		if c.State == CaseClosed && c.ClosedOn.Compare(c.OpenedOn) < 0 {
 			return invalid("case.opened_on", "AFTER_CLOSED", "cannot be after the case was closed", "Tidak boleh setelah tanggal kasus ditutup.")
+		}
+		if c.PpksType != ppksType {
+			return s.checkCountedYearsOpen(ctx, served)
 		}
 		return nil
 	})

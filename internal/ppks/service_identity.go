@@ -2,6 +2,7 @@ package ppks
 
 import (
 	"context"
+	"slices"
 )
 
 // Limits of duplicate search: how many records are scored, and how many shown.
@@ -72,12 +73,22 @@ func (s *Service) MergeBeneficiaries(ctx context.Context, key RequestKey, surviv
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
+	// A merge moves the figures of every year either person was counted in (the pairs of
+	// the duplicate join the survivor's; a KK number taken over moves family counts): each
+	// such year must take writes (lock.go).
+	survivorServed, err := s.interventionsOf(ctx, survivorID, "")
+	if err != nil {
+		return nil, err
+	}
 	op := s.op(ctx, "MergeBeneficiaries", key)
 	merged, err := s.Store.MergeBeneficiaries(ctx, op, survivorID, duplicateID,
 		func(sv, dup *Beneficiary, cases []*Case, interventions []*Intervention) error {
 			op.resetChanges()
 			if sv.ID == dup.ID || dup.MergedInto != "" {
 				return FailedPrecondition("ALREADY_MERGED", "the records are already one", "Kedua data sudah digabung.")
+			}
+			if err := s.checkCountedYearsOpen(ctx, append(slices.Clip(interventions), survivorServed...)); err != nil {
+				return err
 			}
 			if sv.NIK != "" && dup.NIK != "" && sv.NIK != dup.NIK {
 				return FailedPrecondition("NIK_CONFLICT", "the records have different NIKs: they are two people",

@@ -22,9 +22,6 @@ func (s *Service) CreateIntervention(ctx context.Context, key RequestKey, benefi
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
-	if iv.KecamatanCode != "" && !p.InScope(iv.KecamatanCode) {
-		return nil, PermissionDenied()
-	}
 	// The recorded worker is whoever is signed in, never a name the client chose.
 	iv.Worker = p.Username
 	op := s.op(ctx, "CreateIntervention", key)
@@ -92,7 +89,8 @@ func (s *Service) GetIntervention(ctx context.Context, beneficiaryID, caseID, id
 }
 
 var interventionFilterFields = map[string]string{
-	"year": "=", "intervention_type": "=", "kecamatan_code": "=", "state": "=", "verification": "=",
+	"year": "=", "intervention_type": "=", "kecamatan_code": "=", "delivered_kecamatan_code": "=",
+	"state": "=", "verification": "=",
 }
 
 // ParseInterventionFilter turns a filter string into a typed filter.
@@ -105,7 +103,10 @@ func ParseInterventionFilter(filter string) (InterventionFilter, error) {
 	if err != nil {
 		return InterventionFilter{}, err
 	}
-	f := InterventionFilter{InterventionType: m["intervention_type"], KecamatanCode: m["kecamatan_code"]}
+	// kecamatan_code is the person's, as everywhere (scope.go); where it was delivered is
+	// delivered_kecamatan_code.
+	f := InterventionFilter{InterventionType: m["intervention_type"], KecamatanCode: m["kecamatan_code"],
+		DeliveredIn: m["delivered_kecamatan_code"]}
 	if y := m["year"]; y != "" {
 		n, err := strconv.Atoi(y)
 		if err != nil || n < earliestEventYear || n > 9999 {
@@ -126,6 +127,10 @@ func ParseInterventionFilter(filter string) (InterventionFilter, error) {
 	case "":
 	case "PENDING":
 		f.Verification = VerificationPending
+		if f.State == 0 {
+			// What waits for verification: a voided record waits for nothing.
+			f.State = InterventionActive
+		}
 	case "VERIFIED":
 		f.Verification = VerificationVerified
 	case "REJECTED":
@@ -149,18 +154,21 @@ func (s *Service) ListInterventions(ctx context.Context, beneficiaryID, caseID s
 	if err := joinInvalid(ferr, perr); err != nil {
 		return nil, "", err
 	}
-	f.BeneficiaryID, f.CaseID = beneficiaryID, caseID
+	f.BeneficiaryID, f.CaseID, f.Area = beneficiaryID, caseID, p.Area()
 	if beneficiaryID != "" {
 		// One person's interventions: readable when the person is.
 		if _, err := s.person(ctx, p, beneficiaryID); err != nil {
 			return nil, "", err
 		}
-	} else if f.KecamatanIn = p.Scope(); emptyScope(f.KecamatanIn) {
+	} else if f.Area.Empty() {
 		return nil, "", nil
 	}
 	list, next, err := listPage(pg, pageScope, func(pg PageRequest) ([]*Intervention, error) { return s.Store.ListInterventions(ctx, f, pg) },
 		func(iv *Intervention) string { return iv.ID })
 	if err != nil {
+		return nil, "", err
+	}
+	if err := inArea(p, list, func(iv *Intervention) string { return iv.PersonKecamatan }); err != nil {
 		return nil, "", err
 	}
 	if len(list) > 0 {

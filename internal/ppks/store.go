@@ -7,8 +7,10 @@ import (
 
 // RequestKey identifies a client request so that a retry is answered with the first
 // result and changes nothing (AIP-155). The store records it in the same transaction as
-// the change it made.
+// the change it made. A request id is the user's own: the same id sent by another user is
+// another request, checked and audited in full (a replay answers without the checks).
 type RequestKey struct {
+	Username    string // who sent it: the signed-in user, set by the service (Service.op)
 	ID          string // the client's request_id; empty: the request is not idempotent
 	Method      string // the method it was sent to
 	Fingerprint string // hash of the request's payload, to refuse a reused id
@@ -30,7 +32,7 @@ func ErrRequestReused() *Error {
 
 // BeneficiaryFilter selects people. Empty fields select everything.
 type BeneficiaryFilter struct {
-	KecamatanIn   []string // restricts to these kecamatan (access scope); empty: all
+	Area          Area // the caller's area (scope.go)
 	KecamatanCode string
 	PpksType      string // people with a case of this category
 	NIK           string
@@ -40,7 +42,7 @@ type BeneficiaryFilter struct {
 // CaseFilter selects cases.
 type CaseFilter struct {
 	BeneficiaryID string // empty: every person
-	KecamatanIn   []string
+	Area          Area   // the caller's area, by the person's kecamatan (scope.go)
 	KecamatanCode string // the person's kecamatan
 	PpksType      string
 	State         CaseState // zero: any
@@ -50,8 +52,9 @@ type CaseFilter struct {
 type InterventionFilter struct {
 	BeneficiaryID    string // empty: every person
 	CaseID           string // empty: every case
-	KecamatanIn      []string
-	KecamatanCode    string // where delivered
+	Area             Area   // the caller's area, by the person's kecamatan (scope.go)
+	KecamatanCode    string // the person's kecamatan
+	DeliveredIn      string // the kecamatan where it was delivered
 	Year             int    // year delivered; zero: any
 	InterventionType string
 	State            InterventionState // zero: any

@@ -47,9 +47,7 @@ func (db *DB) ListBeneficiaries(ctx context.Context, f ppks.BeneficiaryFilter, p
 	if p.After != "" {
 		w.add("b.id > ?", p.After)
 	}
-	if len(f.KecamatanIn) > 0 {
-		w.in("b.kecamatan_code", f.KecamatanIn)
-	}
+	w.area("b.kecamatan_code", f.Area)
 	if f.KecamatanCode != "" {
 		w.add("b.kecamatan_code = ?", f.KecamatanCode)
 	}

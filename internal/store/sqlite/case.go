@@ -86,9 +86,7 @@ func listCasesQuery(ctx context.Context, tx *sql.Tx, f ppks.CaseFilter, p ppks.P
 		}
 		w.add("c.beneficiary_id = ?", live)
 	}
-	if len(f.KecamatanIn) > 0 {
-		w.in("b.kecamatan_code", f.KecamatanIn)
-	}
+	w.area("b.kecamatan_code", f.Area)
 	if f.KecamatanCode != "" {
 		w.add("b.kecamatan_code = ?", f.KecamatanCode)
 	}
@@ -98,7 +96,7 @@ func listCasesQuery(ctx context.Context, tx *sql.Tx, f ppks.CaseFilter, p ppks.P
 	if f.State != 0 {
 		w.add("c.state = ?", int(f.State))
 	}
-	query := `SELECT ` + caseColumns + ` FROM cases c JOIN beneficiaries b ON b.id = c.beneficiary_id` +
+	query := `SELECT ` + caseColumns + caseFrom +
 		w.String() + ` ORDER BY c.id LIMIT ?`
 	return query, append(w.args, limit(p)), nil
 }
@@ -149,8 +147,13 @@ func (db *DB) UpdateCase(ctx context.Context, op ppks.Op, beneficiaryID, caseID 
 	return out, err
 }
 
+// caseColumns read a case joined with its person (b), whose kecamatan it carries: the
+// area it belongs to (caseFrom).
 const caseColumns = `c.id, c.beneficiary_id, c.ppks_type, c.opened_on, c.state, c.outcome, c.closed_on,
-	c.close_note, c.assigned_worker, c.create_time, c.update_time, c.revision`
+	c.close_note, c.assigned_worker, c.create_time, c.update_time, c.revision, b.kecamatan_code`
+
+// caseFrom is what caseColumns read from.
+const caseFrom = ` FROM cases c JOIN beneficiaries b ON b.id = c.beneficiary_id`
 
 func scanCase(s scanner) (*ppks.Case, error) {
 	var (
@@ -159,7 +162,7 @@ func scanCase(s scanner) (*ppks.Case, error) {
 		ct, ut           int64
 	)
 	if err := s.Scan(&c.ID, &c.BeneficiaryID, &c.PpksType, &opened, &c.State, &c.Outcome, &closedOn,
-		&c.CloseNote, &c.AssignedWorker, &ct, &ut, &c.Revision); err != nil {
+		&c.CloseNote, &c.AssignedWorker, &ct, &ut, &c.Revision, &c.PersonKecamatan); err != nil {
 		return nil, err
 	}
 	var err1, err2 error
@@ -175,7 +178,7 @@ func scanCase(s scanner) (*ppks.Case, error) {
 // findCase reads a case of a person: NotFound when there is none, or when it belongs to
 // another person.
 func findCase(ctx context.Context, tx *sql.Tx, beneficiaryID, caseID string) (*ppks.Case, error) {
-	c, err := scanCase(tx.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases c
+	c, err := scanCase(tx.QueryRowContext(ctx, `SELECT `+caseColumns+caseFrom+`
 		WHERE c.id = ? AND c.beneficiary_id = ?`, caseID, beneficiaryID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ppks.NotFound(ppks.CaseName(beneficiaryID, caseID))

@@ -340,6 +340,18 @@ func (w *where) in(col string, vals []string) {
 	w.conds = append(w.conds, col+" IN ("+strings.Join(marks, ", ")+")")
 }
 
+// area restricts col (a person's kecamatan) to the area: nothing for the whole
+// kabupaten, no row for an empty area.
+func (w *where) area(col string, a ppks.Area) {
+	switch {
+	case a.Whole():
+	case a.Empty():
+		w.add("0")
+	default:
+		w.in(col, a)
+	}
+}
+
 func (w *where) String() string {
 	if len(w.conds) == 0 {
 		return ""

@@ -109,13 +109,13 @@ func (db *DB) MergeBeneficiaries(ctx context.Context, op ppks.Op, survivorID, du
 		if err != nil {
 			return err
 		}
-		cases, err := queryRows(ctx, tx, `SELECT `+caseColumns+` FROM cases c WHERE c.beneficiary_id = ? ORDER BY c.id`,
+		cases, err := queryRows(ctx, tx, `SELECT `+caseColumns+caseFrom+` WHERE c.beneficiary_id = ? ORDER BY c.id`,
 			[]any{dup.ID}, scanCase)
 		if err != nil {
 			return err
 		}
-		ivs, err := queryRows(ctx, tx, `SELECT `+interventionColumns+`
-			FROM interventions i JOIN cases c ON c.id = i.case_id WHERE i.beneficiary_id = ? ORDER BY i.id`,
+		ivs, err := queryRows(ctx, tx, `SELECT `+interventionColumns+interventionFrom+`
+			WHERE i.beneficiary_id = ? ORDER BY i.id`,
 			[]any{dup.ID}, scanIntervention)
 		if err != nil {
 			return err

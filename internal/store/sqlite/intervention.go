@@ -79,7 +79,7 @@ func (db *DB) CreateIntervention(ctx context.Context, op ppks.Op, beneficiaryID,
 			return err
 		}
 		stored := *iv
-		stored.PpksType = before.PpksType
+		stored.PpksType, stored.PersonKecamatan = before.PpksType, b.KecamatanCode
 		stored.CreateTime, stored.UpdateTime = asStored(iv.CreateTime), asStored(iv.UpdateTime)
 		stored.VoidTime, stored.VerifyTime = asStored(iv.VoidTime), asStored(iv.VerifyTime)
 		out = &stored
@@ -138,11 +138,12 @@ func listInterventionsQuery(ctx context.Context, tx *sql.Tx, f ppks.Intervention
 	if f.CaseID != "" {
 		w.add("i.case_id = ?", f.CaseID)
 	}
-	if len(f.KecamatanIn) > 0 {
-		w.in("i.kecamatan_code", f.KecamatanIn)
-	}
+	w.area("b.kecamatan_code", f.Area) // the person's area, wherever it was delivered
 	if f.KecamatanCode != "" {
-		w.add("i.kecamatan_code = ?", f.KecamatanCode)
+		w.add("b.kecamatan_code = ?", f.KecamatanCode)
+	}
+	if f.DeliveredIn != "" {
+		w.add("i.kecamatan_code = ?", f.DeliveredIn)
 	}
 	if f.Year != 0 {
 		w.add("i.delivered_year = ?", f.Year)
@@ -156,7 +157,7 @@ func listInterventionsQuery(ctx context.Context, tx *sql.Tx, f ppks.Intervention
 	if f.Verification != 0 {
 		w.add("i.verification = ?", int(f.Verification))
 	}
-	query := `SELECT ` + interventionColumns + ` FROM interventions i JOIN cases c ON c.id = i.case_id` +
+	query := `SELECT ` + interventionColumns + interventionFrom +
 		w.String() + ` ORDER BY i.id LIMIT ?`
 	return query, append(w.args, limit(p)), nil
 }
@@ -207,11 +208,16 @@ func (db *DB) UpdateIntervention(ctx context.Context, op ppks.Op, beneficiaryID,
 }
 
 // interventionColumns read an intervention joined with its case (c), whose PPKS type it
-// carries.
+// carries, and its person (b), whose kecamatan is the area it belongs to
+// (interventionFrom).
 const interventionColumns = `i.id, i.beneficiary_id, i.case_id, i.intervention_type, i.delivered_on,
 	i.kecamatan_code, i.worker, i.quantity, i.unit, i.notes, i.state, i.void_reason, i.void_time,
 	i.create_time, i.update_time, c.ppks_type, i.revision,
-	i.verification, i.verified_by, i.verify_time, i.reject_reason`
+	i.verification, i.verified_by, i.verify_time, i.reject_reason, b.kecamatan_code`
+
+// interventionFrom is what interventionColumns read from.
+const interventionFrom = ` FROM interventions i JOIN cases c ON c.id = i.case_id
+	JOIN beneficiaries b ON b.id = i.beneficiary_id`
 
 func scanIntervention(s scanner) (*ppks.Intervention, error) {
 	var (
@@ -223,7 +229,7 @@ func scanIntervention(s scanner) (*ppks.Intervention, error) {
 	if err := s.Scan(&iv.ID, &iv.BeneficiaryID, &iv.CaseID, &iv.InterventionType, &delivered,
 		&iv.KecamatanCode, &iv.Worker, &iv.Quantity, &iv.Unit, &iv.Notes, &iv.State, &iv.VoidReason, &voidTime,
 		&ct, &ut, &iv.PpksType, &iv.Revision,
-		&iv.Verification, &iv.VerifiedBy, &verifyTime, &iv.RejectReason); err != nil {
+		&iv.Verification, &iv.VerifiedBy, &verifyTime, &iv.RejectReason, &iv.PersonKecamatan); err != nil {
 		return nil, err
 	}
 	var err error
@@ -238,8 +244,7 @@ func scanIntervention(s scanner) (*ppks.Intervention, error) {
 // findIntervention reads an intervention: NotFound when there is none, or when it is not
 // one of that case of that person.
 func findIntervention(ctx context.Context, tx *sql.Tx, beneficiaryID, caseID, id string) (*ppks.Intervention, error) {
-	iv, err := scanIntervention(tx.QueryRowContext(ctx, `SELECT `+interventionColumns+`
-		FROM interventions i JOIN cases c ON c.id = i.case_id
+	iv, err := scanIntervention(tx.QueryRowContext(ctx, `SELECT `+interventionColumns+interventionFrom+`
 		WHERE i.id = ? AND i.beneficiary_id = ? AND i.case_id = ?`, id, beneficiaryID, caseID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ppks.NotFound(ppks.CaseName(beneficiaryID, caseID) + "/interventions/" + id)

@@ -20,8 +20,8 @@ func findRequest(ctx context.Context, tx *sql.Tx, key ppks.RequestKey) (string, 
 		return "", false, nil
 	}
 	var method, fingerprint, resource string
-	err := tx.QueryRowContext(ctx, `SELECT method, fingerprint, resource FROM requests WHERE request_id = ?`,
-		key.ID).Scan(&method, &fingerprint, &resource)
+	err := tx.QueryRowContext(ctx, `SELECT method, fingerprint, resource FROM requests
+		WHERE username = ? AND request_id = ?`, key.Username, key.ID).Scan(&method, &fingerprint, &resource)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return "", false, nil
@@ -52,8 +52,8 @@ func insertRequest(ctx context.Context, tx *sql.Tx, key ppks.RequestKey, resourc
 	if key.ID == "" {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO requests (request_id, method, fingerprint, resource, create_time)
-		VALUES (?, ?, ?, ?, ?)`, key.ID, key.Method, key.Fingerprint, resource, micros(time.Now()))
+	_, err := tx.ExecContext(ctx, `INSERT INTO requests (username, request_id, method, fingerprint, resource, create_time)
+		VALUES (?, ?, ?, ?, ?, ?)`, key.Username, key.ID, key.Method, key.Fingerprint, resource, micros(time.Now()))
 	return err
 }
 

@@ -35,10 +35,10 @@ func testListBeneficiaries(t *testing.T, f *fixture) {
 		{"percent is not a wildcard", ppks.BeneficiaryFilter{NameContains: "%"}, []string{}},
 		{"underscore is not a wildcard", ppks.BeneficiaryFilter{NameContains: "s_ti"}, []string{}},
 		{"backslash is literal", ppks.BeneficiaryFilter{NameContains: `\`}, []string{}},
-		{"scope", ppks.BeneficiaryFilter{KecamatanIn: []string{kecB, kecC}}, sorted(ahmad.ID, budi.ID)},
-		{"all together", ppks.BeneficiaryFilter{KecamatanIn: []string{kecA, kecB}, KecamatanCode: kecA,
+		{"scope", ppks.BeneficiaryFilter{Area: ppks.Area{kecB, kecC}}, sorted(ahmad.ID, budi.ID)},
+		{"all together", ppks.BeneficiaryFilter{Area: ppks.Area{kecA, kecB}, KecamatanCode: kecA,
 			PpksType: lansia, NIK: nur.NIK, NameContains: "nur"}, sorted(nur.ID)},
-		{"filter outside scope", ppks.BeneficiaryFilter{KecamatanIn: []string{kecB}, KecamatanCode: kecA}, []string{}},
+		{"filter outside scope", ppks.BeneficiaryFilter{Area: ppks.Area{kecB}, KecamatanCode: kecA}, []string{}},
 	}
 	for _, tt := range tests {
 		if got := f.beneficiaries(t, tt.f); !cmp.Equal(tt.want, got) {
@@ -65,13 +65,13 @@ func testListCases(t *testing.T, f *fixture) {
 		{"every case", ppks.CaseFilter{}, sorted(c1.ID, c2.ID, c3.ID, c4.ID)},
 		{"of a person", ppks.CaseFilter{BeneficiaryID: ahmad.ID}, sorted(c3.ID, c4.ID)},
 		{"person's kecamatan", ppks.CaseFilter{KecamatanCode: kecA}, sorted(c1.ID, c2.ID)},
-		{"scope", ppks.CaseFilter{KecamatanIn: []string{kecB}}, sorted(c3.ID, c4.ID)},
+		{"scope", ppks.CaseFilter{Area: ppks.Area{kecB}}, sorted(c3.ID, c4.ID)},
 		{"ppks type", ppks.CaseFilter{PpksType: anak}, sorted(c1.ID, c3.ID)},
 		{"open", ppks.CaseFilter{State: ppks.CaseOpen}, sorted(c1.ID, c3.ID)},
 		{"closed", ppks.CaseFilter{State: ppks.CaseClosed}, sorted(c2.ID, c4.ID)},
-		{"all together", ppks.CaseFilter{BeneficiaryID: siti.ID, KecamatanIn: []string{kecA}, KecamatanCode: kecA,
+		{"all together", ppks.CaseFilter{BeneficiaryID: siti.ID, Area: ppks.Area{kecA}, KecamatanCode: kecA,
 			PpksType: lansia, State: ppks.CaseClosed}, sorted(c2.ID)},
-		{"person outside scope", ppks.CaseFilter{BeneficiaryID: siti.ID, KecamatanIn: []string{kecB}}, []string{}},
+		{"person outside scope", ppks.CaseFilter{BeneficiaryID: siti.ID, Area: ppks.Area{kecB}}, []string{}},
 	}
 	for _, tt := range tests {
 		if got := f.cases(t, tt.f); !cmp.Equal(tt.want, got) {
@@ -107,14 +107,16 @@ func testListInterventions(t *testing.T, f *fixture) {
 		{"of a case", ppks.InterventionFilter{BeneficiaryID: siti.ID, CaseID: c1.ID}, sorted(i1.ID, i2.ID)},
 		{"of a case, any person", ppks.InterventionFilter{CaseID: c2.ID}, sorted(i3.ID)},
 		{"case of another person", ppks.InterventionFilter{BeneficiaryID: ahmad.ID, CaseID: c1.ID}, []string{}},
-		{"delivered in", ppks.InterventionFilter{KecamatanCode: kecB}, sorted(i2.ID, i4.ID)},
-		{"scope by delivery", ppks.InterventionFilter{KecamatanIn: []string{kecA}}, sorted(i1.ID, i3.ID)},
+		{"delivered in", ppks.InterventionFilter{DeliveredIn: kecB}, sorted(i2.ID, i4.ID)},
+		{"of people of a kecamatan", ppks.InterventionFilter{KecamatanCode: kecB}, sorted(i4.ID)},
+		{"scope by the person, wherever delivered", ppks.InterventionFilter{Area: ppks.Area{kecA}}, sorted(i1.ID, i2.ID, i3.ID)},
+		{"empty scope", ppks.InterventionFilter{Area: ppks.Area{}}, []string{}},
 		{"year", ppks.InterventionFilter{Year: 2024}, sorted(i1.ID, i3.ID)},
 		{"year 2023", ppks.InterventionFilter{Year: 2023}, sorted(i2.ID)},
 		{"type", ppks.InterventionFilter{InterventionType: permakanan}, sorted(i1.ID, i3.ID, i4.ID)},
 		{"active", ppks.InterventionFilter{State: ppks.InterventionActive}, sorted(i1.ID, i2.ID, i4.ID)},
 		{"voided", ppks.InterventionFilter{State: ppks.InterventionVoided}, sorted(i3.ID)},
-		{"all together", ppks.InterventionFilter{BeneficiaryID: siti.ID, CaseID: c1.ID, KecamatanIn: []string{kecA, kecC},
+		{"all together", ppks.InterventionFilter{BeneficiaryID: siti.ID, CaseID: c1.ID, Area: ppks.Area{kecA, kecC},
 			KecamatanCode: kecA, Year: 2024, InterventionType: permakanan, State: ppks.InterventionActive}, sorted(i1.ID)},
 	}
 	for _, tt := range tests {
@@ -215,8 +217,8 @@ func testPaging(t *testing.T, f *fixture) {
 	checkPaging(t, "interventions of a case", func(p ppks.PageRequest) ([]*ppks.Intervention, error) {
 		return f.s.ListInterventions(f.ctx, ppks.InterventionFilter{BeneficiaryID: lastCase.BeneficiaryID, CaseID: lastCase.ID}, p)
 	}, func(iv *ppks.Intervention) string { return iv.ID }, sorted(ivs...))
-	checkPaging(t, "interventions in scope", func(p ppks.PageRequest) ([]*ppks.Intervention, error) {
-		return f.s.ListInterventions(f.ctx, ppks.InterventionFilter{KecamatanIn: []string{kecC}}, p)
+	checkPaging(t, "interventions delivered in a kecamatan", func(p ppks.PageRequest) ([]*ppks.Intervention, error) {
+		return f.s.ListInterventions(f.ctx, ppks.InterventionFilter{DeliveredIn: kecC}, p)
 	}, func(iv *ppks.Intervention) string { return iv.ID }, sorted(ivsA...))
 
 	var years []string
@@ -238,36 +240,56 @@ func testScope(t *testing.T, f *fixture) {
 	inA := f.person(t, nil)
 	inB := f.person(t, func(b *ppks.Beneficiary) { b.KecamatanCode = kecB })
 	caseA, caseB := f.openCase(t, inA, nil), f.openCase(t, inB, nil)
-	// A person of kecamatan A served in kecamatan B: B's staff see the intervention, not
-	// the person or the case.
+	// A person of kecamatan A served in kecamatan B: the record is A's (its person's
+	// area), never B's.
 	servedInB := f.deliver(t, caseA, func(iv *ppks.Intervention) { iv.KecamatanCode = kecB })
 	servedInA := f.deliver(t, caseA, func(iv *ppks.Intervention) { iv.KecamatanCode = kecA })
 	ofB := f.deliver(t, caseB, func(iv *ppks.Intervention) { iv.KecamatanCode = kecB })
 
-	scopeB := []string{kecB}
-	if got, want := f.beneficiaries(t, ppks.BeneficiaryFilter{KecamatanIn: scopeB}), sorted(inB.ID); !cmp.Equal(want, got) {
+	scopeB := ppks.Area{kecB}
+	if got, want := f.beneficiaries(t, ppks.BeneficiaryFilter{Area: scopeB}), sorted(inB.ID); !cmp.Equal(want, got) {
 		t.Errorf("people in scope B = %v, want %v", got, want)
 	}
-	if got, want := f.cases(t, ppks.CaseFilter{KecamatanIn: scopeB}), sorted(caseB.ID); !cmp.Equal(want, got) {
+	if got, want := f.cases(t, ppks.CaseFilter{Area: scopeB}), sorted(caseB.ID); !cmp.Equal(want, got) {
 		t.Errorf("cases in scope B = %v, want %v", got, want)
 	}
-	if got, want := f.interventions(t, ppks.InterventionFilter{KecamatanIn: scopeB}), sorted(servedInB.ID, ofB.ID); !cmp.Equal(want, got) {
+	if got, want := f.interventions(t, ppks.InterventionFilter{Area: scopeB}), sorted(ofB.ID); !cmp.Equal(want, got) {
 		t.Errorf("interventions in scope B = %v, want %v", got, want)
 	}
-	if got, want := f.interventions(t, ppks.InterventionFilter{KecamatanIn: []string{kecA}}), sorted(servedInA.ID); !cmp.Equal(want, got) {
+	if got, want := f.interventions(t, ppks.InterventionFilter{Area: ppks.Area{kecA}}), sorted(servedInA.ID, servedInB.ID); !cmp.Equal(want, got) {
 		t.Errorf("interventions in scope A = %v, want %v", got, want)
 	}
-	both := []string{kecA, kecB}
-	if got := f.beneficiaries(t, ppks.BeneficiaryFilter{KecamatanIn: both}); len(got) != 2 {
+	both := ppks.Area{kecA, kecB}
+	if got := f.beneficiaries(t, ppks.BeneficiaryFilter{Area: both}); len(got) != 2 {
 		t.Errorf("people in scope A, B = %v, want both", got)
 	}
-	if got := f.cases(t, ppks.CaseFilter{KecamatanIn: both}); len(got) != 2 {
+	if got := f.cases(t, ppks.CaseFilter{Area: both}); len(got) != 2 {
 		t.Errorf("cases in scope A, B = %v, want both", got)
 	}
-	if got := f.interventions(t, ppks.InterventionFilter{KecamatanIn: both}); len(got) != 3 {
+	if got := f.interventions(t, ppks.InterventionFilter{Area: both}); len(got) != 3 {
 		t.Errorf("interventions in scope A, B = %v, want all three", got)
 	}
-	if got := f.beneficiaries(t, ppks.BeneficiaryFilter{KecamatanIn: []string{kecC}}); len(got) != 0 {
+	if got := f.beneficiaries(t, ppks.BeneficiaryFilter{Area: ppks.Area{kecC}}); len(got) != 0 {
 		t.Errorf("people in scope C = %v, want none", got)
+	}
+	none := ppks.Area{}
+	if got := f.beneficiaries(t, ppks.BeneficiaryFilter{Area: none}); len(got) != 0 {
+		t.Errorf("people in an empty area = %v, want none", got)
+	}
+	if got := f.cases(t, ppks.CaseFilter{Area: none}); len(got) != 0 {
+		t.Errorf("cases in an empty area = %v, want none", got)
+	}
+	if got := f.interventions(t, ppks.InterventionFilter{Area: none}); len(got) != 0 {
+		t.Errorf("interventions in an empty area = %v, want none", got)
+	}
+	// Every record read carries its person's kecamatan: the area it belongs to.
+	for _, iv := range []*ppks.Intervention{servedInA, servedInB} {
+		got, err := f.s.GetIntervention(f.ctx, inA.ID, caseA.ID, iv.ID)
+		if err != nil || got.PersonKecamatan != inA.KecamatanCode {
+			t.Errorf("GetIntervention(%s) person kecamatan = %+v, %v; want %s", iv.ID, got, err, inA.KecamatanCode)
+		}
+	}
+	if got, err := f.s.GetCase(f.ctx, inB.ID, caseB.ID); err != nil || got.PersonKecamatan != kecB {
+		t.Errorf("GetCase person kecamatan = %+v, %v; want %s", got, err, kecB)
 	}
 }

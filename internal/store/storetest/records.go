@@ -55,6 +55,7 @@ func testCaseRoundTrip(t *testing.T, f *fixture) {
 	closed.Revision = 3
 	for _, want := range []*ppks.Case{newCase(), closed} {
 		want.BeneficiaryID = b.ID
+		want.PersonKecamatan = b.KecamatanCode // filled from the person on read
 		calls := 0
 		got, err := f.s.CreateCase(f.ctx, newOp("CreateCase", want.ID), b.ID, func(parent *ppks.Beneficiary) (*ppks.Case, error) {
 			calls++
@@ -113,7 +114,8 @@ func testInterventionRoundTrip(t *testing.T, f *fixture) {
 		if calls != 1 {
 			t.Errorf("build called %d times, want 1", calls)
 		}
-		want.PpksType = lansia // filled from the case on read
+		want.PpksType = lansia                 // filled from the case on read
+		want.PersonKecamatan = b.KecamatanCode // and from the person
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("CreateIntervention returned (-want +got):\n%s", diff)
 		}

@@ -272,3 +272,42 @@ func testCallbackErrorRollsBack(t *testing.T, f *fixture) {
 	_, err = f.s.GetTarget(f.ctx, ppks.IndicatorID, 2024)
 	wantErr(t, err, ppks.KindNotFound, "")
 }
+
+// testRequestIDsPerUser: a request id is its sender's. Another user sending the same id,
+// even with the same payload, is a request of its own: it writes (with its own audit
+// entry), and answers nothing of the first user's record.
+func testRequestIDsPerUser(t *testing.T, f *fixture) {
+	op := newOp("CreateBeneficiary", "same payload")
+	first, err := f.s.CreateBeneficiary(f.ctx, op, newPerson())
+	if err != nil {
+		t.Fatalf("CreateBeneficiary: %v", err)
+	}
+	other := op
+	other.Key.Username = "petugas.b"
+	other.Audit = newAudit("CreateBeneficiary", op.Key.ID)
+	other.Audit.Username = "petugas.b"
+	second, err := f.s.CreateBeneficiary(f.ctx, other, newPerson())
+	if err != nil {
+		t.Fatalf("CreateBeneficiary by another user with the same request id: %v", err)
+	}
+	if second.ID == first.ID {
+		t.Fatalf("another user's request id %s replayed the first user's record %s", op.Key.ID, first.ID)
+	}
+	if other.Audit.ID == 0 {
+		t.Errorf("the second user's write appended no audit entry")
+	}
+	// Each user's retry is still its own replay.
+	for _, tt := range []struct {
+		op   ppks.Op
+		want string
+	}{{op, first.ID}, {other, second.ID}} {
+		tt.op.Audit = newAudit("CreateBeneficiary", tt.op.Key.ID)
+		got, err := f.s.CreateBeneficiary(f.ctx, tt.op, newPerson())
+		if err != nil || got.ID != tt.want {
+			t.Errorf("replay by %s = %v, %v; want %s", tt.op.Key.Username, got, err, tt.want)
+		}
+	}
+	if got := f.beneficiaries(t, ppks.BeneficiaryFilter{}); len(got) != 2 {
+		t.Errorf("people = %v, want the two users' records", got)
+	}
+}

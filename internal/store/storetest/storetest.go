@@ -30,6 +30,7 @@ func RunAll(t *testing.T, open func(t *testing.T) ppks.Store) {
 		{"IdempotentReplay", testIdempotentReplay},
 		{"ReplayReturnsCurrentState", testReplayReturnsCurrentState},
 		{"RequestReused", testRequestReused},
+		{"RequestIDsPerUser", testRequestIDsPerUser},
 		{"CallbackErrorRollsBack", testCallbackErrorRollsBack},
 		{"NotFound", testNotFound},
 		{"WrongParent", testWrongParent},
@@ -99,7 +100,7 @@ func newNIK() string { return fmt.Sprintf("7306%012d", seq.Add(1)) }
 
 // newKey returns a request key for method with a payload fingerprint.
 func newKey(method, fingerprint string) ppks.RequestKey {
-	return ppks.RequestKey{ID: newID(), Method: method, Fingerprint: fingerprint}
+	return ppks.RequestKey{Username: auditor, ID: newID(), Method: method, Fingerprint: fingerprint}
 }
 
 // auditor is the user the fixtures' audit entries name.

@@ -46,6 +46,7 @@ func testIdentityFieldsRoundTrip(t *testing.T, f *fixture) {
 	c := f.openCase(t, got, nil)
 	wantIv := newIntervention()
 	wantIv.BeneficiaryID, wantIv.CaseID, wantIv.PpksType = got.ID, c.ID, c.PpksType
+	wantIv.PersonKecamatan = got.KecamatanCode
 	wantIv.Verification, wantIv.VerifiedBy = ppks.VerificationVerified, "supervisor.a"
 	wantIv.VerifyTime = baseTime.Add(time.Minute)
 	gotIv, err := f.s.CreateIntervention(f.ctx, ppks.Op{}, got.ID, c.ID, func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error) {
@@ -102,9 +103,11 @@ func testVerificationFilter(t *testing.T, f *fixture) {
 		{"pending", ppks.InterventionFilter{Verification: ppks.VerificationPending}, sorted(pending.ID, pendingB.ID)},
 		{"verified", ppks.InterventionFilter{Verification: ppks.VerificationVerified}, sorted(verified.ID)},
 		{"rejected", ppks.InterventionFilter{Verification: ppks.VerificationRejected}, sorted(rejected.ID)},
-		{"pending in a kecamatan", ppks.InterventionFilter{Verification: ppks.VerificationPending, KecamatanCode: kecB}, sorted(pendingB.ID)},
+		{"pending delivered in a kecamatan", ppks.InterventionFilter{Verification: ppks.VerificationPending, DeliveredIn: kecB}, sorted(pendingB.ID)},
+		{"pending of a person's kecamatan", ppks.InterventionFilter{Verification: ppks.VerificationPending, KecamatanCode: kecA}, sorted(pending.ID, pendingB.ID)},
 		{"pending of a type", ppks.InterventionFilter{Verification: ppks.VerificationPending, InterventionType: permakanan}, sorted(pending.ID)},
-		{"pending in scope", ppks.InterventionFilter{Verification: ppks.VerificationPending, KecamatanIn: []string{kecA}}, sorted(pending.ID)},
+		{"pending in scope (the person's, wherever delivered)", ppks.InterventionFilter{Verification: ppks.VerificationPending, Area: ppks.Area{kecA}}, sorted(pending.ID, pendingB.ID)},
+		{"pending in another scope", ppks.InterventionFilter{Verification: ppks.VerificationPending, Area: ppks.Area{kecB}}, []string{}},
 	}
 	for _, tt := range tests {
 		if got := f.interventions(t, tt.f); !cmp.Equal(tt.want, got) {
