@@ -145,8 +145,8 @@ func (u *User) validate(c *Catalog, prefix string) error {
 	}
 	if u.DisplayName == "" {
 		vs.required(prefix + "display_name")
-	} else if len(u.DisplayName) > maxNameLen {
-		vs.add(prefix+"display_name", "TOO_LONG", "at most 200 characters", "Paling banyak 200 karakter.")
+	} else {
+		checkText(&vs, prefix+"display_name", u.DisplayName, maxNameLen)
 	}
 	if u.Role < RoleWorker || u.Role > RoleAdmin {
 		vs.required(prefix + "role")

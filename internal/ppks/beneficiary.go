@@ -94,10 +94,10 @@ func (b *Beneficiary) validate(c *Catalog, today Date, prefix string) error {
 	switch {
 	case b.FullName == "":
 		vs.required(prefix + "full_name")
-	case len(b.FullName) > maxNameLen:
-		vs.add(prefix+"full_name", "TOO_LONG", "at most 200 characters", "Paling banyak 200 karakter.")
 	case NormalizeName(b.FullName) == "":
 		vs.add(prefix+"full_name", "NO_LETTERS", "a name needs letters", "Nama harus berisi huruf.")
+	default:
+		checkText(&vs, prefix+"full_name", b.FullName, maxNameLen)
 	}
 	if b.Sex != SexMale && b.Sex != SexFemale {
 		vs.required(prefix + "sex")
@@ -120,11 +120,7 @@ func (b *Beneficiary) validate(c *Catalog, today Date, prefix string) error {
 			return err
 		}
 	}
-	if len(b.Desa) > maxDesaLen {
-		vs.add(prefix+"desa", "TOO_LONG", "at most 100 characters", "Paling banyak 100 karakter.")
-	}
-	if len(b.Address) > maxAddressLen {
-		vs.add(prefix+"address", "TOO_LONG", "at most 500 characters", "Paling banyak 500 karakter.")
-	}
+	checkText(&vs, prefix+"desa", b.Desa, maxDesaLen)
+	checkText(&vs, prefix+"address", b.Address, maxAddressLen)
 	return vs.err()
 }

@@ -77,11 +77,10 @@ func checkBudgetCode(code, field string) error {
 func (l *BudgetLine) validate() error {
 	var vs violations
 	l.DisplayName = strings.Join(strings.Fields(l.DisplayName), " ")
-	switch {
-	case l.DisplayName == "":
+	if l.DisplayName == "" {
 		vs.required("budget_line.display_name")
-	case len(l.DisplayName) > maxNameLen*2:
-		vs.add("budget_line.display_name", "TOO_LONG", "at most 400 characters", "Paling banyak 400 karakter.")
+	} else {
+		checkText(&vs, "budget_line.display_name", l.DisplayName, maxNameLen*2)
 	}
 	if l.Pagu < 0 || l.Pagu > maxRupiah {
 		vs.add("budget_line.pagu", "OUT_OF_RANGE", "whole rupiah, not negative", "Rupiah bulat, tidak negatif.")

@@ -69,9 +69,7 @@ func (c *Case) validateNew(cat *Catalog, today Date) error {
 		vs.add("case.ppks_type", "UNKNOWN_PPKS_TYPE", "not a known PPKS category", "Jenis PPKS tidak dikenal.")
 	}
 	checkEventDate(&vs, "case.opened_on", c.OpenedOn, today)
-	if len(c.AssignedWorker) > maxNameLen {
-		vs.add("case.assigned_worker", "TOO_LONG", "at most 200 characters", "Paling banyak 200 karakter.")
-	}
+	checkText(&vs, "case.assigned_worker", c.AssignedWorker, maxNameLen)
 	return vs.err()
 }
 

@@ -58,6 +58,10 @@ func ParseFilter(s string) ([]Condition, error) {
 		if err != nil {
 			return nil, bad(err.Error())
 		}
+		if _, bad := textFault(value, false); bad {
+			return nil, invalid("filter", "INVALID_CHARACTER", "filter: a value holds a control, invisible or text-direction character",
+				"Filter tidak valid: nilai berisi karakter kendali, karakter tak terlihat, atau pengubah arah teks.")
+		}
 		rest = strings.TrimSpace(after)
 		conds = append(conds, Condition{Field: field, Op: op, Value: value})
 	}

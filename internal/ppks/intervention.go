@@ -76,7 +76,7 @@ func (iv *Intervention) validateNew(cat *Catalog, today Date) error {
 	iv.KecamatanCode = strings.TrimSpace(iv.KecamatanCode)
 	iv.Worker = strings.TrimSpace(iv.Worker)
 	iv.Unit = strings.TrimSpace(iv.Unit)
-	iv.Notes = strings.TrimSpace(iv.Notes)
+	iv.Notes = cleanLongText(iv.Notes)
 	if iv.InterventionType == "" {
 		vs.required("intervention.intervention_type")
 	} else if _, ok := cat.InterventionType(iv.InterventionType); !ok {
@@ -94,15 +94,9 @@ func (iv *Intervention) validateNew(cat *Catalog, today Date) error {
 	case iv.Quantity < 0 || iv.Quantity > maxQuantity:
 		vs.add("intervention.quantity", "OUT_OF_RANGE", "must be between 1 and 1000000", "Harus antara 1 dan 1.000.000.")
 	}
-	if len(iv.Unit) > maxUnitLen {
-		vs.add("intervention.unit", "TOO_LONG", "at most 50 characters", "Paling banyak 50 karakter.")
-	}
-	if len(iv.Notes) > maxNoteLen {
-		vs.add("intervention.notes", "TOO_LONG", "at most 2000 characters", "Paling banyak 2000 karakter.")
-	}
-	if len(iv.Worker) > maxNameLen {
-		vs.add("intervention.worker", "TOO_LONG", "at most 200 characters", "Paling banyak 200 karakter.")
-	}
+	checkText(&vs, "intervention.unit", iv.Unit, maxUnitLen)
+	checkLongText(&vs, "intervention.notes", iv.Notes, maxNoteLen)
+	checkText(&vs, "intervention.worker", iv.Worker, maxNameLen)
 	return vs.err()
 }
 

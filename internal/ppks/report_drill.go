@@ -159,11 +159,11 @@ var ExportHeader = []string{"name", "beneficiary", "nik", "full_name", "sex", "k
 const exportPage = 500
 
 // ExportInterventions passes the interventions dated in the year to emit as CSV records,
-// the header first, a page at a time. NIKs are masked unless the caller's work needs them,
-// and names go only to callers who may read people. Each page is audited as a read before
-// it is sent, so nothing leaves unrecorded.
+// the header first, a page at a time, for a supervisor: rows are per person, and an
+// administrator, who runs the system rather than the case work, gets none. Each page is
+// audited as a read before it is sent, so nothing leaves unrecorded.
 func (s *Service) ExportInterventions(ctx context.Context, year int, emit func(records [][]string) error) error {
-	p, err := requireRole(ctx, RoleSupervisor, RoleAdmin)
+	p, err := requireRole(ctx, RoleSupervisor)
 	if err != nil {
 		return err
 	}
@@ -176,8 +176,11 @@ func (s *Service) ExportInterventions(ctx context.Context, year int, emit func(r
 	people := map[string]*Beneficiary{}
 	pg := PageRequest{Limit: exportPage}
 	for {
-		list, err := s.Store.ListInterventions(ctx, InterventionFilter{Year: year}, pg)
+		list, err := s.Store.ListInterventions(ctx, InterventionFilter{Year: year, Area: p.Area()}, pg)
 		if err != nil {
+			return err
+		}
+		if err := inArea(p, list, func(iv *Intervention) string { return iv.PersonKecamatan }); err != nil {
 			return err
 		}
 		if len(list) == 0 {

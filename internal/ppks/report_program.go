@@ -52,8 +52,8 @@ func (p *ProgramIndicator) validate(cat *Catalog) error {
 	p.DisplayName = strings.Join(strings.Fields(p.DisplayName), " ")
 	if p.DisplayName == "" {
 		vs.required(f + "display_name")
-	} else if len(p.DisplayName) > maxNameLen*2 {
-		vs.add(f+"display_name", "TOO_LONG", "at most 400 characters", "Paling banyak 400 karakter.")
+	} else {
+		checkText(&vs, f+"display_name", p.DisplayName, maxNameLen*2)
 	}
 	if !programCodePattern.MatchString(p.ProgramCode) {
 		vs.add(f+"program_code", "INVALID_PROGRAM_CODE", "a programme code such as 1.06.04", "Kode program tidak valid (contoh 1.06.04).")

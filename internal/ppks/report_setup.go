@@ -272,18 +272,17 @@ func (s *Service) CreateAmendment(ctx context.Context, key RequestKey, year int,
 		return nil, err
 	}
 	key = NormalizeKey(key)
-	reason = strings.TrimSpace(reason)
+	reason = cleanLongText(reason)
 	now := s.now()
 	var vs violations
 	checkRequestID(&vs, key.ID, true)
 	if err := vs.merge(checkReportYear(year, "parent")); err != nil {
 		return nil, err
 	}
-	switch {
-	case reason == "":
+	if reason == "" {
 		vs.required("amendment.reason")
-	case len(reason) > maxReasonLen:
-		vs.add("amendment.reason", "TOO_LONG", "at most 500 characters", "Paling banyak 500 karakter.")
+	} else {
+		checkLongText(&vs, "amendment.reason", reason, maxReasonLen)
 	}
 	if expire.IsZero() {
 		expire = now.Add(DefaultAmendmentTTL)

@@ -84,12 +84,19 @@ func ParseBeneficiaryFilter(filter string) (BeneficiaryFilter, error) {
 	if err != nil {
 		return BeneficiaryFilter{}, err
 	}
-	return BeneficiaryFilter{
+	f := BeneficiaryFilter{
 		KecamatanCode: m["kecamatan_code"],
 		PpksType:      m["ppks_type"],
 		NIK:           m["nik"],
 		NameContains:  NormalizeName(m["full_name"]),
-	}, nil
+	}
+	if _, given := m["full_name"]; given && f.NameContains == "" {
+		// Search folds punctuation away (NormalizeName): "%" or "_" would search for
+		// nothing, and so match everyone.
+		return BeneficiaryFilter{}, invalid("filter", "INVALID_FILTER", "filter: full_name needs letters or digits to search for",
+			"Filter tidak valid: full_name harus berisi huruf atau angka yang dicari.")
+	}
+	return f, nil
 }
 
 // ListBeneficiaries lists the people matching filter that the caller may see, one page
@@ -131,7 +138,7 @@ func (s *Service) ListBeneficiaries(ctx context.Context, size int32, token, filt
 // UpdateBeneficiary changes the fields of a person named by paths (update_mask) to those
 // of patch, refusing a stale etag.
 func (s *Service) UpdateBeneficiary(ctx context.Context, key RequestKey, patch Beneficiary, paths []string, etag string) (*Beneficiary, error) {
-	p, key, paths, err := prepareUpdate(ctx, key, paths, beneficiaryFields)
+	p, key, paths, err := prepareUpdate(ctx, key, paths, beneficiaryFields, etag)
 	if err != nil {
 		return nil, err
 	}

@@ -140,7 +140,7 @@ func (s *Service) CloseCase(ctx context.Context, key RequestKey, beneficiaryID, 
 	}
 	key = NormalizeKey(key)
 	today := s.today()
-	note = strings.TrimSpace(note)
+	note = cleanLongText(note)
 	var vs violations
 	checkRequestID(&vs, key.ID, false)
 	if outcome < OutcomeGraduated || outcome > OutcomeOther {
@@ -153,9 +153,7 @@ func (s *Service) CloseCase(ctx context.Context, key RequestKey, beneficiaryID, 
 	if outcome == OutcomeOther && note == "" {
 		vs.add("note", "REQUIRED", "required when the outcome is OTHER", "Wajib diisi bila hasilnya OTHER (lainnya).")
 	}
-	if len(note) > maxNoteLen {
-		vs.add("note", "TOO_LONG", "at most 2000 characters", "Paling banyak 2000 karakter.")
-	}
+	checkLongText(&vs, "note", note, maxNoteLen)
 	if err := vs.err(); err != nil {
 		return nil, err
 	}

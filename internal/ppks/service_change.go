@@ -2,9 +2,11 @@ package ppks
 
 import "context"
 
-// prepareUpdate starts an update by a caller who reads people: the request id checked
-// and the update mask resolved against the updatable fields.
-func prepareUpdate(ctx context.Context, key RequestKey, paths, allowed []string) (*Principal, RequestKey, []string, error) {
+// prepareUpdate starts a correction of a person, a case or an intervention by a caller
+// who reads people: the request id checked, the etag of the copy it was made against
+// required (a correction without one would overwrite blindly whatever changed since: how
+// offline edits get lost), and the update mask resolved against the updatable fields.
+func prepareUpdate(ctx context.Context, key RequestKey, paths, allowed []string, etag string) (*Principal, RequestKey, []string, error) {
 	p, err := readsPeople(ctx)
 	if err != nil {
 		return nil, key, nil, err
@@ -12,6 +14,10 @@ func prepareUpdate(ctx context.Context, key RequestKey, paths, allowed []string)
 	key = NormalizeKey(key)
 	var vs violations
 	checkRequestID(&vs, key.ID, false)
+	if etag == "" {
+		vs.add("etag", "REQUIRED", "send the etag of the record as last read: a correction without one could overwrite a change made since",
+			"Wajib diisi: kirim etag data yang terakhir dibaca, agar koreksi tidak menimpa perubahan orang lain.")
+	}
 	paths, err = checkMask(paths, allowed)
 	if err := vs.merge(err); err != nil {
 		return nil, key, nil, err

@@ -3,7 +3,6 @@ package ppks
 import (
 	"context"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -14,7 +13,7 @@ var interventionFields = []string{"intervention_type", "delivered_on", "kecamata
 // date moves it to the right type or year. A correction of what counts sends the record
 // back to verification.
 func (s *Service) UpdateIntervention(ctx context.Context, key RequestKey, patch Intervention, paths []string, etag string) (*Intervention, error) {
-	p, key, paths, err := prepareUpdate(ctx, key, paths, interventionFields)
+	p, key, paths, err := prepareUpdate(ctx, key, paths, interventionFields, etag)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +67,7 @@ var caseFields = []string{"ppks_type", "opened_on", "assigned_worker"}
 
 // UpdateCase corrects a case's PPKS category, opening date or assigned worker.
 func (s *Service) UpdateCase(ctx context.Context, key RequestKey, patch Case, paths []string, etag string) (*Case, error) {
-	p, key, paths, err := prepareUpdate(ctx, key, paths, caseFields)
+	p, key, paths, err := prepareUpdate(ctx, key, paths, caseFields, etag)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +131,7 @@ func (s *Service) ReopenCase(ctx context.Context, key RequestKey, beneficiaryID,
 // void, a reopening, a merge) and collects what is wrong with either.
 func reasonedRequest(key RequestKey, reason string) (RequestKey, string, violations) {
 	key = NormalizeKey(key)
-	reason = strings.TrimSpace(reason)
+	reason = cleanLongText(reason)
 	var vs violations
 	checkRequestID(&vs, key.ID, false)
 	checkReason(&vs, reason)
@@ -141,10 +140,9 @@ func reasonedRequest(key RequestKey, reason string) (RequestKey, string, violati
 
 // checkReason requires a reason of sane length.
 func checkReason(vs *violations, reason string) {
-	switch {
-	case reason == "":
+	if reason == "" {
 		vs.required("reason")
-	case len(reason) > maxReasonLen:
-		vs.add("reason", "TOO_LONG", "at most 500 characters", "Paling banyak 500 karakter.")
+	} else {
+		checkLongText(vs, "reason", reason, maxReasonLen)
 	}
 }

@@ -169,9 +169,7 @@ func (s *Service) CreateToken(ctx context.Context, key RequestKey, username, des
 	if !expire.IsZero() && (!expire.After(now) || expire.Sub(now) > maxTokenTTL) {
 		vs.add("token.expire_time", "OUT_OF_RANGE", "must be in the future and within 5 years", "Harus di masa depan dan paling lama 5 tahun.")
 	}
-	if len(description) > maxReasonLen {
-		vs.add("token.description", "TOO_LONG", "at most 500 characters", "Paling banyak 500 karakter.")
-	}
+	checkText(&vs, "token.description", description, maxReasonLen)
 	if err := vs.err(); err != nil {
 		return nil, "", err
 	}

@@ -14,7 +14,7 @@ func (s *Service) VerifyIntervention(ctx context.Context, key RequestKey, benefi
 // reason: it stops counting, and the worker may correct it, which sends it back to
 // verification.
 func (s *Service) RejectIntervention(ctx context.Context, key RequestKey, beneficiaryID, caseID, id, reason string) (*Intervention, error) {
-	return s.decide(ctx, key, "RejectIntervention", beneficiaryID, caseID, id, VerificationRejected, strings.TrimSpace(reason))
+	return s.decide(ctx, key, "RejectIntervention", beneficiaryID, caseID, id, VerificationRejected, cleanLongText(reason))
 }
 
 func (s *Service) decide(ctx context.Context, key RequestKey, method, beneficiaryID, caseID, id string, to VerificationState, reason string) (*Intervention, error) {

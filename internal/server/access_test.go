@@ -79,7 +79,8 @@ func requests(e *env) map[string]func(kec string) proto.Message {
 			return &ppksv1.ListBeneficiariesRequest{Filter: `kecamatan_code = "` + kec + `"`}
 		},
 		ppksv1.CaseService_UpdateBeneficiary_FullMethodName: func(kec string) proto.Message {
-			return &ppksv1.UpdateBeneficiaryRequest{Beneficiary: &ppksv1.Beneficiary{Name: e.seed(kec).person, Desa: "Desa Baru"}}
+			name := e.seed(kec).person
+			return &ppksv1.UpdateBeneficiaryRequest{Beneficiary: &ppksv1.Beneficiary{Name: name, Desa: "Desa Baru", Etag: e.etag(name)}}
 		},
 		ppksv1.CaseService_CreateCase_FullMethodName: func(kec string) proto.Message {
 			return &ppksv1.CreateCaseRequest{Parent: e.seed(kec).person, RequestId: e.newUUID(), Case: &ppksv1.Case{PpksType: "FAKIR_MISKIN"}}
@@ -107,7 +108,8 @@ func requests(e *env) map[string]func(kec string) proto.Message {
 			return &ppksv1.VoidInterventionRequest{Name: e.seed(kec).intervention, Reason: "Salah input"}
 		},
 		ppksv1.CaseService_UpdateCase_FullMethodName: func(kec string) proto.Message {
-			return &ppksv1.UpdateCaseRequest{Case: &ppksv1.Case{Name: e.seed(kec).kase, AssignedWorker: "petugas"}}
+			name := e.seed(kec).kase
+			return &ppksv1.UpdateCaseRequest{Case: &ppksv1.Case{Name: name, AssignedWorker: "petugas", Etag: e.etag(name)}}
 		},
 		ppksv1.CaseService_ReopenCase_FullMethodName: func(kec string) proto.Message {
 			s := e.seed(kec)
@@ -118,7 +120,8 @@ func requests(e *env) map[string]func(kec string) proto.Message {
 			return &ppksv1.ReopenCaseRequest{Name: s.kase, Reason: "Kembali ke desa"}
 		},
 		ppksv1.CaseService_UpdateIntervention_FullMethodName: func(kec string) proto.Message {
-			return &ppksv1.UpdateInterventionRequest{Intervention: &ppksv1.Intervention{Name: e.seed(kec).intervention, Notes: "Koreksi"}}
+			name := e.seed(kec).intervention
+			return &ppksv1.UpdateInterventionRequest{Intervention: &ppksv1.Intervention{Name: name, Notes: "Koreksi", Etag: e.etag(name)}}
 		},
 		ppksv1.CaseService_VerifyIntervention_FullMethodName: func(kec string) proto.Message {
 			return &ppksv1.VerifyInterventionRequest{Name: e.seed(kec).intervention}

@@ -73,7 +73,7 @@ var Access = map[string][]ppks.Role{
 	ppksv1.ReportService_LockReport_FullMethodName:             adminOnly,
 	ppksv1.ReportService_GetReportChanges_FullMethodName:       aggregates,
 	ppksv1.ReportService_ListFigurePersons_FullMethodName:      {ppks.RoleSupervisor},
-	ppksv1.ReportService_ExportInterventions_FullMethodName:    {ppks.RoleSupervisor, ppks.RoleAdmin},
+	ppksv1.ReportService_ExportInterventions_FullMethodName:    supervisors,
 	ppksv1.ReportService_GetBudgetLine_FullMethodName:          aggregates,
 	ppksv1.ReportService_ListBudgetLines_FullMethodName:        aggregates,
 	ppksv1.ReportService_UpdateBudgetLine_FullMethodName:       reportWriters,

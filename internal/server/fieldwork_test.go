@@ -66,7 +66,7 @@ func TestCorrectionsAndVerification(t *testing.T) {
 	// The type corrected: the count moves from RUJUKAN to PENELUSURAN_KELUARGA, and the
 	// record waits for verification again.
 	fixed, err := e.cases.UpdateIntervention(e.ctx, &ppksv1.UpdateInterventionRequest{
-		Intervention: &ppksv1.Intervention{Name: iv.GetName(), InterventionType: "PENELUSURAN_KELUARGA"},
+		Intervention: &ppksv1.Intervention{Name: iv.GetName(), InterventionType: "PENELUSURAN_KELUARGA", Etag: e.etag(iv.GetName())},
 		UpdateMask:   &fieldmaskpb.FieldMask{Paths: []string{"intervention_type"}},
 	})
 	if err != nil {
@@ -81,7 +81,7 @@ func TestCorrectionsAndVerification(t *testing.T) {
 	}
 	// The date corrected across the year boundary: the count moves to 2025.
 	if _, err := e.cases.UpdateIntervention(e.ctx, &ppksv1.UpdateInterventionRequest{
-		Intervention: &ppksv1.Intervention{Name: iv.GetName(), DeliveredOn: day(2025, 1, 2)},
+		Intervention: &ppksv1.Intervention{Name: iv.GetName(), DeliveredOn: day(2025, 1, 2), Etag: e.etag(iv.GetName())},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestIdentityRules(t *testing.T) {
 	// record is accepted with a warning.
 	p := e.person(ownKec, "")
 	got, err := e.cases.UpdateBeneficiary(e.ctx, &ppksv1.UpdateBeneficiaryRequest{
-		Beneficiary: &ppksv1.Beneficiary{Name: p.GetName(), Nik: "7306080512850002"}, // male date, a female record
+		Beneficiary: &ppksv1.Beneficiary{Name: p.GetName(), Nik: "7306080512850002", Etag: p.GetEtag()}, // male date, a female record
 		UpdateMask:  &fieldmaskpb.FieldMask{Paths: []string{"nik"}},
 	})
 	if err != nil || got.GetBeneficiary().GetNik() != "7306080512850002" {
@@ -260,7 +260,7 @@ func TestCaseLifecycle(t *testing.T) {
 		t.Fatalf("timeline kinds %v, want %v", kinds, want)
 	}
 	// Correcting the case's category is kept in its history.
-	if _, err := e.cases.UpdateCase(e.ctx, &ppksv1.UpdateCaseRequest{Case: &ppksv1.Case{Name: c.GetName(), PpksType: "PEREMPUAN_RAWAN_SOSEK"}}); err != nil {
+	if _, err := e.cases.UpdateCase(e.ctx, &ppksv1.UpdateCaseRequest{Case: &ppksv1.Case{Name: c.GetName(), PpksType: "PEREMPUAN_RAWAN_SOSEK", Etag: e.etag(c.GetName())}}); err != nil {
 		t.Fatal(err)
 	}
 	h, err := e.cases.ListChanges(e.ctx, &ppksv1.ListChangesRequest{Parent: c.GetName()})
