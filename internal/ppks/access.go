@@ -2,6 +2,7 @@ package ppks
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 )
@@ -81,4 +82,54 @@ func requireRole(ctx context.Context, roles ...Role) (*Principal, error) {
 		return nil, PermissionDenied()
 	}
 	return p, nil
+}
+
+// conflict turns a store's AlreadyExists, which names the existing record, into what the
+// caller may learn of it. Within the caller's area the record is theirs to read: the
+// answer names it. Outside it, a worker is told no more than their work needs:
+//   - a NIK held by a person of another kecamatan: that the person is already known, not
+//     who or where (NIK_REGISTERED_ELSEWHERE), with the way forward (a transfer request,
+//     transfer.go); the lookup beyond the worker's area is audited with the record;
+//   - a client-chosen id taken outside the area: PermissionDenied, as a GET of it.
+func (s *Service) conflict(ctx context.Context, p *Principal, err error) error {
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindAlreadyExists || e.Resource == "" || p.Area().Whole() {
+		return err
+	}
+	personID, _, _ := strings.Cut(strings.TrimPrefix(e.Resource, "beneficiaries/"), "/")
+	holder, gerr := s.Store.GetBeneficiary(ctx, personID)
+	if gerr != nil {
+		return gerr
+	}
+	if p.InScope(holder.KecamatanCode) {
+		return err
+	}
+	if e.Reason != "NIK_EXISTS" {
+		return PermissionDenied()
+	}
+	if aerr := s.Store.AppendAudit(ctx, &AuditEntry{
+		Time: s.now(), Username: p.Username, Role: p.Role, Method: "NIKRegisteredElsewhere", Action: AuditRead,
+		Resource: "beneficiaries", Records: []string{holder.Name()},
+		Summary: "a NIK sent was found outside the caller's area",
+	}); aerr != nil {
+		return aerr
+	}
+	return ErrNIKRegisteredElsewhere()
+}
+
+// ErrNIKRegisteredElsewhere tells a worker that the NIK they sent belongs to a person
+// registered outside their area, and what to do: ask for a transfer.
+func ErrNIKRegisteredElsewhere() *Error {
+	return &Error{
+		Kind:    KindAlreadyExists,
+		Reason:  "NIK_REGISTERED_ELSEWHERE",
+		Message: "a person with this NIK is already registered outside your area; ask for a transfer to your kecamatan (POST /v1/transfers)",
+		Pesan: "Orang dengan NIK ini sudah terdaftar di luar wilayah Anda. Jika ia kini tinggal di wilayah Anda, " +
+			"ajukan permintaan pindah dengan NIK ini; supervisor akan memeriksa dan memindahkan datanya.",
+		Violations: []Violation{{
+			Field: "beneficiary.nik", Reason: "NIK_REGISTERED_ELSEWHERE",
+			Message: "already registered outside your area",
+			Pesan:   "Sudah terdaftar di luar wilayah Anda; ajukan permintaan pindah.",
+		}},
+	}
 }

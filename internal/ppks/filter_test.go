@@ -196,13 +196,26 @@ func FuzzParseFilter(f *testing.F) {
 		"full_name : Sàlim",
 		"year = 2024 AND intervention_type = PERMAKANAN",
 		`x = "`,
+		`full_name : "%"`,
+		`full_name : "_"`,
+		`full_name : "a%b_c\\"`,
+		"full_name : \"\x00\"",
+		"full_name : \"\u202eabc\"",
+		"kecamatan_code = \"73.06.08\x1b[0m\"",
+		"full_name : Siti\u2066",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		conds, err := ParseFilter(s)
 		// The typed parsers must not panic either, whatever the conditions hold.
-		_, _ = ParseBeneficiaryFilter(s)
+		if bf, err := ParseBeneficiaryFilter(s); err == nil && strings.Contains(s, "full_name") && bf.NameContains == "" {
+			for _, c := range conds {
+				if c.Field == "full_name" {
+					t.Fatalf("ParseBeneficiaryFilter(%q): an empty name search, which would match everyone", s)
+				}
+			}
+		}
 		_, _ = ParseCaseFilter(s)
 		_, _ = ParseInterventionFilter(s)
 		if err != nil {
@@ -215,6 +228,9 @@ func FuzzParseFilter(f *testing.F) {
 			t.Fatalf("ParseFilter accepted %d bytes", len(s))
 		}
 		for _, c := range conds {
+			if _, bad := textFault(c.Value, false); bad {
+				t.Fatalf("ParseFilter(%q) = %q: a value holds a control, invisible or text-direction character", s, conds)
+			}
 			if c.Field == "" || !slices.Contains([]string{"=", ":", "<", "<=", ">", ">="}, c.Op) {
 				t.Fatalf("ParseFilter(%q) = %q: empty field or unknown op", s, conds)
 			}

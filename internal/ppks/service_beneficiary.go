@@ -34,7 +34,7 @@ func (s *Service) CreateBeneficiary(ctx context.Context, key RequestKey, id stri
 	op.record(b.ID, b.Name(), createdFields(beneficiaryHistoryFields, b.fieldsOf()))
 	created, err := s.Store.CreateBeneficiary(ctx, op, &b)
 	if err != nil {
-		return nil, err
+		return nil, s.conflict(ctx, p, err)
 	}
 	noteReplay(ctx, op)
 	return present(p, created), nil
@@ -203,7 +203,7 @@ func (s *Service) UpdateBeneficiary(ctx context.Context, key RequestKey, patch B
 		return nil
 	})
 	if err != nil {
-		return nil, hidden(p, err)
+		return nil, s.conflict(ctx, p, hidden(p, err))
 	}
 	return present(p, updated), nil
 }

@@ -45,7 +45,7 @@ func (s *Service) CreateCase(ctx context.Context, key RequestKey, beneficiaryID,
 		return &c, nil
 	})
 	if err != nil {
-		return nil, hidden(p, err)
+		return nil, s.conflict(ctx, p, hidden(p, err))
 	}
 	noteReplay(ctx, op)
 	return created, nil

@@ -63,7 +63,7 @@ func (s *Service) CreateIntervention(ctx context.Context, key RequestKey, benefi
 		return &iv, nil
 	})
 	if err != nil {
-		return nil, hidden(p, err)
+		return nil, s.conflict(ctx, p, hidden(p, err))
 	}
 	noteReplay(ctx, op)
 	return created, nil

@@ -115,6 +115,16 @@ type Store interface {
 	// change id (decimal).
 	ListChanges(ctx context.Context, recordID string, p PageRequest) ([]*Change, error)
 
+	// CreateTransfer reads the live person holding nik (nil when none) and whether a
+	// transfer request for them is pending, and stores the request build returns.
+	CreateTransfer(ctx context.Context, op Op, nik string, build func(b *Beneficiary, pending bool) (*Transfer, error)) (*Transfer, error)
+	GetTransfer(ctx context.Context, id string) (*Transfer, error)
+	ListTransfers(ctx context.Context, f TransferFilter, p PageRequest) ([]*Transfer, error) // keyset on id
+	// DecideTransfer reads a request and its person (the survivor, when merged since),
+	// lets decide change both, and stores them; the person's revision increments when
+	// decide changed it.
+	DecideTransfer(ctx context.Context, op Op, id string, decide func(t *Transfer, b *Beneficiary) error) (*Transfer, error)
+
 	// CreateUser stores u; a username in use is KindAlreadyExists.
 	CreateUser(ctx context.Context, op Op, u *User) (*User, error)
 	GetUser(ctx context.Context, username string) (*User, error)

@@ -60,6 +60,26 @@ func (e *env) seed(kec string) seeded {
 	return seeded{person: b.Name(), kase: c.Name(), intervention: iv.Name(), nik: full.NIK, fullName: name}
 }
 
+// otherOf returns the other kecamatan of the tests.
+func otherOf(kec string) string {
+	if kec == ownKec {
+		return otherKec
+	}
+	return ownKec
+}
+
+// transfer makes a pending request, by kec's worker, to move a person of the other
+// kecamatan into kec.
+func (e *env) transfer(kec string) *ppks.Transfer {
+	e.t.Helper()
+	w := map[string]string{ownKec: "petugas", otherKec: "petugas.lain"}[kec]
+	t, err := e.svc.CreateTransfer(e.users[w].system, ppks.RequestKey{ID: e.newUUID()}, "", e.seed(otherOf(kec)).nik, kec, "Pindah rumah")
+	if err != nil {
+		e.t.Fatalf("transfer: %v", err)
+	}
+	return t
+}
+
 // requests builds, per RPC, a valid request touching the records of a kecamatan.
 func requests(e *env) map[string]func(kec string) proto.Message {
 	sys := ppks.WithPrincipal(e.ctx, ppks.SystemPrincipal)
@@ -154,6 +174,24 @@ func requests(e *env) map[string]func(kec string) proto.Message {
 		ppksv1.CaseService_ListChanges_FullMethodName: func(kec string) proto.Message {
 			return &ppksv1.ListChangesRequest{Parent: e.seed(kec).intervention}
 		},
+		// Transfers into kec of a person registered in the other kecamatan.
+		ppksv1.CaseService_CreateTransfer_FullMethodName: func(kec string) proto.Message {
+			return &ppksv1.CreateTransferRequest{RequestId: e.newUUID(), Transfer: &ppksv1.Transfer{
+				Nik: e.seed(otherOf(kec)).nik, ToKecamatanCode: kec, Reason: "Pindah rumah"}}
+		},
+		ppksv1.CaseService_GetTransfer_FullMethodName: func(kec string) proto.Message {
+			return &ppksv1.GetTransferRequest{Name: e.transfer(kec).Name()}
+		},
+		ppksv1.CaseService_ListTransfers_FullMethodName: func(kec string) proto.Message {
+			e.transfer(kec)
+			return &ppksv1.ListTransfersRequest{}
+		},
+		ppksv1.CaseService_ApproveTransfer_FullMethodName: func(kec string) proto.Message {
+			return &ppksv1.ApproveTransferRequest{Name: e.transfer(kec).Name()}
+		},
+		ppksv1.CaseService_RejectTransfer_FullMethodName: func(kec string) proto.Message {
+			return &ppksv1.RejectTransferRequest{Name: e.transfer(kec).Name(), Reason: "Bukan orang yang sama"}
+		},
 
 		ppksv1.IndicatorService_GetIndicatorYear_FullMethodName: func(string) proto.Message {
 			return &ppksv1.GetIndicatorYearRequest{Name: "indicators/penurunan-ppks/years/2024"}
@@ -219,7 +257,8 @@ func expected(method string, role ppks.Role, own bool) outcome {
 	switch {
 	case svc == "ppks.v1.ReferenceService", rpc == "GetCurrentUser":
 		return allow
-	case rpc == "VerifyIntervention", rpc == "RejectIntervention", rpc == "MergeBeneficiaries":
+	case rpc == "VerifyIntervention", rpc == "RejectIntervention", rpc == "MergeBeneficiaries",
+		rpc == "ApproveTransfer", rpc == "RejectTransfer":
 		if role == ppks.RoleSupervisor {
 			return allow
 		}
@@ -232,6 +271,8 @@ func expected(method string, role ppks.Role, own bool) outcome {
 			return allow
 		case role == ppks.RoleWorker && rpc == "ListBeneficiaries":
 			return empty // the list works; it never shows people of another kecamatan
+		case role == ppks.RoleWorker && rpc == "ListTransfers":
+			return allow // the worker's own requests, whatever their kecamatan
 		}
 		return deny
 	case svc == "ppks.v1.ReportService":

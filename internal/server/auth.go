@@ -49,6 +49,11 @@ var Access = map[string][]ppks.Role{
 	ppksv1.CaseService_VerifyIntervention_FullMethodName: supervisors,
 	ppksv1.CaseService_RejectIntervention_FullMethodName: supervisors,
 	ppksv1.CaseService_MergeBeneficiaries_FullMethodName: supervisors,
+	ppksv1.CaseService_CreateTransfer_FullMethodName:     fieldWork,
+	ppksv1.CaseService_GetTransfer_FullMethodName:        fieldWork,
+	ppksv1.CaseService_ListTransfers_FullMethodName:      fieldWork,
+	ppksv1.CaseService_ApproveTransfer_FullMethodName:    supervisors,
+	ppksv1.CaseService_RejectTransfer_FullMethodName:     supervisors,
 
 	ppksv1.IndicatorService_GetIndicatorYear_FullMethodName: aggregates,
 	ppksv1.IndicatorService_GetTarget_FullMethodName:        aggregates,

@@ -239,6 +239,35 @@ func invalidCases() []invalidCase {
 			_, err := e.cases.UpdateBeneficiary(ctx, &ppksv1.UpdateBeneficiaryRequest{Beneficiary: &ppksv1.Beneficiary{Name: f.person, Desa: "Tombolo", Etag: `"r0"`}})
 			return err
 		}, method: "PATCH", path: func(_ *env, f fixture) string { return "/v1/" + f.person }, body: func(fixture) any { return map[string]any{"desa": "Tombolo", "etag": `"r0"`} }, code: codes.Aborted, httpCode: 409},
+		// Free text with characters that hide or rewrite it (issue 10, point 8).
+		person("NUL in a name", "beneficiary.full_name", func(b *ppksv1.Beneficiary) { b.FullName = "Andi\x00Baso" }, func(m map[string]any) { m["fullName"] = "Andi\x00Baso" }),
+		person("ESC sequence in a name", "beneficiary.full_name", func(b *ppksv1.Beneficiary) { b.FullName = "Andi \x1b[2J Baso" }, func(m map[string]any) { m["fullName"] = "Andi \x1b[2J Baso" }),
+		person("right-to-left override in a name", "beneficiary.full_name", func(b *ppksv1.Beneficiary) { b.FullName = "Andi \u202eosaB" }, func(m map[string]any) { m["fullName"] = "Andi \u202eosaB" }),
+		person("isolate in an address", "beneficiary.address", func(b *ppksv1.Beneficiary) { b.Address = "Jl. \u2067Poros\u2069" }, func(m map[string]any) { m["address"] = "Jl. \u2067Poros\u2069" }),
+		person("control character in a desa", "beneficiary.desa", func(b *ppksv1.Beneficiary) { b.Desa = "Tombolo\x07" }, func(m map[string]any) { m["desa"] = "Tombolo\x07" }),
+		interv("bidirectional override in notes", bad, "intervention.notes", 400, openCaseOf, func(x *ppksv1.Intervention) { x.Notes = "diantar \u202e" }, func(m map[string]any) { m["notes"] = "diantar \u202e" }),
+		interv("NUL in a unit", bad, "intervention.unit", 400, openCaseOf, func(x *ppksv1.Intervention) { x.Unit = "porsi\x00" }, func(m map[string]any) { m["unit"] = "porsi\x00" }),
+		{name: "void reason with an escape sequence", grpc: func(ctx context.Context, e *env, f fixture) error {
+			_, err := e.cases.VoidIntervention(ctx, &ppksv1.VoidInterventionRequest{Name: f.intervention, Reason: "ganda\x1b]0;x\x07"})
+			return err
+		}, method: "POST", path: func(_ *env, f fixture) string { return "/v1/" + f.intervention + ":void" }, body: func(fixture) any { return map[string]any{"reason": "ganda\x1b]0;x\x07"} }, code: bad, field: "reason", httpCode: 400},
+		// A name search for wildcards alone (point 10) or for control characters.
+		{name: "name search for %", grpc: listPeople(&ppksv1.ListBeneficiariesRequest{Filter: `full_name : "%"`}), method: "GET", path: fixed("/v1/beneficiaries?filter=" + url.QueryEscape(`full_name : "%"`)), code: bad, field: "filter", httpCode: 400},
+		{name: "name search for _", grpc: listPeople(&ppksv1.ListBeneficiariesRequest{Filter: `full_name : "_"`}), method: "GET", path: fixed("/v1/beneficiaries?filter=" + url.QueryEscape(`full_name : "_"`)), code: bad, field: "filter", httpCode: 400},
+		{name: "filter value with a control character", grpc: listPeople(&ppksv1.ListBeneficiariesRequest{Filter: "full_name : \"a\x00\""}), method: "GET", path: fixed("/v1/beneficiaries?filter=" + url.QueryEscape("full_name : \"a\x00\"")), code: bad, field: "filter", httpCode: 400},
+		// A correction must say which version it was made against.
+		{name: "person corrected without an etag", grpc: func(ctx context.Context, e *env, f fixture) error {
+			_, err := e.cases.UpdateBeneficiary(ctx, &ppksv1.UpdateBeneficiaryRequest{Beneficiary: &ppksv1.Beneficiary{Name: f.person, Desa: "Tombolo"}})
+			return err
+		}, method: "PATCH", path: func(_ *env, f fixture) string { return "/v1/" + f.person }, body: func(fixture) any { return map[string]any{"desa": "Tombolo"} }, code: bad, field: "etag", httpCode: 400},
+		{name: "case corrected without an etag", grpc: func(ctx context.Context, e *env, f fixture) error {
+			_, err := e.cases.UpdateCase(ctx, &ppksv1.UpdateCaseRequest{Case: &ppksv1.Case{Name: f.openCase, AssignedWorker: "Bu Nur"}})
+			return err
+		}, method: "PATCH", path: func(_ *env, f fixture) string { return "/v1/" + f.openCase }, body: func(fixture) any { return map[string]any{"assignedWorker": "Bu Nur"} }, code: bad, field: "etag", httpCode: 400},
+		{name: "intervention corrected without an etag", grpc: func(ctx context.Context, e *env, f fixture) error {
+			_, err := e.cases.UpdateIntervention(ctx, &ppksv1.UpdateInterventionRequest{Intervention: &ppksv1.Intervention{Name: f.intervention, Notes: "koreksi"}})
+			return err
+		}, method: "PATCH", path: func(_ *env, f fixture) string { return "/v1/" + f.intervention }, body: func(fixture) any { return map[string]any{"notes": "koreksi"} }, code: bad, field: "etag", httpCode: 400},
 		{name: "target of zero", grpc: func(ctx context.Context, e *env, _ fixture) error {
 			_, err := e.ind.UpdateTarget(ctx, &ppksv1.UpdateTargetRequest{Target: &ppksv1.Target{Name: "indicators/penurunan-ppks/targets/2024", Value: proto.Int32(0)}})
 			return err

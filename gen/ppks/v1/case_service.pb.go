@@ -140,6 +140,538 @@ func (TimelineEventKind) EnumDescriptor() ([]byte, []int) {
 	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{1}
 }
 
+// Request for CreateTransfer.
+type CreateTransferRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The request: nik, to_kecamatan_code and reason.
+	Transfer *Transfer `protobuf:"bytes,1,opt,name=transfer,proto3" json:"transfer,omitempty"`
+	// Client-chosen id (a UUID) for the request; generated when empty.
+	TransferId string `protobuf:"bytes,2,opt,name=transfer_id,json=transferId,proto3" json:"transfer_id,omitempty"`
+	// Idempotency key (a UUID): a retry with the same id returns the first result.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateTransferRequest) Reset() {
+	*x = CreateTransferRequest{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateTransferRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateTransferRequest) ProtoMessage() {}
+
+func (x *CreateTransferRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateTransferRequest.ProtoReflect.Descriptor instead.
+func (*CreateTransferRequest) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *CreateTransferRequest) GetTransfer() *Transfer {
+	if x != nil {
+		return x.Transfer
+	}
+	return nil
+}
+
+func (x *CreateTransferRequest) GetTransferId() string {
+	if x != nil {
+		return x.TransferId
+	}
+	return ""
+}
+
+func (x *CreateTransferRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Response of CreateTransfer.
+type CreateTransferResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The request, pending.
+	Transfer      *Transfer `protobuf:"bytes,1,opt,name=transfer,proto3" json:"transfer,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateTransferResponse) Reset() {
+	*x = CreateTransferResponse{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateTransferResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateTransferResponse) ProtoMessage() {}
+
+func (x *CreateTransferResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateTransferResponse.ProtoReflect.Descriptor instead.
+func (*CreateTransferResponse) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *CreateTransferResponse) GetTransfer() *Transfer {
+	if x != nil {
+		return x.Transfer
+	}
+	return nil
+}
+
+// Request for GetTransfer.
+type GetTransferRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Name of the request.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetTransferRequest) Reset() {
+	*x = GetTransferRequest{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetTransferRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetTransferRequest) ProtoMessage() {}
+
+func (x *GetTransferRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetTransferRequest.ProtoReflect.Descriptor instead.
+func (*GetTransferRequest) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *GetTransferRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// Response of GetTransfer.
+type GetTransferResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The request.
+	Transfer      *Transfer `protobuf:"bytes,1,opt,name=transfer,proto3" json:"transfer,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetTransferResponse) Reset() {
+	*x = GetTransferResponse{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetTransferResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetTransferResponse) ProtoMessage() {}
+
+func (x *GetTransferResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetTransferResponse.ProtoReflect.Descriptor instead.
+func (*GetTransferResponse) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *GetTransferResponse) GetTransfer() *Transfer {
+	if x != nil {
+		return x.Transfer
+	}
+	return nil
+}
+
+// Request for ListTransfers.
+type ListTransfersRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Page size: 50 when zero, at most 1000.
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// Token from a previous response, valid only with the same filter.
+	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Filter: `state = PENDING|APPROVED|REJECTED`.
+	Filter        string `protobuf:"bytes,3,opt,name=filter,proto3" json:"filter,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListTransfersRequest) Reset() {
+	*x = ListTransfersRequest{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListTransfersRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListTransfersRequest) ProtoMessage() {}
+
+func (x *ListTransfersRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListTransfersRequest.ProtoReflect.Descriptor instead.
+func (*ListTransfersRequest) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *ListTransfersRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListTransfersRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListTransfersRequest) GetFilter() string {
+	if x != nil {
+		return x.Filter
+	}
+	return ""
+}
+
+// Response of ListTransfers.
+type ListTransfersResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The page of requests, in id order.
+	Transfers []*Transfer `protobuf:"bytes,1,rep,name=transfers,proto3" json:"transfers,omitempty"`
+	// Token for the next page; empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListTransfersResponse) Reset() {
+	*x = ListTransfersResponse{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListTransfersResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListTransfersResponse) ProtoMessage() {}
+
+func (x *ListTransfersResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListTransfersResponse.ProtoReflect.Descriptor instead.
+func (*ListTransfersResponse) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *ListTransfersResponse) GetTransfers() []*Transfer {
+	if x != nil {
+		return x.Transfers
+	}
+	return nil
+}
+
+func (x *ListTransfersResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
+// Request for ApproveTransfer.
+type ApproveTransferRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Name of the request.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Idempotency key (a UUID).
+	RequestId     string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ApproveTransferRequest) Reset() {
+	*x = ApproveTransferRequest{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ApproveTransferRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ApproveTransferRequest) ProtoMessage() {}
+
+func (x *ApproveTransferRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ApproveTransferRequest.ProtoReflect.Descriptor instead.
+func (*ApproveTransferRequest) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *ApproveTransferRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ApproveTransferRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Response of ApproveTransfer.
+type ApproveTransferResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The approved request.
+	Transfer      *Transfer `protobuf:"bytes,1,opt,name=transfer,proto3" json:"transfer,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ApproveTransferResponse) Reset() {
+	*x = ApproveTransferResponse{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ApproveTransferResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ApproveTransferResponse) ProtoMessage() {}
+
+func (x *ApproveTransferResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ApproveTransferResponse.ProtoReflect.Descriptor instead.
+func (*ApproveTransferResponse) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ApproveTransferResponse) GetTransfer() *Transfer {
+	if x != nil {
+		return x.Transfer
+	}
+	return nil
+}
+
+// Request for RejectTransfer.
+type RejectTransferRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Name of the request.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Why it is rejected.
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Idempotency key (a UUID).
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RejectTransferRequest) Reset() {
+	*x = RejectTransferRequest{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RejectTransferRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RejectTransferRequest) ProtoMessage() {}
+
+func (x *RejectTransferRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RejectTransferRequest.ProtoReflect.Descriptor instead.
+func (*RejectTransferRequest) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *RejectTransferRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *RejectTransferRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *RejectTransferRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Response of RejectTransfer.
+type RejectTransferResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The rejected request.
+	Transfer      *Transfer `protobuf:"bytes,1,opt,name=transfer,proto3" json:"transfer,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RejectTransferResponse) Reset() {
+	*x = RejectTransferResponse{}
+	mi := &file_ppks_v1_case_service_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RejectTransferResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RejectTransferResponse) ProtoMessage() {}
+
+func (x *RejectTransferResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_case_service_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RejectTransferResponse.ProtoReflect.Descriptor instead.
+func (*RejectTransferResponse) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *RejectTransferResponse) GetTransfer() *Transfer {
+	if x != nil {
+		return x.Transfer
+	}
+	return nil
+}
+
 // Request for CreateBeneficiary.
 type CreateBeneficiaryRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -155,7 +687,7 @@ type CreateBeneficiaryRequest struct {
 
 func (x *CreateBeneficiaryRequest) Reset() {
 	*x = CreateBeneficiaryRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[0]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -167,7 +699,7 @@ func (x *CreateBeneficiaryRequest) String() string {
 func (*CreateBeneficiaryRequest) ProtoMessage() {}
 
 func (x *CreateBeneficiaryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[0]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -180,7 +712,7 @@ func (x *CreateBeneficiaryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateBeneficiaryRequest.ProtoReflect.Descriptor instead.
 func (*CreateBeneficiaryRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{0}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *CreateBeneficiaryRequest) GetBeneficiary() *Beneficiary {
@@ -218,7 +750,7 @@ type CreateBeneficiaryResponse struct {
 
 func (x *CreateBeneficiaryResponse) Reset() {
 	*x = CreateBeneficiaryResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[1]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -230,7 +762,7 @@ func (x *CreateBeneficiaryResponse) String() string {
 func (*CreateBeneficiaryResponse) ProtoMessage() {}
 
 func (x *CreateBeneficiaryResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[1]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -243,7 +775,7 @@ func (x *CreateBeneficiaryResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateBeneficiaryResponse.ProtoReflect.Descriptor instead.
 func (*CreateBeneficiaryResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{1}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *CreateBeneficiaryResponse) GetBeneficiary() *Beneficiary {
@@ -271,7 +803,7 @@ type GetBeneficiaryRequest struct {
 
 func (x *GetBeneficiaryRequest) Reset() {
 	*x = GetBeneficiaryRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[2]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -283,7 +815,7 @@ func (x *GetBeneficiaryRequest) String() string {
 func (*GetBeneficiaryRequest) ProtoMessage() {}
 
 func (x *GetBeneficiaryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[2]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -296,7 +828,7 @@ func (x *GetBeneficiaryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBeneficiaryRequest.ProtoReflect.Descriptor instead.
 func (*GetBeneficiaryRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{2}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GetBeneficiaryRequest) GetName() string {
@@ -317,7 +849,7 @@ type GetBeneficiaryResponse struct {
 
 func (x *GetBeneficiaryResponse) Reset() {
 	*x = GetBeneficiaryResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[3]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -329,7 +861,7 @@ func (x *GetBeneficiaryResponse) String() string {
 func (*GetBeneficiaryResponse) ProtoMessage() {}
 
 func (x *GetBeneficiaryResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[3]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -342,7 +874,7 @@ func (x *GetBeneficiaryResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBeneficiaryResponse.ProtoReflect.Descriptor instead.
 func (*GetBeneficiaryResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{3}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *GetBeneficiaryResponse) GetBeneficiary() *Beneficiary {
@@ -368,7 +900,7 @@ type ListBeneficiariesRequest struct {
 
 func (x *ListBeneficiariesRequest) Reset() {
 	*x = ListBeneficiariesRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[4]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -380,7 +912,7 @@ func (x *ListBeneficiariesRequest) String() string {
 func (*ListBeneficiariesRequest) ProtoMessage() {}
 
 func (x *ListBeneficiariesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[4]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -393,7 +925,7 @@ func (x *ListBeneficiariesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListBeneficiariesRequest.ProtoReflect.Descriptor instead.
 func (*ListBeneficiariesRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{4}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ListBeneficiariesRequest) GetPageSize() int32 {
@@ -430,7 +962,7 @@ type ListBeneficiariesResponse struct {
 
 func (x *ListBeneficiariesResponse) Reset() {
 	*x = ListBeneficiariesResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[5]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -442,7 +974,7 @@ func (x *ListBeneficiariesResponse) String() string {
 func (*ListBeneficiariesResponse) ProtoMessage() {}
 
 func (x *ListBeneficiariesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[5]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -455,7 +987,7 @@ func (x *ListBeneficiariesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListBeneficiariesResponse.ProtoReflect.Descriptor instead.
 func (*ListBeneficiariesResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{5}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListBeneficiariesResponse) GetBeneficiaries() []*Beneficiary {
@@ -485,7 +1017,7 @@ type UpdateBeneficiaryRequest struct {
 
 func (x *UpdateBeneficiaryRequest) Reset() {
 	*x = UpdateBeneficiaryRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[6]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -497,7 +1029,7 @@ func (x *UpdateBeneficiaryRequest) String() string {
 func (*UpdateBeneficiaryRequest) ProtoMessage() {}
 
 func (x *UpdateBeneficiaryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[6]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -510,7 +1042,7 @@ func (x *UpdateBeneficiaryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateBeneficiaryRequest.ProtoReflect.Descriptor instead.
 func (*UpdateBeneficiaryRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{6}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *UpdateBeneficiaryRequest) GetBeneficiary() *Beneficiary {
@@ -538,7 +1070,7 @@ type UpdateBeneficiaryResponse struct {
 
 func (x *UpdateBeneficiaryResponse) Reset() {
 	*x = UpdateBeneficiaryResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[7]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -550,7 +1082,7 @@ func (x *UpdateBeneficiaryResponse) String() string {
 func (*UpdateBeneficiaryResponse) ProtoMessage() {}
 
 func (x *UpdateBeneficiaryResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[7]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -563,7 +1095,7 @@ func (x *UpdateBeneficiaryResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateBeneficiaryResponse.ProtoReflect.Descriptor instead.
 func (*UpdateBeneficiaryResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{7}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *UpdateBeneficiaryResponse) GetBeneficiary() *Beneficiary {
@@ -590,7 +1122,7 @@ type CreateCaseRequest struct {
 
 func (x *CreateCaseRequest) Reset() {
 	*x = CreateCaseRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[8]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -602,7 +1134,7 @@ func (x *CreateCaseRequest) String() string {
 func (*CreateCaseRequest) ProtoMessage() {}
 
 func (x *CreateCaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[8]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -615,7 +1147,7 @@ func (x *CreateCaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateCaseRequest.ProtoReflect.Descriptor instead.
 func (*CreateCaseRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{8}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *CreateCaseRequest) GetParent() string {
@@ -657,7 +1189,7 @@ type CreateCaseResponse struct {
 
 func (x *CreateCaseResponse) Reset() {
 	*x = CreateCaseResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[9]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -669,7 +1201,7 @@ func (x *CreateCaseResponse) String() string {
 func (*CreateCaseResponse) ProtoMessage() {}
 
 func (x *CreateCaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[9]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -682,7 +1214,7 @@ func (x *CreateCaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateCaseResponse.ProtoReflect.Descriptor instead.
 func (*CreateCaseResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{9}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *CreateCaseResponse) GetCase() *Case {
@@ -703,7 +1235,7 @@ type GetCaseRequest struct {
 
 func (x *GetCaseRequest) Reset() {
 	*x = GetCaseRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[10]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -715,7 +1247,7 @@ func (x *GetCaseRequest) String() string {
 func (*GetCaseRequest) ProtoMessage() {}
 
 func (x *GetCaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[10]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -728,7 +1260,7 @@ func (x *GetCaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCaseRequest.ProtoReflect.Descriptor instead.
 func (*GetCaseRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{10}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *GetCaseRequest) GetName() string {
@@ -749,7 +1281,7 @@ type GetCaseResponse struct {
 
 func (x *GetCaseResponse) Reset() {
 	*x = GetCaseResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[11]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -761,7 +1293,7 @@ func (x *GetCaseResponse) String() string {
 func (*GetCaseResponse) ProtoMessage() {}
 
 func (x *GetCaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[11]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -774,7 +1306,7 @@ func (x *GetCaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCaseResponse.ProtoReflect.Descriptor instead.
 func (*GetCaseResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{11}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *GetCaseResponse) GetCase() *Case {
@@ -802,7 +1334,7 @@ type ListCasesRequest struct {
 
 func (x *ListCasesRequest) Reset() {
 	*x = ListCasesRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[12]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -814,7 +1346,7 @@ func (x *ListCasesRequest) String() string {
 func (*ListCasesRequest) ProtoMessage() {}
 
 func (x *ListCasesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[12]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -827,7 +1359,7 @@ func (x *ListCasesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCasesRequest.ProtoReflect.Descriptor instead.
 func (*ListCasesRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{12}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ListCasesRequest) GetParent() string {
@@ -871,7 +1403,7 @@ type ListCasesResponse struct {
 
 func (x *ListCasesResponse) Reset() {
 	*x = ListCasesResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[13]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -883,7 +1415,7 @@ func (x *ListCasesResponse) String() string {
 func (*ListCasesResponse) ProtoMessage() {}
 
 func (x *ListCasesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[13]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -896,7 +1428,7 @@ func (x *ListCasesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCasesResponse.ProtoReflect.Descriptor instead.
 func (*ListCasesResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{13}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ListCasesResponse) GetCases() []*Case {
@@ -932,7 +1464,7 @@ type CloseCaseRequest struct {
 
 func (x *CloseCaseRequest) Reset() {
 	*x = CloseCaseRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[14]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -944,7 +1476,7 @@ func (x *CloseCaseRequest) String() string {
 func (*CloseCaseRequest) ProtoMessage() {}
 
 func (x *CloseCaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[14]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -957,7 +1489,7 @@ func (x *CloseCaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseCaseRequest.ProtoReflect.Descriptor instead.
 func (*CloseCaseRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{14}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *CloseCaseRequest) GetName() string {
@@ -1006,7 +1538,7 @@ type CloseCaseResponse struct {
 
 func (x *CloseCaseResponse) Reset() {
 	*x = CloseCaseResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[15]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1018,7 +1550,7 @@ func (x *CloseCaseResponse) String() string {
 func (*CloseCaseResponse) ProtoMessage() {}
 
 func (x *CloseCaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[15]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1031,7 +1563,7 @@ func (x *CloseCaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseCaseResponse.ProtoReflect.Descriptor instead.
 func (*CloseCaseResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{15}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *CloseCaseResponse) GetCase() *Case {
@@ -1058,7 +1590,7 @@ type CreateInterventionRequest struct {
 
 func (x *CreateInterventionRequest) Reset() {
 	*x = CreateInterventionRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[16]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1070,7 +1602,7 @@ func (x *CreateInterventionRequest) String() string {
 func (*CreateInterventionRequest) ProtoMessage() {}
 
 func (x *CreateInterventionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[16]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1083,7 +1615,7 @@ func (x *CreateInterventionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateInterventionRequest.ProtoReflect.Descriptor instead.
 func (*CreateInterventionRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{16}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *CreateInterventionRequest) GetParent() string {
@@ -1125,7 +1657,7 @@ type CreateInterventionResponse struct {
 
 func (x *CreateInterventionResponse) Reset() {
 	*x = CreateInterventionResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[17]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1137,7 +1669,7 @@ func (x *CreateInterventionResponse) String() string {
 func (*CreateInterventionResponse) ProtoMessage() {}
 
 func (x *CreateInterventionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[17]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1150,7 +1682,7 @@ func (x *CreateInterventionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateInterventionResponse.ProtoReflect.Descriptor instead.
 func (*CreateInterventionResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{17}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *CreateInterventionResponse) GetIntervention() *Intervention {
@@ -1171,7 +1703,7 @@ type GetInterventionRequest struct {
 
 func (x *GetInterventionRequest) Reset() {
 	*x = GetInterventionRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[18]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1183,7 +1715,7 @@ func (x *GetInterventionRequest) String() string {
 func (*GetInterventionRequest) ProtoMessage() {}
 
 func (x *GetInterventionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[18]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1196,7 +1728,7 @@ func (x *GetInterventionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInterventionRequest.ProtoReflect.Descriptor instead.
 func (*GetInterventionRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{18}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *GetInterventionRequest) GetName() string {
@@ -1217,7 +1749,7 @@ type GetInterventionResponse struct {
 
 func (x *GetInterventionResponse) Reset() {
 	*x = GetInterventionResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[19]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1229,7 +1761,7 @@ func (x *GetInterventionResponse) String() string {
 func (*GetInterventionResponse) ProtoMessage() {}
 
 func (x *GetInterventionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[19]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1242,7 +1774,7 @@ func (x *GetInterventionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInterventionResponse.ProtoReflect.Descriptor instead.
 func (*GetInterventionResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{19}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *GetInterventionResponse) GetIntervention() *Intervention {
@@ -1262,7 +1794,9 @@ type ListInterventionsRequest struct {
 	// Token from a previous response, valid only with the same parent and filter.
 	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
 	// Filter: conjunction of `year = 2024`, `intervention_type = "PERMAKANAN"`,
-	// `kecamatan_code = "..."` (where delivered), `state = ACTIVE|VOIDED`.
+	// `kecamatan_code = "..."` (the person's kecamatan, whose area the record belongs to),
+	// `delivered_kecamatan_code = "..."` (where it was delivered), `state = ACTIVE|VOIDED`,
+	// `verification = PENDING|VERIFIED|REJECTED` (PENDING alone lists active records).
 	Filter        string `protobuf:"bytes,4,opt,name=filter,proto3" json:"filter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1270,7 +1804,7 @@ type ListInterventionsRequest struct {
 
 func (x *ListInterventionsRequest) Reset() {
 	*x = ListInterventionsRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[20]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1282,7 +1816,7 @@ func (x *ListInterventionsRequest) String() string {
 func (*ListInterventionsRequest) ProtoMessage() {}
 
 func (x *ListInterventionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[20]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1295,7 +1829,7 @@ func (x *ListInterventionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListInterventionsRequest.ProtoReflect.Descriptor instead.
 func (*ListInterventionsRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{20}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ListInterventionsRequest) GetParent() string {
@@ -1339,7 +1873,7 @@ type ListInterventionsResponse struct {
 
 func (x *ListInterventionsResponse) Reset() {
 	*x = ListInterventionsResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[21]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1351,7 +1885,7 @@ func (x *ListInterventionsResponse) String() string {
 func (*ListInterventionsResponse) ProtoMessage() {}
 
 func (x *ListInterventionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[21]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1364,7 +1898,7 @@ func (x *ListInterventionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListInterventionsResponse.ProtoReflect.Descriptor instead.
 func (*ListInterventionsResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{21}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *ListInterventionsResponse) GetInterventions() []*Intervention {
@@ -1396,7 +1930,7 @@ type VoidInterventionRequest struct {
 
 func (x *VoidInterventionRequest) Reset() {
 	*x = VoidInterventionRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[22]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1408,7 +1942,7 @@ func (x *VoidInterventionRequest) String() string {
 func (*VoidInterventionRequest) ProtoMessage() {}
 
 func (x *VoidInterventionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[22]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1421,7 +1955,7 @@ func (x *VoidInterventionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VoidInterventionRequest.ProtoReflect.Descriptor instead.
 func (*VoidInterventionRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{22}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *VoidInterventionRequest) GetName() string {
@@ -1456,7 +1990,7 @@ type VoidInterventionResponse struct {
 
 func (x *VoidInterventionResponse) Reset() {
 	*x = VoidInterventionResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[23]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1468,7 +2002,7 @@ func (x *VoidInterventionResponse) String() string {
 func (*VoidInterventionResponse) ProtoMessage() {}
 
 func (x *VoidInterventionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[23]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1481,7 +2015,7 @@ func (x *VoidInterventionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VoidInterventionResponse.ProtoReflect.Descriptor instead.
 func (*VoidInterventionResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{23}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *VoidInterventionResponse) GetIntervention() *Intervention {
@@ -1504,7 +2038,7 @@ type UpdateCaseRequest struct {
 
 func (x *UpdateCaseRequest) Reset() {
 	*x = UpdateCaseRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[24]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1516,7 +2050,7 @@ func (x *UpdateCaseRequest) String() string {
 func (*UpdateCaseRequest) ProtoMessage() {}
 
 func (x *UpdateCaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[24]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1529,7 +2063,7 @@ func (x *UpdateCaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateCaseRequest.ProtoReflect.Descriptor instead.
 func (*UpdateCaseRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{24}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *UpdateCaseRequest) GetCase() *Case {
@@ -1557,7 +2091,7 @@ type UpdateCaseResponse struct {
 
 func (x *UpdateCaseResponse) Reset() {
 	*x = UpdateCaseResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[25]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1569,7 +2103,7 @@ func (x *UpdateCaseResponse) String() string {
 func (*UpdateCaseResponse) ProtoMessage() {}
 
 func (x *UpdateCaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[25]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1582,7 +2116,7 @@ func (x *UpdateCaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateCaseResponse.ProtoReflect.Descriptor instead.
 func (*UpdateCaseResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{25}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *UpdateCaseResponse) GetCase() *Case {
@@ -1607,7 +2141,7 @@ type ReopenCaseRequest struct {
 
 func (x *ReopenCaseRequest) Reset() {
 	*x = ReopenCaseRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[26]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1619,7 +2153,7 @@ func (x *ReopenCaseRequest) String() string {
 func (*ReopenCaseRequest) ProtoMessage() {}
 
 func (x *ReopenCaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[26]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1632,7 +2166,7 @@ func (x *ReopenCaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReopenCaseRequest.ProtoReflect.Descriptor instead.
 func (*ReopenCaseRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{26}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ReopenCaseRequest) GetName() string {
@@ -1667,7 +2201,7 @@ type ReopenCaseResponse struct {
 
 func (x *ReopenCaseResponse) Reset() {
 	*x = ReopenCaseResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[27]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1679,7 +2213,7 @@ func (x *ReopenCaseResponse) String() string {
 func (*ReopenCaseResponse) ProtoMessage() {}
 
 func (x *ReopenCaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[27]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1692,7 +2226,7 @@ func (x *ReopenCaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReopenCaseResponse.ProtoReflect.Descriptor instead.
 func (*ReopenCaseResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{27}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ReopenCaseResponse) GetCase() *Case {
@@ -1715,7 +2249,7 @@ type UpdateInterventionRequest struct {
 
 func (x *UpdateInterventionRequest) Reset() {
 	*x = UpdateInterventionRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[28]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1727,7 +2261,7 @@ func (x *UpdateInterventionRequest) String() string {
 func (*UpdateInterventionRequest) ProtoMessage() {}
 
 func (x *UpdateInterventionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[28]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1740,7 +2274,7 @@ func (x *UpdateInterventionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateInterventionRequest.ProtoReflect.Descriptor instead.
 func (*UpdateInterventionRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{28}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *UpdateInterventionRequest) GetIntervention() *Intervention {
@@ -1768,7 +2302,7 @@ type UpdateInterventionResponse struct {
 
 func (x *UpdateInterventionResponse) Reset() {
 	*x = UpdateInterventionResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[29]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1780,7 +2314,7 @@ func (x *UpdateInterventionResponse) String() string {
 func (*UpdateInterventionResponse) ProtoMessage() {}
 
 func (x *UpdateInterventionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[29]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1793,7 +2327,7 @@ func (x *UpdateInterventionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateInterventionResponse.ProtoReflect.Descriptor instead.
 func (*UpdateInterventionResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{29}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *UpdateInterventionResponse) GetIntervention() *Intervention {
@@ -1816,7 +2350,7 @@ type VerifyInterventionRequest struct {
 
 func (x *VerifyInterventionRequest) Reset() {
 	*x = VerifyInterventionRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[30]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1828,7 +2362,7 @@ func (x *VerifyInterventionRequest) String() string {
 func (*VerifyInterventionRequest) ProtoMessage() {}
 
 func (x *VerifyInterventionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[30]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1841,7 +2375,7 @@ func (x *VerifyInterventionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyInterventionRequest.ProtoReflect.Descriptor instead.
 func (*VerifyInterventionRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{30}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *VerifyInterventionRequest) GetName() string {
@@ -1869,7 +2403,7 @@ type VerifyInterventionResponse struct {
 
 func (x *VerifyInterventionResponse) Reset() {
 	*x = VerifyInterventionResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[31]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1881,7 +2415,7 @@ func (x *VerifyInterventionResponse) String() string {
 func (*VerifyInterventionResponse) ProtoMessage() {}
 
 func (x *VerifyInterventionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[31]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1894,7 +2428,7 @@ func (x *VerifyInterventionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyInterventionResponse.ProtoReflect.Descriptor instead.
 func (*VerifyInterventionResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{31}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *VerifyInterventionResponse) GetIntervention() *Intervention {
@@ -1919,7 +2453,7 @@ type RejectInterventionRequest struct {
 
 func (x *RejectInterventionRequest) Reset() {
 	*x = RejectInterventionRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[32]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1931,7 +2465,7 @@ func (x *RejectInterventionRequest) String() string {
 func (*RejectInterventionRequest) ProtoMessage() {}
 
 func (x *RejectInterventionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[32]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1944,7 +2478,7 @@ func (x *RejectInterventionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RejectInterventionRequest.ProtoReflect.Descriptor instead.
 func (*RejectInterventionRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{32}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *RejectInterventionRequest) GetName() string {
@@ -1979,7 +2513,7 @@ type RejectInterventionResponse struct {
 
 func (x *RejectInterventionResponse) Reset() {
 	*x = RejectInterventionResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[33]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1991,7 +2525,7 @@ func (x *RejectInterventionResponse) String() string {
 func (*RejectInterventionResponse) ProtoMessage() {}
 
 func (x *RejectInterventionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[33]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2004,7 +2538,7 @@ func (x *RejectInterventionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RejectInterventionResponse.ProtoReflect.Descriptor instead.
 func (*RejectInterventionResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{33}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *RejectInterventionResponse) GetIntervention() *Intervention {
@@ -2031,7 +2565,7 @@ type SyncItem struct {
 
 func (x *SyncItem) Reset() {
 	*x = SyncItem{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[34]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2043,7 +2577,7 @@ func (x *SyncItem) String() string {
 func (*SyncItem) ProtoMessage() {}
 
 func (x *SyncItem) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[34]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2056,7 +2590,7 @@ func (x *SyncItem) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SyncItem.ProtoReflect.Descriptor instead.
 func (*SyncItem) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{34}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *SyncItem) GetRequest() isSyncItem_Request {
@@ -2136,7 +2670,7 @@ type SyncResult struct {
 
 func (x *SyncResult) Reset() {
 	*x = SyncResult{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[35]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2148,7 +2682,7 @@ func (x *SyncResult) String() string {
 func (*SyncResult) ProtoMessage() {}
 
 func (x *SyncResult) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[35]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2161,7 +2695,7 @@ func (x *SyncResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SyncResult.ProtoReflect.Descriptor instead.
 func (*SyncResult) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{35}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *SyncResult) GetIndex() int32 {
@@ -2203,7 +2737,7 @@ type BatchSyncRequest struct {
 
 func (x *BatchSyncRequest) Reset() {
 	*x = BatchSyncRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[36]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2215,7 +2749,7 @@ func (x *BatchSyncRequest) String() string {
 func (*BatchSyncRequest) ProtoMessage() {}
 
 func (x *BatchSyncRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[36]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2228,7 +2762,7 @@ func (x *BatchSyncRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchSyncRequest.ProtoReflect.Descriptor instead.
 func (*BatchSyncRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{36}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *BatchSyncRequest) GetItems() []*SyncItem {
@@ -2249,7 +2783,7 @@ type BatchSyncResponse struct {
 
 func (x *BatchSyncResponse) Reset() {
 	*x = BatchSyncResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[37]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2261,7 +2795,7 @@ func (x *BatchSyncResponse) String() string {
 func (*BatchSyncResponse) ProtoMessage() {}
 
 func (x *BatchSyncResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[37]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2274,7 +2808,7 @@ func (x *BatchSyncResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchSyncResponse.ProtoReflect.Descriptor instead.
 func (*BatchSyncResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{37}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *BatchSyncResponse) GetResults() []*SyncResult {
@@ -2299,7 +2833,7 @@ type DuplicateCandidate struct {
 
 func (x *DuplicateCandidate) Reset() {
 	*x = DuplicateCandidate{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[38]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2311,7 +2845,7 @@ func (x *DuplicateCandidate) String() string {
 func (*DuplicateCandidate) ProtoMessage() {}
 
 func (x *DuplicateCandidate) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[38]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2324,7 +2858,7 @@ func (x *DuplicateCandidate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DuplicateCandidate.ProtoReflect.Descriptor instead.
 func (*DuplicateCandidate) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{38}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *DuplicateCandidate) GetBeneficiary() *Beneficiary {
@@ -2364,7 +2898,7 @@ type FindDuplicatesRequest struct {
 
 func (x *FindDuplicatesRequest) Reset() {
 	*x = FindDuplicatesRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[39]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2376,7 +2910,7 @@ func (x *FindDuplicatesRequest) String() string {
 func (*FindDuplicatesRequest) ProtoMessage() {}
 
 func (x *FindDuplicatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[39]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2389,7 +2923,7 @@ func (x *FindDuplicatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FindDuplicatesRequest.ProtoReflect.Descriptor instead.
 func (*FindDuplicatesRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{39}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *FindDuplicatesRequest) GetSubject() isFindDuplicatesRequest_Subject {
@@ -2446,7 +2980,7 @@ type FindDuplicatesResponse struct {
 
 func (x *FindDuplicatesResponse) Reset() {
 	*x = FindDuplicatesResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[40]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2458,7 +2992,7 @@ func (x *FindDuplicatesResponse) String() string {
 func (*FindDuplicatesResponse) ProtoMessage() {}
 
 func (x *FindDuplicatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[40]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2471,7 +3005,7 @@ func (x *FindDuplicatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FindDuplicatesResponse.ProtoReflect.Descriptor instead.
 func (*FindDuplicatesResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{40}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *FindDuplicatesResponse) GetCandidates() []*DuplicateCandidate {
@@ -2498,7 +3032,7 @@ type MergeBeneficiariesRequest struct {
 
 func (x *MergeBeneficiariesRequest) Reset() {
 	*x = MergeBeneficiariesRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[41]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2510,7 +3044,7 @@ func (x *MergeBeneficiariesRequest) String() string {
 func (*MergeBeneficiariesRequest) ProtoMessage() {}
 
 func (x *MergeBeneficiariesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[41]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2523,7 +3057,7 @@ func (x *MergeBeneficiariesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MergeBeneficiariesRequest.ProtoReflect.Descriptor instead.
 func (*MergeBeneficiariesRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{41}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *MergeBeneficiariesRequest) GetName() string {
@@ -2565,7 +3099,7 @@ type MergeBeneficiariesResponse struct {
 
 func (x *MergeBeneficiariesResponse) Reset() {
 	*x = MergeBeneficiariesResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[42]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2577,7 +3111,7 @@ func (x *MergeBeneficiariesResponse) String() string {
 func (*MergeBeneficiariesResponse) ProtoMessage() {}
 
 func (x *MergeBeneficiariesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[42]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2590,7 +3124,7 @@ func (x *MergeBeneficiariesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MergeBeneficiariesResponse.ProtoReflect.Descriptor instead.
 func (*MergeBeneficiariesResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{42}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *MergeBeneficiariesResponse) GetBeneficiary() *Beneficiary {
@@ -2611,7 +3145,7 @@ type GetTimelineRequest struct {
 
 func (x *GetTimelineRequest) Reset() {
 	*x = GetTimelineRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[43]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2623,7 +3157,7 @@ func (x *GetTimelineRequest) String() string {
 func (*GetTimelineRequest) ProtoMessage() {}
 
 func (x *GetTimelineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[43]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2636,7 +3170,7 @@ func (x *GetTimelineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTimelineRequest.ProtoReflect.Descriptor instead.
 func (*GetTimelineRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{43}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *GetTimelineRequest) GetName() string {
@@ -2663,7 +3197,7 @@ type TimelineEvent struct {
 
 func (x *TimelineEvent) Reset() {
 	*x = TimelineEvent{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[44]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2675,7 +3209,7 @@ func (x *TimelineEvent) String() string {
 func (*TimelineEvent) ProtoMessage() {}
 
 func (x *TimelineEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[44]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2688,7 +3222,7 @@ func (x *TimelineEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TimelineEvent.ProtoReflect.Descriptor instead.
 func (*TimelineEvent) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{44}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *TimelineEvent) GetDate() *date.Date {
@@ -2732,7 +3266,7 @@ type GetTimelineResponse struct {
 
 func (x *GetTimelineResponse) Reset() {
 	*x = GetTimelineResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[45]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2744,7 +3278,7 @@ func (x *GetTimelineResponse) String() string {
 func (*GetTimelineResponse) ProtoMessage() {}
 
 func (x *GetTimelineResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[45]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2757,7 +3291,7 @@ func (x *GetTimelineResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTimelineResponse.ProtoReflect.Descriptor instead.
 func (*GetTimelineResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{45}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *GetTimelineResponse) GetBeneficiary() *Beneficiary {
@@ -2789,7 +3323,7 @@ type FieldChange struct {
 
 func (x *FieldChange) Reset() {
 	*x = FieldChange{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[46]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2801,7 +3335,7 @@ func (x *FieldChange) String() string {
 func (*FieldChange) ProtoMessage() {}
 
 func (x *FieldChange) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[46]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2814,7 +3348,7 @@ func (x *FieldChange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FieldChange.ProtoReflect.Descriptor instead.
 func (*FieldChange) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{46}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *FieldChange) GetField() string {
@@ -2859,7 +3393,7 @@ type Change struct {
 
 func (x *Change) Reset() {
 	*x = Change{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[47]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2871,7 +3405,7 @@ func (x *Change) String() string {
 func (*Change) ProtoMessage() {}
 
 func (x *Change) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[47]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2884,7 +3418,7 @@ func (x *Change) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Change.ProtoReflect.Descriptor instead.
 func (*Change) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{47}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *Change) GetRecord() string {
@@ -2944,7 +3478,7 @@ type ListChangesRequest struct {
 
 func (x *ListChangesRequest) Reset() {
 	*x = ListChangesRequest{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[48]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2956,7 +3490,7 @@ func (x *ListChangesRequest) String() string {
 func (*ListChangesRequest) ProtoMessage() {}
 
 func (x *ListChangesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[48]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2969,7 +3503,7 @@ func (x *ListChangesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListChangesRequest.ProtoReflect.Descriptor instead.
 func (*ListChangesRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{48}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *ListChangesRequest) GetParent() string {
@@ -3006,7 +3540,7 @@ type ListChangesResponse struct {
 
 func (x *ListChangesResponse) Reset() {
 	*x = ListChangesResponse{}
-	mi := &file_ppks_v1_case_service_proto_msgTypes[49]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3018,7 +3552,7 @@ func (x *ListChangesResponse) String() string {
 func (*ListChangesResponse) ProtoMessage() {}
 
 func (x *ListChangesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_case_service_proto_msgTypes[49]
+	mi := &file_ppks_v1_case_service_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3031,7 +3565,7 @@ func (x *ListChangesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListChangesResponse.ProtoReflect.Descriptor instead.
 func (*ListChangesResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{49}
+	return file_ppks_v1_case_service_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *ListChangesResponse) GetChanges() []*Change {
@@ -3052,7 +3586,43 @@ var File_ppks_v1_case_service_proto protoreflect.FileDescriptor
 
 const file_ppks_v1_case_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1appks/v1/case_service.proto\x12\appks.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\x1a\x16google/type/date.proto\x1a\x19ppks/v1/beneficiary.proto\x1a\x12ppks/v1/case.proto\x1a\x1appks/v1/intervention.proto\"\xa7\x01\n" +
+	"\x1appks/v1/case_service.proto\x12\appks.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\x1a\x16google/type/date.proto\x1a\x19ppks/v1/beneficiary.proto\x1a\x12ppks/v1/case.proto\x1a\x1appks/v1/intervention.proto\x1a\x16ppks/v1/transfer.proto\"\x95\x01\n" +
+	"\x15CreateTransferRequest\x122\n" +
+	"\btransfer\x18\x01 \x01(\v2\x11.ppks.v1.TransferB\x03\xe0A\x02R\btransfer\x12$\n" +
+	"\vtransfer_id\x18\x02 \x01(\tB\x03\xe0A\x01R\n" +
+	"transferId\x12\"\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\x03\xe0A\x02R\trequestId\"G\n" +
+	"\x16CreateTransferResponse\x12-\n" +
+	"\btransfer\x18\x01 \x01(\v2\x11.ppks.v1.TransferR\btransfer\"L\n" +
+	"\x12GetTransferRequest\x126\n" +
+	"\x04name\x18\x01 \x01(\tB\"\xe0A\x02\xfaA\x1c\n" +
+	"\x1appks.dinsos.go.id/TransferR\x04name\"D\n" +
+	"\x13GetTransferResponse\x12-\n" +
+	"\btransfer\x18\x01 \x01(\v2\x11.ppks.v1.TransferR\btransfer\"y\n" +
+	"\x14ListTransfersRequest\x12 \n" +
+	"\tpage_size\x18\x01 \x01(\x05B\x03\xe0A\x01R\bpageSize\x12\"\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tB\x03\xe0A\x01R\tpageToken\x12\x1b\n" +
+	"\x06filter\x18\x03 \x01(\tB\x03\xe0A\x01R\x06filter\"p\n" +
+	"\x15ListTransfersResponse\x12/\n" +
+	"\ttransfers\x18\x01 \x03(\v2\x11.ppks.v1.TransferR\ttransfers\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"t\n" +
+	"\x16ApproveTransferRequest\x126\n" +
+	"\x04name\x18\x01 \x01(\tB\"\xe0A\x02\xfaA\x1c\n" +
+	"\x1appks.dinsos.go.id/TransferR\x04name\x12\"\n" +
+	"\n" +
+	"request_id\x18\x02 \x01(\tB\x03\xe0A\x01R\trequestId\"H\n" +
+	"\x17ApproveTransferResponse\x12-\n" +
+	"\btransfer\x18\x01 \x01(\v2\x11.ppks.v1.TransferR\btransfer\"\x90\x01\n" +
+	"\x15RejectTransferRequest\x126\n" +
+	"\x04name\x18\x01 \x01(\tB\"\xe0A\x02\xfaA\x1c\n" +
+	"\x1appks.dinsos.go.id/TransferR\x04name\x12\x1b\n" +
+	"\x06reason\x18\x02 \x01(\tB\x03\xe0A\x02R\x06reason\x12\"\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\x03\xe0A\x01R\trequestId\"G\n" +
+	"\x16RejectTransferResponse\x12-\n" +
+	"\btransfer\x18\x01 \x01(\v2\x11.ppks.v1.TransferR\btransfer\"\xa7\x01\n" +
 	"\x18CreateBeneficiaryRequest\x12;\n" +
 	"\vbeneficiary\x18\x01 \x01(\v2\x14.ppks.v1.BeneficiaryB\x03\xe0A\x02R\vbeneficiary\x12*\n" +
 	"\x0ebeneficiary_id\x18\x02 \x01(\tB\x03\xe0A\x01R\rbeneficiaryId\x12\"\n" +
@@ -3260,7 +3830,7 @@ const file_ppks_v1_case_service_proto_rawDesc = "" +
 	"\x1fTIMELINE_EVENT_KIND_UNSPECIFIED\x10\x00\x12#\n" +
 	"\x1fTIMELINE_EVENT_KIND_CASE_OPENED\x10\x01\x12$\n" +
 	" TIMELINE_EVENT_KIND_INTERVENTION\x10\x02\x12#\n" +
-	"\x1fTIMELINE_EVENT_KIND_CASE_CLOSED\x10\x032\xe7\x1b\n" +
+	"\x1fTIMELINE_EVENT_KIND_CASE_CLOSED\x10\x032\xfc \n" +
 	"\vCaseService\x12\x9d\x01\n" +
 	"\x11CreateBeneficiary\x12!.ppks.v1.CreateBeneficiaryRequest\x1a\".ppks.v1.CreateBeneficiaryResponse\"A\xdaA\vbeneficiary\x82\xd3\xe4\x93\x02-:\vbeneficiaryb\vbeneficiary\"\x11/v1/beneficiaries\x12\x89\x01\n" +
 	"\x0eGetBeneficiary\x12\x1e.ppks.v1.GetBeneficiaryRequest\x1a\x1f.ppks.v1.GetBeneficiaryResponse\"6\xdaA\x04name\x82\xd3\xe4\x93\x02)b\vbeneficiary\x12\x1a/v1/{name=beneficiaries/*}\x12u\n" +
@@ -3286,7 +3856,12 @@ const file_ppks_v1_case_service_proto_rawDesc = "" +
 	"\x0eFindDuplicates\x12\x1e.ppks.v1.FindDuplicatesRequest\x1a\x1f.ppks.v1.FindDuplicatesResponse\"+\x82\xd3\xe4\x93\x02%:\x01*\" /v1/beneficiaries:findDuplicates\x12\xaf\x01\n" +
 	"\x12MergeBeneficiaries\x12\".ppks.v1.MergeBeneficiariesRequest\x1a#.ppks.v1.MergeBeneficiariesResponse\"P\xdaA\x15name,duplicate,reason\x82\xd3\xe4\x93\x022:\x01*b\vbeneficiary\" /v1/{name=beneficiaries/*}:merge\x12|\n" +
 	"\vGetTimeline\x12\x1b.ppks.v1.GetTimelineRequest\x1a\x1c.ppks.v1.GetTimelineResponse\"2\xdaA\x04name\x82\xd3\xe4\x93\x02%\x12#/v1/{name=beneficiaries/*}:timeline\x12\xf1\x01\n" +
-	"\vListChanges\x12\x1b.ppks.v1.ListChangesRequest\x1a\x1c.ppks.v1.ListChangesResponse\"\xa6\x01\xdaA\x06parent\x82\xd3\xe4\x93\x02\x96\x01Z.\x12,/v1/{parent=beneficiaries/*/cases/*}/changesZ>\x12</v1/{parent=beneficiaries/*/cases/*/interventions/*}/changes\x12$/v1/{parent=beneficiaries/*}/changesB/Z-github.com/opendinsos/ppks/gen/ppks/v1;ppksv1b\x06proto3"
+	"\vListChanges\x12\x1b.ppks.v1.ListChangesRequest\x1a\x1c.ppks.v1.ListChangesResponse\"\xa6\x01\xdaA\x06parent\x82\xd3\xe4\x93\x02\x96\x01Z.\x12,/v1/{parent=beneficiaries/*/cases/*}/changesZ>\x12</v1/{parent=beneficiaries/*/cases/*/interventions/*}/changes\x12$/v1/{parent=beneficiaries/*}/changes\x12\x87\x01\n" +
+	"\x0eCreateTransfer\x12\x1e.ppks.v1.CreateTransferRequest\x1a\x1f.ppks.v1.CreateTransferResponse\"4\xdaA\btransfer\x82\xd3\xe4\x93\x02#:\btransferb\btransfer\"\r/v1/transfers\x12y\n" +
+	"\vGetTransfer\x12\x1b.ppks.v1.GetTransferRequest\x1a\x1c.ppks.v1.GetTransferResponse\"/\xdaA\x04name\x82\xd3\xe4\x93\x02\"b\btransfer\x12\x16/v1/{name=transfers/*}\x12e\n" +
+	"\rListTransfers\x12\x1d.ppks.v1.ListTransfersRequest\x1a\x1e.ppks.v1.ListTransfersResponse\"\x15\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/transfers\x12\x90\x01\n" +
+	"\x0fApproveTransfer\x12\x1f.ppks.v1.ApproveTransferRequest\x1a .ppks.v1.ApproveTransferResponse\":\xdaA\x04name\x82\xd3\xe4\x93\x02-:\x01*b\btransfer\"\x1e/v1/{name=transfers/*}:approve\x12\x93\x01\n" +
+	"\x0eRejectTransfer\x12\x1e.ppks.v1.RejectTransferRequest\x1a\x1f.ppks.v1.RejectTransferResponse\"@\xdaA\vname,reason\x82\xd3\xe4\x93\x02,:\x01*b\btransfer\"\x1d/v1/{name=transfers/*}:rejectB/Z-github.com/opendinsos/ppks/gen/ppks/v1;ppksv1b\x06proto3"
 
 var (
 	file_ppks_v1_case_service_proto_rawDescOnce sync.Once
@@ -3301,168 +3876,195 @@ func file_ppks_v1_case_service_proto_rawDescGZIP() []byte {
 }
 
 var file_ppks_v1_case_service_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_ppks_v1_case_service_proto_msgTypes = make([]protoimpl.MessageInfo, 50)
+var file_ppks_v1_case_service_proto_msgTypes = make([]protoimpl.MessageInfo, 60)
 var file_ppks_v1_case_service_proto_goTypes = []any{
 	(SyncStatus)(0),                    // 0: ppks.v1.SyncStatus
 	(TimelineEventKind)(0),             // 1: ppks.v1.TimelineEventKind
-	(*CreateBeneficiaryRequest)(nil),   // 2: ppks.v1.CreateBeneficiaryRequest
-	(*CreateBeneficiaryResponse)(nil),  // 3: ppks.v1.CreateBeneficiaryResponse
-	(*GetBeneficiaryRequest)(nil),      // 4: ppks.v1.GetBeneficiaryRequest
-	(*GetBeneficiaryResponse)(nil),     // 5: ppks.v1.GetBeneficiaryResponse
-	(*ListBeneficiariesRequest)(nil),   // 6: ppks.v1.ListBeneficiariesRequest
-	(*ListBeneficiariesResponse)(nil),  // 7: ppks.v1.ListBeneficiariesResponse
-	(*UpdateBeneficiaryRequest)(nil),   // 8: ppks.v1.UpdateBeneficiaryRequest
-	(*UpdateBeneficiaryResponse)(nil),  // 9: ppks.v1.UpdateBeneficiaryResponse
-	(*CreateCaseRequest)(nil),          // 10: ppks.v1.CreateCaseRequest
-	(*CreateCaseResponse)(nil),         // 11: ppks.v1.CreateCaseResponse
-	(*GetCaseRequest)(nil),             // 12: ppks.v1.GetCaseRequest
-	(*GetCaseResponse)(nil),            // 13: ppks.v1.GetCaseResponse
-	(*ListCasesRequest)(nil),           // 14: ppks.v1.ListCasesRequest
-	(*ListCasesResponse)(nil),          // 15: ppks.v1.ListCasesResponse
-	(*CloseCaseRequest)(nil),           // 16: ppks.v1.CloseCaseRequest
-	(*CloseCaseResponse)(nil),          // 17: ppks.v1.CloseCaseResponse
-	(*CreateInterventionRequest)(nil),  // 18: ppks.v1.CreateInterventionRequest
-	(*CreateInterventionResponse)(nil), // 19: ppks.v1.CreateInterventionResponse
-	(*GetInterventionRequest)(nil),     // 20: ppks.v1.GetInterventionRequest
-	(*GetInterventionResponse)(nil),    // 21: ppks.v1.GetInterventionResponse
-	(*ListInterventionsRequest)(nil),   // 22: ppks.v1.ListInterventionsRequest
-	(*ListInterventionsResponse)(nil),  // 23: ppks.v1.ListInterventionsResponse
-	(*VoidInterventionRequest)(nil),    // 24: ppks.v1.VoidInterventionRequest
-	(*VoidInterventionResponse)(nil),   // 25: ppks.v1.VoidInterventionResponse
-	(*UpdateCaseRequest)(nil),          // 26: ppks.v1.UpdateCaseRequest
-	(*UpdateCaseResponse)(nil),         // 27: ppks.v1.UpdateCaseResponse
-	(*ReopenCaseRequest)(nil),          // 28: ppks.v1.ReopenCaseRequest
-	(*ReopenCaseResponse)(nil),         // 29: ppks.v1.ReopenCaseResponse
-	(*UpdateInterventionRequest)(nil),  // 30: ppks.v1.UpdateInterventionRequest
-	(*UpdateInterventionResponse)(nil), // 31: ppks.v1.UpdateInterventionResponse
-	(*VerifyInterventionRequest)(nil),  // 32: ppks.v1.VerifyInterventionRequest
-	(*VerifyInterventionResponse)(nil), // 33: ppks.v1.VerifyInterventionResponse
-	(*RejectInterventionRequest)(nil),  // 34: ppks.v1.RejectInterventionRequest
-	(*RejectInterventionResponse)(nil), // 35: ppks.v1.RejectInterventionResponse
-	(*SyncItem)(nil),                   // 36: ppks.v1.SyncItem
-	(*SyncResult)(nil),                 // 37: ppks.v1.SyncResult
-	(*BatchSyncRequest)(nil),           // 38: ppks.v1.BatchSyncRequest
-	(*BatchSyncResponse)(nil),          // 39: ppks.v1.BatchSyncResponse
-	(*DuplicateCandidate)(nil),         // 40: ppks.v1.DuplicateCandidate
-	(*FindDuplicatesRequest)(nil),      // 41: ppks.v1.FindDuplicatesRequest
-	(*FindDuplicatesResponse)(nil),     // 42: ppks.v1.FindDuplicatesResponse
-	(*MergeBeneficiariesRequest)(nil),  // 43: ppks.v1.MergeBeneficiariesRequest
-	(*MergeBeneficiariesResponse)(nil), // 44: ppks.v1.MergeBeneficiariesResponse
-	(*GetTimelineRequest)(nil),         // 45: ppks.v1.GetTimelineRequest
-	(*TimelineEvent)(nil),              // 46: ppks.v1.TimelineEvent
-	(*GetTimelineResponse)(nil),        // 47: ppks.v1.GetTimelineResponse
-	(*FieldChange)(nil),                // 48: ppks.v1.FieldChange
-	(*Change)(nil),                     // 49: ppks.v1.Change
-	(*ListChangesRequest)(nil),         // 50: ppks.v1.ListChangesRequest
-	(*ListChangesResponse)(nil),        // 51: ppks.v1.ListChangesResponse
-	(*Beneficiary)(nil),                // 52: ppks.v1.Beneficiary
-	(*fieldmaskpb.FieldMask)(nil),      // 53: google.protobuf.FieldMask
-	(*Case)(nil),                       // 54: ppks.v1.Case
-	(CaseOutcome)(0),                   // 55: ppks.v1.CaseOutcome
-	(*date.Date)(nil),                  // 56: google.type.Date
-	(*Intervention)(nil),               // 57: ppks.v1.Intervention
-	(*status.Status)(nil),              // 58: google.rpc.Status
-	(*timestamppb.Timestamp)(nil),      // 59: google.protobuf.Timestamp
+	(*CreateTransferRequest)(nil),      // 2: ppks.v1.CreateTransferRequest
+	(*CreateTransferResponse)(nil),     // 3: ppks.v1.CreateTransferResponse
+	(*GetTransferRequest)(nil),         // 4: ppks.v1.GetTransferRequest
+	(*GetTransferResponse)(nil),        // 5: ppks.v1.GetTransferResponse
+	(*ListTransfersRequest)(nil),       // 6: ppks.v1.ListTransfersRequest
+	(*ListTransfersResponse)(nil),      // 7: ppks.v1.ListTransfersResponse
+	(*ApproveTransferRequest)(nil),     // 8: ppks.v1.ApproveTransferRequest
+	(*ApproveTransferResponse)(nil),    // 9: ppks.v1.ApproveTransferResponse
+	(*RejectTransferRequest)(nil),      // 10: ppks.v1.RejectTransferRequest
+	(*RejectTransferResponse)(nil),     // 11: ppks.v1.RejectTransferResponse
+	(*CreateBeneficiaryRequest)(nil),   // 12: ppks.v1.CreateBeneficiaryRequest
+	(*CreateBeneficiaryResponse)(nil),  // 13: ppks.v1.CreateBeneficiaryResponse
+	(*GetBeneficiaryRequest)(nil),      // 14: ppks.v1.GetBeneficiaryRequest
+	(*GetBeneficiaryResponse)(nil),     // 15: ppks.v1.GetBeneficiaryResponse
+	(*ListBeneficiariesRequest)(nil),   // 16: ppks.v1.ListBeneficiariesRequest
+	(*ListBeneficiariesResponse)(nil),  // 17: ppks.v1.ListBeneficiariesResponse
+	(*UpdateBeneficiaryRequest)(nil),   // 18: ppks.v1.UpdateBeneficiaryRequest
+	(*UpdateBeneficiaryResponse)(nil),  // 19: ppks.v1.UpdateBeneficiaryResponse
+	(*CreateCaseRequest)(nil),          // 20: ppks.v1.CreateCaseRequest
+	(*CreateCaseResponse)(nil),         // 21: ppks.v1.CreateCaseResponse
+	(*GetCaseRequest)(nil),             // 22: ppks.v1.GetCaseRequest
+	(*GetCaseResponse)(nil),            // 23: ppks.v1.GetCaseResponse
+	(*ListCasesRequest)(nil),           // 24: ppks.v1.ListCasesRequest
+	(*ListCasesResponse)(nil),          // 25: ppks.v1.ListCasesResponse
+	(*CloseCaseRequest)(nil),           // 26: ppks.v1.CloseCaseRequest
+	(*CloseCaseResponse)(nil),          // 27: ppks.v1.CloseCaseResponse
+	(*CreateInterventionRequest)(nil),  // 28: ppks.v1.CreateInterventionRequest
+	(*CreateInterventionResponse)(nil), // 29: ppks.v1.CreateInterventionResponse
+	(*GetInterventionRequest)(nil),     // 30: ppks.v1.GetInterventionRequest
+	(*GetInterventionResponse)(nil),    // 31: ppks.v1.GetInterventionResponse
+	(*ListInterventionsRequest)(nil),   // 32: ppks.v1.ListInterventionsRequest
+	(*ListInterventionsResponse)(nil),  // 33: ppks.v1.ListInterventionsResponse
+	(*VoidInterventionRequest)(nil),    // 34: ppks.v1.VoidInterventionRequest
+	(*VoidInterventionResponse)(nil),   // 35: ppks.v1.VoidInterventionResponse
+	(*UpdateCaseRequest)(nil),          // 36: ppks.v1.UpdateCaseRequest
+	(*UpdateCaseResponse)(nil),         // 37: ppks.v1.UpdateCaseResponse
+	(*ReopenCaseRequest)(nil),          // 38: ppks.v1.ReopenCaseRequest
+	(*ReopenCaseResponse)(nil),         // 39: ppks.v1.ReopenCaseResponse
+	(*UpdateInterventionRequest)(nil),  // 40: ppks.v1.UpdateInterventionRequest
+	(*UpdateInterventionResponse)(nil), // 41: ppks.v1.UpdateInterventionResponse
+	(*VerifyInterventionRequest)(nil),  // 42: ppks.v1.VerifyInterventionRequest
+	(*VerifyInterventionResponse)(nil), // 43: ppks.v1.VerifyInterventionResponse
+	(*RejectInterventionRequest)(nil),  // 44: ppks.v1.RejectInterventionRequest
+	(*RejectInterventionResponse)(nil), // 45: ppks.v1.RejectInterventionResponse
+	(*SyncItem)(nil),                   // 46: ppks.v1.SyncItem
+	(*SyncResult)(nil),                 // 47: ppks.v1.SyncResult
+	(*BatchSyncRequest)(nil),           // 48: ppks.v1.BatchSyncRequest
+	(*BatchSyncResponse)(nil),          // 49: ppks.v1.BatchSyncResponse
+	(*DuplicateCandidate)(nil),         // 50: ppks.v1.DuplicateCandidate
+	(*FindDuplicatesRequest)(nil),      // 51: ppks.v1.FindDuplicatesRequest
+	(*FindDuplicatesResponse)(nil),     // 52: ppks.v1.FindDuplicatesResponse
+	(*MergeBeneficiariesRequest)(nil),  // 53: ppks.v1.MergeBeneficiariesRequest
+	(*MergeBeneficiariesResponse)(nil), // 54: ppks.v1.MergeBeneficiariesResponse
+	(*GetTimelineRequest)(nil),         // 55: ppks.v1.GetTimelineRequest
+	(*TimelineEvent)(nil),              // 56: ppks.v1.TimelineEvent
+	(*GetTimelineResponse)(nil),        // 57: ppks.v1.GetTimelineResponse
+	(*FieldChange)(nil),                // 58: ppks.v1.FieldChange
+	(*Change)(nil),                     // 59: ppks.v1.Change
+	(*ListChangesRequest)(nil),         // 60: ppks.v1.ListChangesRequest
+	(*ListChangesResponse)(nil),        // 61: ppks.v1.ListChangesResponse
+	(*Transfer)(nil),                   // 62: ppks.v1.Transfer
+	(*Beneficiary)(nil),                // 63: ppks.v1.Beneficiary
+	(*fieldmaskpb.FieldMask)(nil),      // 64: google.protobuf.FieldMask
+	(*Case)(nil),                       // 65: ppks.v1.Case
+	(CaseOutcome)(0),                   // 66: ppks.v1.CaseOutcome
+	(*date.Date)(nil),                  // 67: google.type.Date
+	(*Intervention)(nil),               // 68: ppks.v1.Intervention
+	(*status.Status)(nil),              // 69: google.rpc.Status
+	(*timestamppb.Timestamp)(nil),      // 70: google.protobuf.Timestamp
 }
 var file_ppks_v1_case_service_proto_depIdxs = []int32{
-	52, // 0: ppks.v1.CreateBeneficiaryRequest.beneficiary:type_name -> ppks.v1.Beneficiary
-	52, // 1: ppks.v1.CreateBeneficiaryResponse.beneficiary:type_name -> ppks.v1.Beneficiary
-	40, // 2: ppks.v1.CreateBeneficiaryResponse.duplicate_candidates:type_name -> ppks.v1.DuplicateCandidate
-	52, // 3: ppks.v1.GetBeneficiaryResponse.beneficiary:type_name -> ppks.v1.Beneficiary
-	52, // 4: ppks.v1.ListBeneficiariesResponse.beneficiaries:type_name -> ppks.v1.Beneficiary
-	52, // 5: ppks.v1.UpdateBeneficiaryRequest.beneficiary:type_name -> ppks.v1.Beneficiary
-	53, // 6: ppks.v1.UpdateBeneficiaryRequest.update_mask:type_name -> google.protobuf.FieldMask
-	52, // 7: ppks.v1.UpdateBeneficiaryResponse.beneficiary:type_name -> ppks.v1.Beneficiary
-	54, // 8: ppks.v1.CreateCaseRequest.case:type_name -> ppks.v1.Case
-	54, // 9: ppks.v1.CreateCaseResponse.case:type_name -> ppks.v1.Case
-	54, // 10: ppks.v1.GetCaseResponse.case:type_name -> ppks.v1.Case
-	54, // 11: ppks.v1.ListCasesResponse.cases:type_name -> ppks.v1.Case
-	55, // 12: ppks.v1.CloseCaseRequest.outcome:type_name -> ppks.v1.CaseOutcome
-	56, // 13: ppks.v1.CloseCaseRequest.closed_on:type_name -> google.type.Date
-	54, // 14: ppks.v1.CloseCaseResponse.case:type_name -> ppks.v1.Case
-	57, // 15: ppks.v1.CreateInterventionRequest.intervention:type_name -> ppks.v1.Intervention
-	57, // 16: ppks.v1.CreateInterventionResponse.intervention:type_name -> ppks.v1.Intervention
-	57, // 17: ppks.v1.GetInterventionResponse.intervention:type_name -> ppks.v1.Intervention
-	57, // 18: ppks.v1.ListInterventionsResponse.interventions:type_name -> ppks.v1.Intervention
-	57, // 19: ppks.v1.VoidInterventionResponse.intervention:type_name -> ppks.v1.Intervention
-	54, // 20: ppks.v1.UpdateCaseRequest.case:type_name -> ppks.v1.Case
-	53, // 21: ppks.v1.UpdateCaseRequest.update_mask:type_name -> google.protobuf.FieldMask
-	54, // 22: ppks.v1.UpdateCaseResponse.case:type_name -> ppks.v1.Case
-	54, // 23: ppks.v1.ReopenCaseResponse.case:type_name -> ppks.v1.Case
-	57, // 24: ppks.v1.UpdateInterventionRequest.intervention:type_name -> ppks.v1.Intervention
-	53, // 25: ppks.v1.UpdateInterventionRequest.update_mask:type_name -> google.protobuf.FieldMask
-	57, // 26: ppks.v1.UpdateInterventionResponse.intervention:type_name -> ppks.v1.Intervention
-	57, // 27: ppks.v1.VerifyInterventionResponse.intervention:type_name -> ppks.v1.Intervention
-	57, // 28: ppks.v1.RejectInterventionResponse.intervention:type_name -> ppks.v1.Intervention
-	2,  // 29: ppks.v1.SyncItem.create_beneficiary:type_name -> ppks.v1.CreateBeneficiaryRequest
-	10, // 30: ppks.v1.SyncItem.create_case:type_name -> ppks.v1.CreateCaseRequest
-	18, // 31: ppks.v1.SyncItem.create_intervention:type_name -> ppks.v1.CreateInterventionRequest
-	0,  // 32: ppks.v1.SyncResult.status:type_name -> ppks.v1.SyncStatus
-	58, // 33: ppks.v1.SyncResult.error:type_name -> google.rpc.Status
-	36, // 34: ppks.v1.BatchSyncRequest.items:type_name -> ppks.v1.SyncItem
-	37, // 35: ppks.v1.BatchSyncResponse.results:type_name -> ppks.v1.SyncResult
-	52, // 36: ppks.v1.DuplicateCandidate.beneficiary:type_name -> ppks.v1.Beneficiary
-	52, // 37: ppks.v1.FindDuplicatesRequest.beneficiary:type_name -> ppks.v1.Beneficiary
-	40, // 38: ppks.v1.FindDuplicatesResponse.candidates:type_name -> ppks.v1.DuplicateCandidate
-	52, // 39: ppks.v1.MergeBeneficiariesResponse.beneficiary:type_name -> ppks.v1.Beneficiary
-	56, // 40: ppks.v1.TimelineEvent.date:type_name -> google.type.Date
-	1,  // 41: ppks.v1.TimelineEvent.kind:type_name -> ppks.v1.TimelineEventKind
-	54, // 42: ppks.v1.TimelineEvent.case:type_name -> ppks.v1.Case
-	57, // 43: ppks.v1.TimelineEvent.intervention:type_name -> ppks.v1.Intervention
-	52, // 44: ppks.v1.GetTimelineResponse.beneficiary:type_name -> ppks.v1.Beneficiary
-	46, // 45: ppks.v1.GetTimelineResponse.events:type_name -> ppks.v1.TimelineEvent
-	59, // 46: ppks.v1.Change.time:type_name -> google.protobuf.Timestamp
-	48, // 47: ppks.v1.Change.fields:type_name -> ppks.v1.FieldChange
-	49, // 48: ppks.v1.ListChangesResponse.changes:type_name -> ppks.v1.Change
-	2,  // 49: ppks.v1.CaseService.CreateBeneficiary:input_type -> ppks.v1.CreateBeneficiaryRequest
-	4,  // 50: ppks.v1.CaseService.GetBeneficiary:input_type -> ppks.v1.GetBeneficiaryRequest
-	6,  // 51: ppks.v1.CaseService.ListBeneficiaries:input_type -> ppks.v1.ListBeneficiariesRequest
-	8,  // 52: ppks.v1.CaseService.UpdateBeneficiary:input_type -> ppks.v1.UpdateBeneficiaryRequest
-	10, // 53: ppks.v1.CaseService.CreateCase:input_type -> ppks.v1.CreateCaseRequest
-	12, // 54: ppks.v1.CaseService.GetCase:input_type -> ppks.v1.GetCaseRequest
-	14, // 55: ppks.v1.CaseService.ListCases:input_type -> ppks.v1.ListCasesRequest
-	16, // 56: ppks.v1.CaseService.CloseCase:input_type -> ppks.v1.CloseCaseRequest
-	18, // 57: ppks.v1.CaseService.CreateIntervention:input_type -> ppks.v1.CreateInterventionRequest
-	20, // 58: ppks.v1.CaseService.GetIntervention:input_type -> ppks.v1.GetInterventionRequest
-	22, // 59: ppks.v1.CaseService.ListInterventions:input_type -> ppks.v1.ListInterventionsRequest
-	24, // 60: ppks.v1.CaseService.VoidIntervention:input_type -> ppks.v1.VoidInterventionRequest
-	26, // 61: ppks.v1.CaseService.UpdateCase:input_type -> ppks.v1.UpdateCaseRequest
-	28, // 62: ppks.v1.CaseService.ReopenCase:input_type -> ppks.v1.ReopenCaseRequest
-	30, // 63: ppks.v1.CaseService.UpdateIntervention:input_type -> ppks.v1.UpdateInterventionRequest
-	32, // 64: ppks.v1.CaseService.VerifyIntervention:input_type -> ppks.v1.VerifyInterventionRequest
-	34, // 65: ppks.v1.CaseService.RejectIntervention:input_type -> ppks.v1.RejectInterventionRequest
-	38, // 66: ppks.v1.CaseService.BatchSync:input_type -> ppks.v1.BatchSyncRequest
-	41, // 67: ppks.v1.CaseService.FindDuplicates:input_type -> ppks.v1.FindDuplicatesRequest
-	43, // 68: ppks.v1.CaseService.MergeBeneficiaries:input_type -> ppks.v1.MergeBeneficiariesRequest
-	45, // 69: ppks.v1.CaseService.GetTimeline:input_type -> ppks.v1.GetTimelineRequest
-	50, // 70: ppks.v1.CaseService.ListChanges:input_type -> ppks.v1.ListChangesRequest
-	3,  // 71: ppks.v1.CaseService.CreateBeneficiary:output_type -> ppks.v1.CreateBeneficiaryResponse
-	5,  // 72: ppks.v1.CaseService.GetBeneficiary:output_type -> ppks.v1.GetBeneficiaryResponse
-	7,  // 73: ppks.v1.CaseService.ListBeneficiaries:output_type -> ppks.v1.ListBeneficiariesResponse
-	9,  // 74: ppks.v1.CaseService.UpdateBeneficiary:output_type -> ppks.v1.UpdateBeneficiaryResponse
-	11, // 75: ppks.v1.CaseService.CreateCase:output_type -> ppks.v1.CreateCaseResponse
-	13, // 76: ppks.v1.CaseService.GetCase:output_type -> ppks.v1.GetCaseResponse
-	15, // 77: ppks.v1.CaseService.ListCases:output_type -> ppks.v1.ListCasesResponse
-	17, // 78: ppks.v1.CaseService.CloseCase:output_type -> ppks.v1.CloseCaseResponse
-	19, // 79: ppks.v1.CaseService.CreateIntervention:output_type -> ppks.v1.CreateInterventionResponse
-	21, // 80: ppks.v1.CaseService.GetIntervention:output_type -> ppks.v1.GetInterventionResponse
-	23, // 81: ppks.v1.CaseService.ListInterventions:output_type -> ppks.v1.ListInterventionsResponse
-	25, // 82: ppks.v1.CaseService.VoidIntervention:output_type -> ppks.v1.VoidInterventionResponse
-	27, // 83: ppks.v1.CaseService.UpdateCase:output_type -> ppks.v1.UpdateCaseResponse
-	29, // 84: ppks.v1.CaseService.ReopenCase:output_type -> ppks.v1.ReopenCaseResponse
-	31, // 85: ppks.v1.CaseService.UpdateIntervention:output_type -> ppks.v1.UpdateInterventionResponse
-	33, // 86: ppks.v1.CaseService.VerifyIntervention:output_type -> ppks.v1.VerifyInterventionResponse
-	35, // 87: ppks.v1.CaseService.RejectIntervention:output_type -> ppks.v1.RejectInterventionResponse
-	39, // 88: ppks.v1.CaseService.BatchSync:output_type -> ppks.v1.BatchSyncResponse
-	42, // 89: ppks.v1.CaseService.FindDuplicates:output_type -> ppks.v1.FindDuplicatesResponse
-	44, // 90: ppks.v1.CaseService.MergeBeneficiaries:output_type -> ppks.v1.MergeBeneficiariesResponse
-	47, // 91: ppks.v1.CaseService.GetTimeline:output_type -> ppks.v1.GetTimelineResponse
-	51, // 92: ppks.v1.CaseService.ListChanges:output_type -> ppks.v1.ListChangesResponse
-	71, // [71:93] is the sub-list for method output_type
-	49, // [49:71] is the sub-list for method input_type
-	49, // [49:49] is the sub-list for extension type_name
-	49, // [49:49] is the sub-list for extension extendee
-	0,  // [0:49] is the sub-list for field type_name
+	62, // 0: ppks.v1.CreateTransferRequest.transfer:type_name -> ppks.v1.Transfer
+	62, // 1: ppks.v1.CreateTransferResponse.transfer:type_name -> ppks.v1.Transfer
+	62, // 2: ppks.v1.GetTransferResponse.transfer:type_name -> ppks.v1.Transfer
+	62, // 3: ppks.v1.ListTransfersResponse.transfers:type_name -> ppks.v1.Transfer
+	62, // 4: ppks.v1.ApproveTransferResponse.transfer:type_name -> ppks.v1.Transfer
+	62, // 5: ppks.v1.RejectTransferResponse.transfer:type_name -> ppks.v1.Transfer
+	63, // 6: ppks.v1.CreateBeneficiaryRequest.beneficiary:type_name -> ppks.v1.Beneficiary
+	63, // 7: ppks.v1.CreateBeneficiaryResponse.beneficiary:type_name -> ppks.v1.Beneficiary
+	50, // 8: ppks.v1.CreateBeneficiaryResponse.duplicate_candidates:type_name -> ppks.v1.DuplicateCandidate
+	63, // 9: ppks.v1.GetBeneficiaryResponse.beneficiary:type_name -> ppks.v1.Beneficiary
+	63, // 10: ppks.v1.ListBeneficiariesResponse.beneficiaries:type_name -> ppks.v1.Beneficiary
+	63, // 11: ppks.v1.UpdateBeneficiaryRequest.beneficiary:type_name -> ppks.v1.Beneficiary
+	64, // 12: ppks.v1.UpdateBeneficiaryRequest.update_mask:type_name -> google.protobuf.FieldMask
+	63, // 13: ppks.v1.UpdateBeneficiaryResponse.beneficiary:type_name -> ppks.v1.Beneficiary
+	65, // 14: ppks.v1.CreateCaseRequest.case:type_name -> ppks.v1.Case
+	65, // 15: ppks.v1.CreateCaseResponse.case:type_name -> ppks.v1.Case
+	65, // 16: ppks.v1.GetCaseResponse.case:type_name -> ppks.v1.Case
+	65, // 17: ppks.v1.ListCasesResponse.cases:type_name -> ppks.v1.Case
+	66, // 18: ppks.v1.CloseCaseRequest.outcome:type_name -> ppks.v1.CaseOutcome
+	67, // 19: ppks.v1.CloseCaseRequest.closed_on:type_name -> google.type.Date
+	65, // 20: ppks.v1.CloseCaseResponse.case:type_name -> ppks.v1.Case
+	68, // 21: ppks.v1.CreateInterventionRequest.intervention:type_name -> ppks.v1.Intervention
+	68, // 22: ppks.v1.CreateInterventionResponse.intervention:type_name -> ppks.v1.Intervention
+	68, // 23: ppks.v1.GetInterventionResponse.intervention:type_name -> ppks.v1.Intervention
+	68, // 24: ppks.v1.ListInterventionsResponse.interventions:type_name -> ppks.v1.Intervention
+	68, // 25: ppks.v1.VoidInterventionResponse.intervention:type_name -> ppks.v1.Intervention
+	65, // 26: ppks.v1.UpdateCaseRequest.case:type_name -> ppks.v1.Case
+	64, // 27: ppks.v1.UpdateCaseRequest.update_mask:type_name -> google.protobuf.FieldMask
+	65, // 28: ppks.v1.UpdateCaseResponse.case:type_name -> ppks.v1.Case
+	65, // 29: ppks.v1.ReopenCaseResponse.case:type_name -> ppks.v1.Case
+	68, // 30: ppks.v1.UpdateInterventionRequest.intervention:type_name -> ppks.v1.Intervention
+	64, // 31: ppks.v1.UpdateInterventionRequest.update_mask:type_name -> google.protobuf.FieldMask
+	68, // 32: ppks.v1.UpdateInterventionResponse.intervention:type_name -> ppks.v1.Intervention
+	68, // 33: ppks.v1.VerifyInterventionResponse.intervention:type_name -> ppks.v1.Intervention
+	68, // 34: ppks.v1.RejectInterventionResponse.intervention:type_name -> ppks.v1.Intervention
+	12, // 35: ppks.v1.SyncItem.create_beneficiary:type_name -> ppks.v1.CreateBeneficiaryRequest
+	20, // 36: ppks.v1.SyncItem.create_case:type_name -> ppks.v1.CreateCaseRequest
+	28, // 37: ppks.v1.SyncItem.create_intervention:type_name -> ppks.v1.CreateInterventionRequest
+	0,  // 38: ppks.v1.SyncResult.status:type_name -> ppks.v1.SyncStatus
+	69, // 39: ppks.v1.SyncResult.error:type_name -> google.rpc.Status
+	46, // 40: ppks.v1.BatchSyncRequest.items:type_name -> ppks.v1.SyncItem
+	47, // 41: ppks.v1.BatchSyncResponse.results:type_name -> ppks.v1.SyncResult
+	63, // 42: ppks.v1.DuplicateCandidate.beneficiary:type_name -> ppks.v1.Beneficiary
+	63, // 43: ppks.v1.FindDuplicatesRequest.beneficiary:type_name -> ppks.v1.Beneficiary
+	50, // 44: ppks.v1.FindDuplicatesResponse.candidates:type_name -> ppks.v1.DuplicateCandidate
+	63, // 45: ppks.v1.MergeBeneficiariesResponse.beneficiary:type_name -> ppks.v1.Beneficiary
+	67, // 46: ppks.v1.TimelineEvent.date:type_name -> google.type.Date
+	1,  // 47: ppks.v1.TimelineEvent.kind:type_name -> ppks.v1.TimelineEventKind
+	65, // 48: ppks.v1.TimelineEvent.case:type_name -> ppks.v1.Case
+	68, // 49: ppks.v1.TimelineEvent.intervention:type_name -> ppks.v1.Intervention
+	63, // 50: ppks.v1.GetTimelineResponse.beneficiary:type_name -> ppks.v1.Beneficiary
+	56, // 51: ppks.v1.GetTimelineResponse.events:type_name -> ppks.v1.TimelineEvent
+	70, // 52: ppks.v1.Change.time:type_name -> google.protobuf.Timestamp
+	58, // 53: ppks.v1.Change.fields:type_name -> ppks.v1.FieldChange
+	59, // 54: ppks.v1.ListChangesResponse.changes:type_name -> ppks.v1.Change
+	12, // 55: ppks.v1.CaseService.CreateBeneficiary:input_type -> ppks.v1.CreateBeneficiaryRequest
+	14, // 56: ppks.v1.CaseService.GetBeneficiary:input_type -> ppks.v1.GetBeneficiaryRequest
+	16, // 57: ppks.v1.CaseService.ListBeneficiaries:input_type -> ppks.v1.ListBeneficiariesRequest
+	18, // 58: ppks.v1.CaseService.UpdateBeneficiary:input_type -> ppks.v1.UpdateBeneficiaryRequest
+	20, // 59: ppks.v1.CaseService.CreateCase:input_type -> ppks.v1.CreateCaseRequest
+	22, // 60: ppks.v1.CaseService.GetCase:input_type -> ppks.v1.GetCaseRequest
+	24, // 61: ppks.v1.CaseService.ListCases:input_type -> ppks.v1.ListCasesRequest
+	26, // 62: ppks.v1.CaseService.CloseCase:input_type -> ppks.v1.CloseCaseRequest
+	28, // 63: ppks.v1.CaseService.CreateIntervention:input_type -> ppks.v1.CreateInterventionRequest
+	30, // 64: ppks.v1.CaseService.GetIntervention:input_type -> ppks.v1.GetInterventionRequest
+	32, // 65: ppks.v1.CaseService.ListInterventions:input_type -> ppks.v1.ListInterventionsRequest
+	34, // 66: ppks.v1.CaseService.VoidIntervention:input_type -> ppks.v1.VoidInterventionRequest
+	36, // 67: ppks.v1.CaseService.UpdateCase:input_type -> ppks.v1.UpdateCaseRequest
+	38, // 68: ppks.v1.CaseService.ReopenCase:input_type -> ppks.v1.ReopenCaseRequest
+	40, // 69: ppks.v1.CaseService.UpdateIntervention:input_type -> ppks.v1.UpdateInterventionRequest
+	42, // 70: ppks.v1.CaseService.VerifyIntervention:input_type -> ppks.v1.VerifyInterventionRequest
+	44, // 71: ppks.v1.CaseService.RejectIntervention:input_type -> ppks.v1.RejectInterventionRequest
+	48, // 72: ppks.v1.CaseService.BatchSync:input_type -> ppks.v1.BatchSyncRequest
+	51, // 73: ppks.v1.CaseService.FindDuplicates:input_type -> ppks.v1.FindDuplicatesRequest
+	53, // 74: ppks.v1.CaseService.MergeBeneficiaries:input_type -> ppks.v1.MergeBeneficiariesRequest
+	55, // 75: ppks.v1.CaseService.GetTimeline:input_type -> ppks.v1.GetTimelineRequest
+	60, // 76: ppks.v1.CaseService.ListChanges:input_type -> ppks.v1.ListChangesRequest
+	2,  // 77: ppks.v1.CaseService.CreateTransfer:input_type -> ppks.v1.CreateTransferRequest
+	4,  // 78: ppks.v1.CaseService.GetTransfer:input_type -> ppks.v1.GetTransferRequest
+	6,  // 79: ppks.v1.CaseService.ListTransfers:input_type -> ppks.v1.ListTransfersRequest
+	8,  // 80: ppks.v1.CaseService.ApproveTransfer:input_type -> ppks.v1.ApproveTransferRequest
+	10, // 81: ppks.v1.CaseService.RejectTransfer:input_type -> ppks.v1.RejectTransferRequest
+	13, // 82: ppks.v1.CaseService.CreateBeneficiary:output_type -> ppks.v1.CreateBeneficiaryResponse
+	15, // 83: ppks.v1.CaseService.GetBeneficiary:output_type -> ppks.v1.GetBeneficiaryResponse
+	17, // 84: ppks.v1.CaseService.ListBeneficiaries:output_type -> ppks.v1.ListBeneficiariesResponse
+	19, // 85: ppks.v1.CaseService.UpdateBeneficiary:output_type -> ppks.v1.UpdateBeneficiaryResponse
+	21, // 86: ppks.v1.CaseService.CreateCase:output_type -> ppks.v1.CreateCaseResponse
+	23, // 87: ppks.v1.CaseService.GetCase:output_type -> ppks.v1.GetCaseResponse
+	25, // 88: ppks.v1.CaseService.ListCases:output_type -> ppks.v1.ListCasesResponse
+	27, // 89: ppks.v1.CaseService.CloseCase:output_type -> ppks.v1.CloseCaseResponse
+	29, // 90: ppks.v1.CaseService.CreateIntervention:output_type -> ppks.v1.CreateInterventionResponse
+	31, // 91: ppks.v1.CaseService.GetIntervention:output_type -> ppks.v1.GetInterventionResponse
+	33, // 92: ppks.v1.CaseService.ListInterventions:output_type -> ppks.v1.ListInterventionsResponse
+	35, // 93: ppks.v1.CaseService.VoidIntervention:output_type -> ppks.v1.VoidInterventionResponse
+	37, // 94: ppks.v1.CaseService.UpdateCase:output_type -> ppks.v1.UpdateCaseResponse
+	39, // 95: ppks.v1.CaseService.ReopenCase:output_type -> ppks.v1.ReopenCaseResponse
+	41, // 96: ppks.v1.CaseService.UpdateIntervention:output_type -> ppks.v1.UpdateInterventionResponse
+	43, // 97: ppks.v1.CaseService.VerifyIntervention:output_type -> ppks.v1.VerifyInterventionResponse
+	45, // 98: ppks.v1.CaseService.RejectIntervention:output_type -> ppks.v1.RejectInterventionResponse
+	49, // 99: ppks.v1.CaseService.BatchSync:output_type -> ppks.v1.BatchSyncResponse
+	52, // 100: ppks.v1.CaseService.FindDuplicates:output_type -> ppks.v1.FindDuplicatesResponse
+	54, // 101: ppks.v1.CaseService.MergeBeneficiaries:output_type -> ppks.v1.MergeBeneficiariesResponse
+	57, // 102: ppks.v1.CaseService.GetTimeline:output_type -> ppks.v1.GetTimelineResponse
+	61, // 103: ppks.v1.CaseService.ListChanges:output_type -> ppks.v1.ListChangesResponse
+	3,  // 104: ppks.v1.CaseService.CreateTransfer:output_type -> ppks.v1.CreateTransferResponse
+	5,  // 105: ppks.v1.CaseService.GetTransfer:output_type -> ppks.v1.GetTransferResponse
+	7,  // 106: ppks.v1.CaseService.ListTransfers:output_type -> ppks.v1.ListTransfersResponse
+	9,  // 107: ppks.v1.CaseService.ApproveTransfer:output_type -> ppks.v1.ApproveTransferResponse
+	11, // 108: ppks.v1.CaseService.RejectTransfer:output_type -> ppks.v1.RejectTransferResponse
+	82, // [82:109] is the sub-list for method output_type
+	55, // [55:82] is the sub-list for method input_type
+	55, // [55:55] is the sub-list for extension type_name
+	55, // [55:55] is the sub-list for extension extendee
+	0,  // [0:55] is the sub-list for field type_name
 }
 
 func init() { file_ppks_v1_case_service_proto_init() }
@@ -3473,12 +4075,13 @@ func file_ppks_v1_case_service_proto_init() {
 	file_ppks_v1_beneficiary_proto_init()
 	file_ppks_v1_case_proto_init()
 	file_ppks_v1_intervention_proto_init()
-	file_ppks_v1_case_service_proto_msgTypes[34].OneofWrappers = []any{
+	file_ppks_v1_transfer_proto_init()
+	file_ppks_v1_case_service_proto_msgTypes[44].OneofWrappers = []any{
 		(*SyncItem_CreateBeneficiary)(nil),
 		(*SyncItem_CreateCase)(nil),
 		(*SyncItem_CreateIntervention)(nil),
 	}
-	file_ppks_v1_case_service_proto_msgTypes[39].OneofWrappers = []any{
+	file_ppks_v1_case_service_proto_msgTypes[49].OneofWrappers = []any{
 		(*FindDuplicatesRequest_Beneficiary)(nil),
 		(*FindDuplicatesRequest_Name)(nil),
 	}
@@ -3488,7 +4091,7 @@ func file_ppks_v1_case_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ppks_v1_case_service_proto_rawDesc), len(file_ppks_v1_case_service_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   50,
+			NumMessages:   60,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -41,6 +41,11 @@ const (
 	CaseService_MergeBeneficiaries_FullMethodName = "/ppks.v1.CaseService/MergeBeneficiaries"
 	CaseService_GetTimeline_FullMethodName        = "/ppks.v1.CaseService/GetTimeline"
 	CaseService_ListChanges_FullMethodName        = "/ppks.v1.CaseService/ListChanges"
+	CaseService_CreateTransfer_FullMethodName     = "/ppks.v1.CaseService/CreateTransfer"
+	CaseService_GetTransfer_FullMethodName        = "/ppks.v1.CaseService/GetTransfer"
+	CaseService_ListTransfers_FullMethodName      = "/ppks.v1.CaseService/ListTransfers"
+	CaseService_ApproveTransfer_FullMethodName    = "/ppks.v1.CaseService/ApproveTransfer"
+	CaseService_RejectTransfer_FullMethodName     = "/ppks.v1.CaseService/RejectTransfer"
 )
 
 // CaseServiceClient is the client API for CaseService service.
@@ -102,6 +107,17 @@ type CaseServiceClient interface {
 	GetTimeline(ctx context.Context, in *GetTimelineRequest, opts ...grpc.CallOption) (*GetTimelineResponse, error)
 	// The history of a record: who changed which fields when, with old and new values.
 	ListChanges(ctx context.Context, in *ListChangesRequest, opts ...grpc.CallOption) (*ListChangesResponse, error)
+	// Asks for the person holding a NIK, registered in another kecamatan, to be moved to
+	// the requester's kecamatan.
+	CreateTransfer(ctx context.Context, in *CreateTransferRequest, opts ...grpc.CallOption) (*CreateTransferResponse, error)
+	// A transfer request (a worker reads their own).
+	GetTransfer(ctx context.Context, in *GetTransferRequest, opts ...grpc.CallOption) (*GetTransferResponse, error)
+	// Transfer requests: a supervisor's queue, or a worker's own requests.
+	ListTransfers(ctx context.Context, in *ListTransfersRequest, opts ...grpc.CallOption) (*ListTransfersResponse, error)
+	// Approves a transfer request (supervisors): the person moves to the requested kecamatan.
+	ApproveTransfer(ctx context.Context, in *ApproveTransferRequest, opts ...grpc.CallOption) (*ApproveTransferResponse, error)
+	// Rejects a transfer request with a reason (supervisors).
+	RejectTransfer(ctx context.Context, in *RejectTransferRequest, opts ...grpc.CallOption) (*RejectTransferResponse, error)
 }
 
 type caseServiceClient struct {
@@ -332,6 +348,56 @@ func (c *caseServiceClient) ListChanges(ctx context.Context, in *ListChangesRequ
 	return out, nil
 }
 
+func (c *caseServiceClient) CreateTransfer(ctx context.Context, in *CreateTransferRequest, opts ...grpc.CallOption) (*CreateTransferResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateTransferResponse)
+	err := c.cc.Invoke(ctx, CaseService_CreateTransfer_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *caseServiceClient) GetTransfer(ctx context.Context, in *GetTransferRequest, opts ...grpc.CallOption) (*GetTransferResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetTransferResponse)
+	err := c.cc.Invoke(ctx, CaseService_GetTransfer_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *caseServiceClient) ListTransfers(ctx context.Context, in *ListTransfersRequest, opts ...grpc.CallOption) (*ListTransfersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListTransfersResponse)
+	err := c.cc.Invoke(ctx, CaseService_ListTransfers_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *caseServiceClient) ApproveTransfer(ctx context.Context, in *ApproveTransferRequest, opts ...grpc.CallOption) (*ApproveTransferResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ApproveTransferResponse)
+	err := c.cc.Invoke(ctx, CaseService_ApproveTransfer_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *caseServiceClient) RejectTransfer(ctx context.Context, in *RejectTransferRequest, opts ...grpc.CallOption) (*RejectTransferResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RejectTransferResponse)
+	err := c.cc.Invoke(ctx, CaseService_RejectTransfer_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // CaseServiceServer is the server API for CaseService service.
 // All implementations must embed UnimplementedCaseServiceServer
 // for forward compatibility.
@@ -391,6 +457,17 @@ type CaseServiceServer interface {
 	GetTimeline(context.Context, *GetTimelineRequest) (*GetTimelineResponse, error)
 	// The history of a record: who changed which fields when, with old and new values.
 	ListChanges(context.Context, *ListChangesRequest) (*ListChangesResponse, error)
+	// Asks for the person holding a NIK, registered in another kecamatan, to be moved to
+	// the requester's kecamatan.
+	CreateTransfer(context.Context, *CreateTransferRequest) (*CreateTransferResponse, error)
+	// A transfer request (a worker reads their own).
+	GetTransfer(context.Context, *GetTransferRequest) (*GetTransferResponse, error)
+	// Transfer requests: a supervisor's queue, or a worker's own requests.
+	ListTransfers(context.Context, *ListTransfersRequest) (*ListTransfersResponse, error)
+	// Approves a transfer request (supervisors): the person moves to the requested kecamatan.
+	ApproveTransfer(context.Context, *ApproveTransferRequest) (*ApproveTransferResponse, error)
+	// Rejects a transfer request with a reason (supervisors).
+	RejectTransfer(context.Context, *RejectTransferRequest) (*RejectTransferResponse, error)
 	mustEmbedUnimplementedCaseServiceServer()
 }
 
@@ -466,6 +543,21 @@ func (UnimplementedCaseServiceServer) GetTimeline(context.Context, *GetTimelineR
 }
 func (UnimplementedCaseServiceServer) ListChanges(context.Context, *ListChangesRequest) (*ListChangesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListChanges not implemented")
+}
+func (UnimplementedCaseServiceServer) CreateTransfer(context.Context, *CreateTransferRequest) (*CreateTransferResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateTransfer not implemented")
+}
+func (UnimplementedCaseServiceServer) GetTransfer(context.Context, *GetTransferRequest) (*GetTransferResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetTransfer not implemented")
+}
+func (UnimplementedCaseServiceServer) ListTransfers(context.Context, *ListTransfersRequest) (*ListTransfersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListTransfers not implemented")
+}
+func (UnimplementedCaseServiceServer) ApproveTransfer(context.Context, *ApproveTransferRequest) (*ApproveTransferResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ApproveTransfer not implemented")
+}
+func (UnimplementedCaseServiceServer) RejectTransfer(context.Context, *RejectTransferRequest) (*RejectTransferResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RejectTransfer not implemented")
 }
 func (UnimplementedCaseServiceServer) mustEmbedUnimplementedCaseServiceServer() {}
 func (UnimplementedCaseServiceServer) testEmbeddedByValue()                     {}
@@ -884,6 +976,96 @@ func _CaseService_ListChanges_Handler(srv interface{}, ctx context.Context, dec 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CaseService_CreateTransfer_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateTransferRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CaseServiceServer).CreateTransfer(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CaseService_CreateTransfer_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CaseServiceServer).CreateTransfer(ctx, req.(*CreateTransferRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CaseService_GetTransfer_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetTransferRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CaseServiceServer).GetTransfer(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CaseService_GetTransfer_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CaseServiceServer).GetTransfer(ctx, req.(*GetTransferRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CaseService_ListTransfers_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListTransfersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CaseServiceServer).ListTransfers(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CaseService_ListTransfers_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CaseServiceServer).ListTransfers(ctx, req.(*ListTransfersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CaseService_ApproveTransfer_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ApproveTransferRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CaseServiceServer).ApproveTransfer(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CaseService_ApproveTransfer_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CaseServiceServer).ApproveTransfer(ctx, req.(*ApproveTransferRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CaseService_RejectTransfer_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RejectTransferRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CaseServiceServer).RejectTransfer(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CaseService_RejectTransfer_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CaseServiceServer).RejectTransfer(ctx, req.(*RejectTransferRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // CaseService_ServiceDesc is the grpc.ServiceDesc for CaseService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -978,6 +1160,26 @@ var CaseService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListChanges",
 			Handler:    _CaseService_ListChanges_Handler,
+		},
+		{
+			MethodName: "CreateTransfer",
+			Handler:    _CaseService_CreateTransfer_Handler,
+		},
+		{
+			MethodName: "GetTransfer",
+			Handler:    _CaseService_GetTransfer_Handler,
+		},
+		{
+			MethodName: "ListTransfers",
+			Handler:    _CaseService_ListTransfers_Handler,
+		},
+		{
+			MethodName: "ApproveTransfer",
+			Handler:    _CaseService_ApproveTransfer_Handler,
+		},
+		{
+			MethodName: "RejectTransfer",
+			Handler:    _CaseService_RejectTransfer_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -36,7 +36,7 @@ func (db *DB) CreateCase(ctx context.Context, op ppks.Op, beneficiaryID string, 
 			micros(c.CreateTime), micros(c.UpdateTime), c.Revision); err != nil {
 			// Both unique keys of cases contain the id: either one failing means it is taken.
 			if code := constraint(err); code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || code == sqlite3.SQLITE_CONSTRAINT_UNIQUE {
-				return alreadyExists(c.Name())
+				return takenCase(ctx, tx, c.ID, err)
 			}
 			return err
 		}

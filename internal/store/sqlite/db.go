@@ -284,6 +284,25 @@ func alreadyExists(name string) *ppks.Error {
 	}
 }
 
+// takenCase reports a case id in use, naming the case that holds it (perhaps another
+// person's: the domain decides what the caller may learn of it).
+func takenCase(ctx context.Context, tx *sql.Tx, id string, cause error) error {
+	var owner string
+	if err := tx.QueryRowContext(ctx, `SELECT beneficiary_id FROM cases WHERE id = ?`, id).Scan(&owner); err != nil {
+		return errors.Join(cause, err)
+	}
+	return alreadyExists(ppks.CaseName(owner, id))
+}
+
+// takenIntervention is takenCase for an intervention id.
+func takenIntervention(ctx context.Context, tx *sql.Tx, id string, cause error) error {
+	var owner, caseID string
+	if err := tx.QueryRowContext(ctx, `SELECT beneficiary_id, case_id FROM interventions WHERE id = ?`, id).Scan(&owner, &caseID); err != nil {
+		return errors.Join(cause, err)
+	}
+	return alreadyExists(ppks.CaseName(owner, caseID) + "/interventions/" + id)
+}
+
 // invalidPageToken refuses a PageRequest.After that is not a key of the list: the domain
 // checks its page tokens, so only a token made by hand gets here.
 func invalidPageToken() *ppks.Error {

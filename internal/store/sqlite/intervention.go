@@ -52,7 +52,7 @@ func (db *DB) CreateIntervention(ctx context.Context, op ppks.Op, beneficiaryID,
 			int(iv.Verification), iv.VerifiedBy, nullMicros(iv.VerifyTime), iv.RejectReason); err != nil {
 			switch constraint(err) {
 			case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-				return alreadyExists(iv.Name())
+				return takenIntervention(ctx, tx, iv.ID, err)
 			case sqlite3.SQLITE_CONSTRAINT_TRIGGER: // the only trigger of the insert: the year lock
 				return ppks.ErrYearLocked(iv.DeliveredOn.Year)
 			}

@@ -238,11 +238,32 @@ func testDuplicateID(t *testing.T, f *fixture) {
 		t.Errorf("intervention: Resource = %q, want %q", e.Resource, iv.Name())
 	}
 
-	if n := len(f.beneficiaries(t, ppks.BeneficiaryFilter{})); n != 1 {
-		t.Errorf("%d people, want 1", n)
+	// An id taken by another person's record is named as that record: the service
+	// decides what the caller may learn of it.
+	other := f.person(t, nil)
+	otherCase := f.openCase(t, other, nil)
+	_, err = f.s.CreateCase(f.ctx, ppks.Op{}, other.ID, func(*ppks.Beneficiary) (*ppks.Case, error) {
+		dup := newCase()
+		dup.ID, dup.BeneficiaryID = c.ID, other.ID
+		return dup, nil
+	})
+	if e := wantErr(t, err, ppks.KindAlreadyExists, ""); e.Resource != c.Name() {
+		t.Errorf("case of another person: Resource = %q, want %q", e.Resource, c.Name())
 	}
-	if n := len(f.cases(t, ppks.CaseFilter{})); n != 1 {
-		t.Errorf("%d cases, want 1", n)
+	_, err = f.s.CreateIntervention(f.ctx, ppks.Op{}, other.ID, otherCase.ID, func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error) {
+		dup := newIntervention()
+		dup.ID, dup.BeneficiaryID, dup.CaseID = iv.ID, other.ID, otherCase.ID
+		return dup, nil
+	})
+	if e := wantErr(t, err, ppks.KindAlreadyExists, ""); e.Resource != iv.Name() {
+		t.Errorf("intervention of another person: Resource = %q, want %q", e.Resource, iv.Name())
+	}
+
+	if n := len(f.beneficiaries(t, ppks.BeneficiaryFilter{})); n != 2 {
+		t.Errorf("%d people, want 2", n)
+	}
+	if n := len(f.cases(t, ppks.CaseFilter{})); n != 2 {
+		t.Errorf("%d cases, want 2", n)
 	}
 	if n := len(f.interventions(t, ppks.InterventionFilter{})); n != 1 {
 		t.Errorf("%d interventions, want 1", n)

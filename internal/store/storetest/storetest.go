@@ -31,6 +31,7 @@ func RunAll(t *testing.T, open func(t *testing.T) ppks.Store) {
 		{"ReplayReturnsCurrentState", testReplayReturnsCurrentState},
 		{"RequestReused", testRequestReused},
 		{"RequestIDsPerUser", testRequestIDsPerUser},
+		{"Transfers", testTransfers}, // transfers.go
 		{"CallbackErrorRollsBack", testCallbackErrorRollsBack},
 		{"NotFound", testNotFound},
 		{"WrongParent", testWrongParent},

@@ -1,0 +1,176 @@
+package ppks
+
+import (
+	"context"
+	"strconv"
+	"strings"
+)
+
+// CreateTransfer asks for the person holding nik to be moved to the kecamatan to, with a
+// reason. A worker asks for their own kecamatan; the NIK must be registered, outside it.
+func (s *Service) CreateTransfer(ctx context.Context, key RequestKey, id, nik, to, reason string) (*Transfer, error) {
+	p, err := readsPeople(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key, reason, vs := reasonedRequest(key, reason)
+	checkRequestID(&vs, key.ID, true)
+	t := Transfer{ID: s.newID(&vs, "transfer_id", strings.ToLower(id)), NIK: strings.TrimSpace(nik),
+		ToKecamatan: strings.TrimSpace(to), Reason: reason}
+	if t.NIK == "" {
+		vs.required("transfer.nik")
+	} else if _, err := ParseNIK(t.NIK); err != nil {
+		if err := vs.merge(withPrefix(err, "transfer.")); err != nil {
+			return nil, err
+		}
+	}
+	if t.ToKecamatan == "" {
+		vs.required("transfer.to_kecamatan_code")
+	} else if _, ok := s.Catalog.KecamatanByCode(t.ToKecamatan); !ok {
+		vs.add("transfer.to_kecamatan_code", "UNKNOWN_KECAMATAN", "not a kecamatan of this region", "Kecamatan tidak dikenal di wilayah ini.")
+	}
+	if err := vs.err(); err != nil {
+		return nil, err
+	}
+	if !p.InScope(t.ToKecamatan) {
+		return nil, PermissionDenied() // a worker asks for their own kecamatan only
+	}
+	op := s.op(ctx, "CreateTransfer", key)
+	created, err := s.Store.CreateTransfer(ctx, op, t.NIK, func(b *Beneficiary, pending bool) (*Transfer, error) {
+		op.resetChanges()
+		switch {
+		case b == nil:
+			return nil, FailedPrecondition("NIK_NOT_REGISTERED", "no person holds this NIK: register them as a new person",
+				"NIK ini belum terdaftar: daftarkan sebagai penerima baru.")
+		case b.KecamatanCode == t.ToKecamatan:
+			return nil, FailedPrecondition("ALREADY_IN_KECAMATAN", "the person is already registered in this kecamatan",
+				"Orang ini sudah terdaftar di kecamatan tersebut.")
+		case pending:
+			return nil, &Error{Kind: KindAlreadyExists, Reason: "TRANSFER_PENDING",
+				Message: "a transfer request for this person waits for a supervisor",
+				Pesan:   "Permintaan pindah untuk orang ini sedang menunggu keputusan supervisor."}
+		}
+		t.BeneficiaryID, t.FromKecamatan = b.ID, b.KecamatanCode
+		t.State, t.RequestedBy, t.CreateTime = TransferPending, p.Username, s.now()
+		op.Audit.Summary = "requested transfer of " + b.Name() + " to " + t.ToKecamatan
+		return &t, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	noteReplay(ctx, op)
+	return presentTransfer(p, created), nil
+}
+
+// GetTransfer returns a transfer request: a worker reads their own.
+func (s *Service) GetTransfer(ctx context.Context, id string) (*Transfer, error) {
+	p, err := readsPeople(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.Store.GetTransfer(ctx, id)
+	if err != nil {
+		return nil, hidden(p, err)
+	}
+	if p.Scoped() && t.RequestedBy != p.Username {
+		return nil, PermissionDenied()
+	}
+	return presentTransfer(p, t), nil
+}
+
+var transferFilterFields = map[string]string{"state": "="}
+
+// ListTransfers lists transfer requests: a supervisor's queue (filter state = PENDING),
+// or a worker's own requests.
+func (s *Service) ListTransfers(ctx context.Context, size int32, token, filter string) ([]*Transfer, string, error) {
+	p, err := readsPeople(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	conds, ferr := ParseFilter(filter)
+	var f TransferFilter
+	if ferr == nil {
+		var m map[string]string
+		if m, ferr = filterFields(conds, transferFilterFields); ferr == nil {
+			switch strings.TrimPrefix(m["state"], "TRANSFER_STATE_") {
+			case "":
+			case "PENDING":
+				f.State = TransferPending
+			case "APPROVED":
+				f.State = TransferApproved
+			case "REJECTED":
+				f.State = TransferRejected
+			default:
+				ferr = invalid("filter", "INVALID_FILTER", "filter: state is PENDING, APPROVED or REJECTED",
+					"Filter tidak valid: state bernilai PENDING, APPROVED atau REJECTED.")
+			}
+		}
+	}
+	pageScope := "transfers|" + filter
+	pg, perr := page(size, token, pageScope)
+	if err := joinInvalid(ferr, perr); err != nil {
+		return nil, "", err
+	}
+	if p.Scoped() {
+		f.RequestedBy = p.Username
+	}
+	list, next, err := listPage(pg, pageScope, func(pg PageRequest) ([]*Transfer, error) { return s.Store.ListTransfers(ctx, f, pg) },
+		func(t *Transfer) string { return t.ID })
+	if err != nil {
+		return nil, "", err
+	}
+	for i, t := range list {
+		list[i] = presentTransfer(p, t)
+	}
+	return list, next, nil
+}
+
+// ApproveTransfer moves the person to the requested kecamatan (a change of their record,
+// kept in its history with the request's reason); a supervisor decides.
+func (s *Service) ApproveTransfer(ctx context.Context, key RequestKey, id string) (*Transfer, error) {
+	return s.decideTransfer(ctx, key, "ApproveTransfer", id, TransferApproved, "")
+}
+
+// RejectTransfer refuses a transfer request with a reason.
+func (s *Service) RejectTransfer(ctx context.Context, key RequestKey, id, reason string) (*Transfer, error) {
+	return s.decideTransfer(ctx, key, "RejectTransfer", id, TransferRejected, reason)
+}
+
+func (s *Service) decideTransfer(ctx context.Context, key RequestKey, method, id string, to TransferState, reason string) (*Transfer, error) {
+	p, err := requireRole(ctx, RoleSupervisor)
+	if err != nil {
+		return nil, err
+	}
+	key = NormalizeKey(key)
+	var vs violations
+	checkRequestID(&vs, key.ID, false)
+	if to == TransferRejected {
+		reason = cleanLongText(reason)
+		checkReason(&vs, reason)
+	}
+	if err := vs.err(); err != nil {
+		return nil, err
+	}
+	op := s.op(ctx, method, key)
+	out, err := s.Store.DecideTransfer(ctx, op, id, func(t *Transfer, b *Beneficiary) error {
+		op.resetChanges()
+		if t.State != TransferPending {
+			return FailedPrecondition("TRANSFER_DECIDED", "the request was already decided", "Permintaan ini sudah diputuskan.")
+		}
+		now := s.now()
+		t.State, t.DecidedBy, t.DecisionNote, t.DecideTime = to, p.Username, reason, now
+		op.Audit.Summary = strings.ToLower(strings.TrimSuffix(method, "Transfer")) + "d transfer of " + b.Name() + " to " + t.ToKecamatan
+		if to != TransferApproved || b.KecamatanCode == t.ToKecamatan {
+			return nil
+		}
+		before := b.fieldsOf()
+		b.KecamatanCode, b.UpdateTime = t.ToKecamatan, now
+		op.record(b.ID, b.Name(), append(diff(beneficiaryHistoryFields, before, b.fieldsOf()),
+			FieldChange{Field: "transfer", New: t.Name() + " (" + strconv.Quote(t.Reason) + ")"}))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return presentTransfer(p, out), nil
+}
