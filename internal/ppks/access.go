@@ -19,10 +19,15 @@ func hidden(p *Principal, err error) error {
 // person reads a person for the caller, checking that they may read people at all and
 // this one in particular.
 func (s *Service) person(ctx context.Context, p *Principal, id string) (*Beneficiary, error) {
+	return readPerson(ctx, s.Store, p, id)
+}
+
+// readPerson is person through a reader: a write's transaction, say.
+func readPerson(ctx context.Context, r RecordReader, p *Principal, id string) (*Beneficiary, error) {
 	if !p.ReadsPeople() {
 		return nil, PermissionDenied()
 	}
-	b, err := s.Store.GetBeneficiary(ctx, id)
+	b, err := r.GetBeneficiary(ctx, id)
 	if err != nil {
 		return nil, hidden(p, err)
 	}
@@ -107,7 +112,7 @@ func (s *Service) conflict(ctx context.Context, p *Principal, err error) error {
 	if e.Reason != "NIK_EXISTS" {
 		return PermissionDenied()
 	}
-	if aerr := s.Store.AppendAudit(ctx, &AuditEntry{
+	if aerr := s.appendAudit(ctx, &AuditEntry{
 		Time: s.now(), Username: p.Username, Role: p.Role, Method: "NIKRegisteredElsewhere", Action: AuditRead,
 		Resource: "beneficiaries", Records: []string{holder.Name()},
 		Summary: "a NIK sent was found outside the caller's area",

@@ -47,17 +47,27 @@ type AuditFilter struct {
 }
 
 // Op describes a write to a store: its idempotency key and the audit entry the store
-// appends in the same transaction (filling Resource when empty, with the name of what it
-// wrote). A replayed request writes neither. The store may fill the entry before a write
-// fails; on error, callers ignore it.
+// appends in the same transaction. The write names what it wrote in Audit.Resource, which
+// is also what a retry of its key is answered from. A replayed request writes neither.
 type Op struct {
 	Key   RequestKey
 	Audit *AuditEntry
 }
 
-// replayed reports, after a successful write, whether the store answered it from an
-// earlier request with the same id instead of writing: it then appended no audit entry.
-func (op Op) replayed() bool { return op.Audit != nil && op.Audit.ID == 0 }
+// write runs fn as one write of op (Store.Write), forgetting the changes an earlier run of
+// fn recorded, should the store run it again (a transaction retried after a conflict).
+func (s *Service) write(ctx context.Context, op Op, fn func(ctx context.Context, tx Tx) error) (replayed string, err error) {
+	return s.Store.Write(ctx, op, func(ctx context.Context, tx Tx) error {
+		op.resetChanges()
+		return fn(ctx, tx)
+	})
+}
+
+// appendAudit appends an entry on its own: a read of personal data.
+func (s *Service) appendAudit(ctx context.Context, e *AuditEntry) error {
+	_, err := s.Store.Write(ctx, Op{Audit: e}, func(context.Context, Tx) error { return nil })
+	return err
+}
 
 // op starts the Op of a write by the caller of ctx.
 func (s *Service) op(ctx context.Context, method string, key RequestKey) Op {
@@ -77,7 +87,7 @@ func (s *Service) auditRead(ctx context.Context, method, resource string, record
 	if p == nil || p.Role == RoleSystem {
 		return nil
 	}
-	return s.Store.AppendAudit(ctx, &AuditEntry{
+	return s.appendAudit(ctx, &AuditEntry{
 		Time: s.now(), Username: p.Username, Role: p.Role, Method: method,
 		Action: AuditRead, Resource: resource, Records: records,
 	})
@@ -93,9 +103,10 @@ func WithReplayNote(ctx context.Context) (context.Context, *bool) {
 	return context.WithValue(ctx, replayKey{}, flag), flag
 }
 
-// noteReplay sets the caller's replay flag, if they asked for one.
-func noteReplay(ctx context.Context, op Op) {
+// noteReplay sets the caller's replay flag, if they asked for one: replayed names what
+// the first request produced, empty when this one wrote.
+func noteReplay(ctx context.Context, replayed string) {
 	if flag, ok := ctx.Value(replayKey{}).(*bool); ok {
-		*flag = op.replayed()
+		*flag = replayed != ""
 	}
 }

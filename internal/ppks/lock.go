@@ -92,28 +92,33 @@ func ErrYearLocked(year int) *Error {
 	}
 }
 
-// checkYearOpen refuses a write dated in year when the year is locked and no amendment
-// of it is open. Call it inside the store's write callback, where the lock cannot change
-// under the check (the lock is taken in a write transaction too); a retried request is
-// answered from its first result before the callback runs, so retries of writes made
-// before the lock still succeed. The write's update_time, set in the same callback, falls
-// within the amendment: that is how changes since the lock are attributed to it.
-// (CreateIntervention leaves the check to the store, which makes it in the insert.)
-func (s *Service) checkYearOpen(ctx context.Context, year int) error {
+// YearOpen refuses a write dated in year when the year is locked and no amendment of
+// it is open at now: the year-lock rule, defined here once. Writes check it through their
+// own transaction (tx), where the lock cannot change under the check: a lock is taken in
+// a write too, and a write that commits before the lock is in its snapshot, one that
+// commits after it sees the lock. A retried request is answered from its first result
+// before the check runs, so retries of writes made before the lock still succeed. The
+// write's update_time is now, within the amendment: that is how changes since the lock
+// are attributed to it. (The database keeps a trigger on inserted interventions as a
+// backstop of this rule: sqlite/migrations/0004_reports.sql.)
+func YearOpen(ctx context.Context, tx ReportReader, year int, now time.Time) error {
 	if year == 0 {
 		return nil
 	}
-	if _, err := s.Store.GetYearLock(ctx, year); KindOf(err) == KindNotFound {
-		return nil
-	} else if err != nil {
+	if locked, err := tx.YearLocked(ctx, year); err != nil || !locked {
 		return err
 	}
-	if _, err := s.Store.OpenAmendment(ctx, year, s.now()); KindOf(err) == KindNotFound {
+	if _, err := tx.OpenAmendment(ctx, year, now); KindOf(err) == KindNotFound {
 		return ErrYearLocked(year)
 	} else if err != nil {
 		return err
 	}
 	return nil
+}
+
+// checkYearOpen is YearOpen at the service's clock.
+func (s *Service) checkYearOpen(ctx context.Context, tx ReportReader, year int) error {
+	return YearOpen(ctx, tx, year, s.now())
 }
 
 // snapshotVersion is the format version of stored snapshots.
@@ -164,33 +169,33 @@ func (e errString) Error() string { return string(e) }
 
 // checkYearsOpen is checkYearOpen for a change of a record dated in from that may move it
 // to another year, to: both years must take writes.
-func (s *Service) checkYearsOpen(ctx context.Context, from, to int) error {
-	if err := s.checkYearOpen(ctx, from); err != nil || to == from {
+func (s *Service) checkYearsOpen(ctx context.Context, tx ReportReader, from, to int) error {
+	if err := s.checkYearOpen(ctx, tx, from); err != nil || to == from {
 		return err
 	}
-	return s.checkYearOpen(ctx, to)
+	return s.checkYearOpen(ctx, tx, to)
 }
 
 // checkTargetYearOpen refuses a change of a locked year's targets outside an amendment
 // (the targets are figures of the signed report); an update that changes nothing passes.
-func (s *Service) checkTargetYearOpen(ctx context.Context, before, after *Target) error {
+func (s *Service) checkTargetYearOpen(ctx context.Context, tx ReportReader, before, after *Target) error {
 	same := func(a, b *int) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
 	if same(before.Value, after.Value) && same(before.Renstra, after.Renstra) && same(before.Historical, after.Historical) {
 		return nil
 	}
-	return s.checkYearOpen(ctx, after.Year)
+	return s.checkYearOpen(ctx, tx, after.Year)
 }
 
 // checkCountedYearsOpen refuses a change that moves the figures of every year in which
 // one of ivs counts (a merge of its person, a new PPKS category of its case, a new KK
 // number of its person): each such year must take writes. Interventions that do not
 // count (voided, rejected) move no figure.
-func (s *Service) checkCountedYearsOpen(ctx context.Context, ivs []*Intervention) error {
+func (s *Service) checkCountedYearsOpen(ctx context.Context, tx ReportReader, ivs []*Intervention) error {
 	years := map[int]bool{}
 	for _, iv := range ivs {
 		if iv.Counts() && !years[iv.DeliveredOn.Year] {
 			years[iv.DeliveredOn.Year] = true
-			if err := s.checkYearOpen(ctx, iv.DeliveredOn.Year); err != nil {
+			if err := s.checkYearOpen(ctx, tx, iv.DeliveredOn.Year); err != nil {
 				return err
 			}
 		}
@@ -200,11 +205,11 @@ func (s *Service) checkCountedYearsOpen(ctx context.Context, ivs []*Intervention
 
 // interventionsOf reads every intervention of a person (and of one case, when caseID is
 // set), for checkCountedYearsOpen.
-func (s *Service) interventionsOf(ctx context.Context, beneficiaryID, caseID string) ([]*Intervention, error) {
+func interventionsOf(ctx context.Context, tx RecordReader, beneficiaryID, caseID string) ([]*Intervention, error) {
 	var out []*Intervention
 	f := InterventionFilter{BeneficiaryID: beneficiaryID, CaseID: caseID}
 	for pg := (PageRequest{Limit: MaxPageSize}); ; {
-		list, err := s.Store.ListInterventions(ctx, f, pg)
+		list, err := tx.ListInterventions(ctx, f, pg)
 		if err != nil {
 			return nil, err
 		}

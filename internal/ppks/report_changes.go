@@ -45,7 +45,7 @@ func (s *Service) GetReportChanges(ctx context.Context, year int) (*ReportChange
 	if err := checkReportYear(year, "name"); err != nil {
 		return nil, err
 	}
-	lock, err := s.yearLock(ctx, year)
+	lock, err := yearLock(ctx, s.Store, year)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func (s *Service) GetReportChanges(ctx context.Context, year int) (*ReportChange
 	if err != nil {
 		return nil, err
 	}
-	live, err := s.liveReport(ctx, year)
+	live, err := s.liveReport(ctx, s.Store, year)
 	if err != nil {
 		return nil, err
 	}

@@ -42,7 +42,7 @@ func (s *Service) GetReport(ctx context.Context, year int, view ReportView) (*Re
 	if err := checkReportYear(year, "name"); err != nil {
 		return nil, nil, err
 	}
-	lock, err := s.yearLock(ctx, year)
+	lock, err := yearLock(ctx, s.Store, year)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -54,13 +54,13 @@ func (s *Service) GetReport(ctx context.Context, year int, view ReportView) (*Re
 		r, err := decodeSnapshot(lock)
 		return r, lock, err
 	}
-	r, err := s.liveReport(ctx, year)
+	r, err := s.liveReport(ctx, s.Store, year)
 	return r, lock, err
 }
 
 // yearLock returns the lock of a year, nil when it is open.
-func (s *Service) yearLock(ctx context.Context, year int) (*YearLock, error) {
-	lock, err := s.Store.GetYearLock(ctx, year)
+func yearLock(ctx context.Context, r ReportReader, year int) (*YearLock, error) {
+	lock, err := r.GetYearLock(ctx, year)
 	if KindOf(err) == KindNotFound {
 		return nil, nil
 	}
@@ -90,16 +90,21 @@ func (s *Service) LockReport(ctx context.Context, key RequestKey, year int) (*Re
 	}
 	op := s.op(ctx, "LockReport", key)
 	op.Audit.Summary = "locked year " + itoa(year)
-	lock, err := s.Store.CreateYearLock(ctx, op, year, func() (*YearLock, error) {
-		r, err := s.liveReport(ctx, year)
+	op.Audit.Resource = ReportName(year)
+	var lock *YearLock
+	// The report is computed through the lock's own transaction: every write that commits
+	// before the lock is in the snapshot, and every later one sees the lock (lock.go).
+	replayed, err := s.write(ctx, op, func(ctx context.Context, tx Tx) error {
+		r, err := s.liveReport(ctx, tx, year)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		b, hash, err := encodeSnapshot(r)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		return &YearLock{Year: year, LockTime: r.ComputeTime, Username: p.Username, Snapshot: b, Hash: hash}, nil
+		lock = &YearLock{Year: year, LockTime: r.ComputeTime, Username: p.Username, Snapshot: b, Hash: hash}
+		return tx.InsertYearLock(ctx, lock)
 	})
 	if KindOf(err) == KindAlreadyExists {
 		return nil, nil, FailedPrecondition("YEAR_LOCKED", "the year is already locked", "Tahun sudah dikunci.")
@@ -107,34 +112,39 @@ func (s *Service) LockReport(ctx context.Context, key RequestKey, year int) (*Re
 	if err != nil {
 		return nil, nil, err
 	}
+	if replayed != "" {
+		if lock, err = s.Store.GetYearLock(ctx, year); err != nil {
+			return nil, nil, err
+		}
+	}
 	r, err := decodeSnapshot(lock)
 	return r, lock, err
 }
 
 // liveReport computes the report of a year from the records now.
-func (s *Service) liveReport(ctx context.Context, year int) (*Report, error) {
+func (s *Service) liveReport(ctx context.Context, st Reader, year int) (*Report, error) {
 	in := ReportInputs{Year: year, Threshold: s.threshold(), Realised: map[int]YearRealisasi{}}
 	var err error
-	if in.Facts, err = s.Store.CountFacts(ctx, year); err != nil {
+	if in.Facts, err = st.CountFacts(ctx, year); err != nil {
 		return nil, err
 	}
-	if in.Served, err = s.Store.ServiceFacts(ctx, year); err != nil {
+	if in.Served, err = st.ServiceFacts(ctx, year); err != nil {
 		return nil, err
 	}
-	if in.Targets, err = allPages(func(p PageRequest) ([]*Target, error) { return s.Store.ListTargets(ctx, s.Indicator.ID, p) },
+	if in.Targets, err = allPages(func(p PageRequest) ([]*Target, error) { return st.ListTargets(ctx, s.Indicator.ID, p) },
 		func(t *Target) string { return strconv.Itoa(t.Year) }); err != nil {
 		return nil, err
 	}
-	if in.Plan, err = s.Store.GetStrategicPlan(ctx, s.Indicator.ID); KindOf(err) == KindNotFound {
+	if in.Plan, err = st.GetStrategicPlan(ctx, s.Indicator.ID); KindOf(err) == KindNotFound {
 		in.Plan = nil
 	} else if err != nil {
 		return nil, err
 	}
-	if in.Lines, err = allPages(func(p PageRequest) ([]*BudgetLine, error) { return s.Store.ListBudgetLines(ctx, year, p) },
+	if in.Lines, err = allPages(func(p PageRequest) ([]*BudgetLine, error) { return st.ListBudgetLines(ctx, year, p) },
 		func(l *BudgetLine) string { return l.Code }); err != nil {
 		return nil, err
 	}
-	if in.Programs, err = allPages(func(p PageRequest) ([]*ProgramIndicator, error) { return s.Store.ListProgramIndicators(ctx, year, p) },
+	if in.Programs, err = allPages(func(p PageRequest) ([]*ProgramIndicator, error) { return st.ListProgramIndicators(ctx, year, p) },
 		func(pi *ProgramIndicator) string { return pi.ID }); err != nil {
 		return nil, err
 	}
@@ -146,7 +156,7 @@ func (s *Service) liveReport(ctx context.Context, year int) (*Report, error) {
 		first = min(first, t.Year)
 	}
 	for y := max(first, minIndicatorYear); y < year; y++ {
-		r, err := s.realisasiOf(ctx, y, in.Targets)
+		r, err := s.realisasiOf(ctx, st, y, in.Targets)
 		if err != nil {
 			return nil, err
 		}
@@ -157,8 +167,8 @@ func (s *Service) liveReport(ctx context.Context, year int) (*Report, error) {
 
 // realisasiOf returns the realisasi of an earlier year: signed when locked, recorded when
 // interventions count in it, the historical figure otherwise.
-func (s *Service) realisasiOf(ctx context.Context, year int, targets []*Target) (YearRealisasi, error) {
-	lock, err := s.yearLock(ctx, year)
+func (s *Service) realisasiOf(ctx context.Context, st Reader, year int, targets []*Target) (YearRealisasi, error) {
+	lock, err := yearLock(ctx, st, year)
 	if err != nil {
 		return YearRealisasi{}, err
 	}
@@ -171,7 +181,7 @@ func (s *Service) realisasiOf(ctx context.Context, year int, targets []*Target) 
 	}
 	// The maintained counts: the same figure as a recount (VerifyCounts), without reading
 	// every intervention of every earlier year.
-	counts, err := s.Store.IndicatorCounts(ctx, year)
+	counts, err := st.IndicatorCounts(ctx, year)
 	if err != nil {
 		return YearRealisasi{}, err
 	}

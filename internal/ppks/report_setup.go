@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -52,10 +53,18 @@ func (s *Service) UpdateBudgetLine(ctx context.Context, patch BudgetLine, paths 
 	}
 	op := s.op(ctx, "UpdateBudgetLine", RequestKey{})
 	op.Audit.Summary = changed("updated", paths)
-	return s.Store.UpsertBudgetLine(ctx, op, patch.Year, patch.Code, func(l *BudgetLine, exists bool) error {
-		if !exists && !allowMissing {
-			return NotFound(patch.Name())
+	op.Audit.Resource = patch.Name()
+	var out *BudgetLine
+	_, err = s.write(ctx, op, func(ctx context.Context, tx Tx) error {
+		l, err := tx.GetBudgetLine(ctx, patch.Year, patch.Code)
+		exists := err == nil
+		switch {
+		case KindOf(err) == KindNotFound && allowMissing:
+			l = &BudgetLine{Year: patch.Year, Code: patch.Code}
+		case err != nil:
+			return err
 		}
+		out = l
 		before := *l
 		for _, p := range paths {
 			switch p {
@@ -76,12 +85,13 @@ func (s *Service) UpdateBudgetLine(ctx context.Context, patch BudgetLine, paths 
 			before.PerformanceAgreement == l.PerformanceAgreement {
 			return nil // nothing changes: no write to refuse in a locked year
 		}
-		if err := s.checkYearOpen(ctx, patch.Year); err != nil {
+		if err := s.checkYearOpen(ctx, tx, patch.Year); err != nil {
 			return err
 		}
 		l.UpdateTime = s.now()
-		return nil
+		return tx.PutBudgetLine(ctx, l)
 	})
+	return out, err
 }
 
 // DeleteBudgetLine deletes a budget line (of an open year, or under an amendment).
@@ -93,8 +103,14 @@ func (s *Service) DeleteBudgetLine(ctx context.Context, year int, code string) e
 		return err
 	}
 	op := s.op(ctx, "DeleteBudgetLine", RequestKey{})
-	op.Audit.Summary = "deleted"
-	return s.Store.DeleteBudgetLine(ctx, op, year, code, func(*BudgetLine) error { return s.checkYearOpen(ctx, year) })
+	op.Audit.Summary, op.Audit.Resource = "deleted", (&BudgetLine{Year: year, Code: code}).Name()
+	_, err := s.write(ctx, op, func(ctx context.Context, tx Tx) error {
+		if err := s.checkYearOpen(ctx, tx, year); err != nil {
+			return err
+		}
+		return tx.DeleteBudgetLine(ctx, year, code)
+	})
+	return err
 }
 
 // GetProgramIndicator returns a programme indicator.
@@ -142,10 +158,18 @@ func (s *Service) UpdateProgramIndicator(ctx context.Context, patch ProgramIndic
 	}
 	op := s.op(ctx, "UpdateProgramIndicator", RequestKey{})
 	op.Audit.Summary = changed("updated", paths)
-	return s.Store.UpsertProgramIndicator(ctx, op, patch.Year, patch.ID, func(pi *ProgramIndicator, exists bool) error {
-		if !exists && !allowMissing {
-			return NotFound(patch.Name())
+	op.Audit.Resource = patch.Name()
+	var out *ProgramIndicator
+	_, err = s.write(ctx, op, func(ctx context.Context, tx Tx) error {
+		pi, err := tx.GetProgramIndicator(ctx, patch.Year, patch.ID)
+		exists := err == nil
+		switch {
+		case KindOf(err) == KindNotFound && allowMissing:
+			pi = &ProgramIndicator{Year: patch.Year, ID: patch.ID}
+		case err != nil:
+			return err
 		}
+		out = pi
 		before := *pi
 		before.InterventionTypes = slices.Clone(pi.InterventionTypes)
 		for _, p := range paths {
@@ -170,12 +194,13 @@ func (s *Service) UpdateProgramIndicator(ctx context.Context, patch ProgramIndic
 		if exists && sameProgramIndicator(&before, pi) {
 			return nil
 		}
-		if err := s.checkYearOpen(ctx, patch.Year); err != nil {
+		if err := s.checkYearOpen(ctx, tx, patch.Year); err != nil {
 			return err
 		}
 		pi.UpdateTime = s.now()
-		return nil
+		return tx.PutProgramIndicator(ctx, pi)
 	})
+	return out, err
 }
 
 func sameProgramIndicator(a, b *ProgramIndicator) bool {
@@ -199,8 +224,14 @@ func (s *Service) DeleteProgramIndicator(ctx context.Context, year int, id strin
 		return err
 	}
 	op := s.op(ctx, "DeleteProgramIndicator", RequestKey{})
-	op.Audit.Summary = "deleted"
-	return s.Store.DeleteProgramIndicator(ctx, op, year, id, func(*ProgramIndicator) error { return s.checkYearOpen(ctx, year) })
+	op.Audit.Summary, op.Audit.Resource = "deleted", (&ProgramIndicator{Year: year, ID: id}).Name()
+	_, err := s.write(ctx, op, func(ctx context.Context, tx Tx) error {
+		if err := s.checkYearOpen(ctx, tx, year); err != nil {
+			return err
+		}
+		return tx.DeleteProgramIndicator(ctx, year, id)
+	})
+	return err
 }
 
 // GetStrategicPlan returns the Renstra period of an indicator.
@@ -229,7 +260,18 @@ func (s *Service) UpdateStrategicPlan(ctx context.Context, patch StrategicPlan, 
 	}
 	op := s.op(ctx, "UpdateStrategicPlan", RequestKey{})
 	op.Audit.Summary = changed("updated", paths)
-	return s.Store.UpsertStrategicPlan(ctx, op, patch.Indicator, func(p *StrategicPlan, exists bool) error {
+	op.Audit.Resource = (&StrategicPlan{Indicator: patch.Indicator}).Name()
+	var out *StrategicPlan
+	_, err = s.write(ctx, op, func(ctx context.Context, tx Tx) error {
+		p, err := tx.GetStrategicPlan(ctx, patch.Indicator)
+		exists := err == nil
+		switch {
+		case KindOf(err) == KindNotFound:
+			p = &StrategicPlan{Indicator: patch.Indicator}
+		case err != nil:
+			return err
+		}
+		out = p
 		before := *p
 		for _, f := range paths {
 			switch f {
@@ -254,14 +296,15 @@ func (s *Service) UpdateStrategicPlan(ctx context.Context, patch StrategicPlan, 
 		}
 		if !exists || !before.same(p) {
 			for y := min(before.StartYear, p.StartYear); y <= max(before.EndYear, p.EndYear); y++ {
-				if err := s.checkYearOpen(ctx, y); err != nil {
+				if err := s.checkYearOpen(ctx, tx, y); err != nil {
 					return err
 				}
 			}
 		}
 		p.UpdateTime = s.now()
-		return nil
+		return tx.PutStrategicPlan(ctx, p)
 	})
+	return out, err
 }
 
 // CreateAmendment opens an amendment of a locked year, with a reason, until expire (7
@@ -294,21 +337,43 @@ func (s *Service) CreateAmendment(ctx context.Context, key RequestKey, year int,
 	}
 	op := s.op(ctx, "CreateAmendment", key)
 	op.Audit.Summary = "opened amendment of " + itoa(year)
-	return s.Store.CreateAmendment(ctx, op, year, func() (*Amendment, error) {
-		if lock, err := s.yearLock(ctx, year); err != nil {
-			return nil, err
-		} else if lock == nil {
-			return nil, FailedPrecondition("YEAR_NOT_LOCKED", "only a locked year is amended; an open year takes writes as they come",
+	a := &Amendment{Year: year, ID: s.NewID(), Reason: reason, OpenedBy: p.Username, CreateTime: now, ExpireTime: expire}
+	op.Audit.Resource = a.Name()
+	replayed, err := s.write(ctx, op, func(ctx context.Context, tx Tx) error {
+		if locked, err := tx.YearLocked(ctx, year); err != nil {
+			return err
+		} else if !locked {
+			return FailedPrecondition("YEAR_NOT_LOCKED", "only a locked year is amended; an open year takes writes as they come",
 				"Hanya tahun yang sudah dikunci yang dapat diamandemen.")
 		}
-		if open, err := s.Store.OpenAmendment(ctx, year, now); err == nil {
-			return nil, &Error{Kind: KindFailedPrecondition, Reason: "AMENDMENT_OPEN", Message: "an amendment of the year is already open",
+		if open, err := tx.OpenAmendment(ctx, year, now); err == nil {
+			return &Error{Kind: KindFailedPrecondition, Reason: "AMENDMENT_OPEN", Message: "an amendment of the year is already open",
 				Pesan: "Sudah ada amandemen yang terbuka untuk tahun ini.", Resource: open.Name()}
 		} else if KindOf(err) != KindNotFound {
-			return nil, err
+			return err
 		}
-		return &Amendment{Year: year, ID: s.NewID(), Reason: reason, OpenedBy: p.Username, CreateTime: now, ExpireTime: expire}, nil
+		return tx.InsertAmendment(ctx, a)
 	})
+	if err != nil {
+		return nil, err
+	}
+	if replayed != "" {
+		return s.replayedAmendment(ctx, replayed)
+	}
+	return a, nil
+}
+
+// replayedAmendment reads the amendment a replayed write produced.
+func (s *Service) replayedAmendment(ctx context.Context, name string) (*Amendment, error) {
+	ids, err := nameIDs(name, "reports", "amendments")
+	if err != nil {
+		return nil, err
+	}
+	year, err := strconv.Atoi(ids[0])
+	if err != nil {
+		return nil, Internal("replay", err)
+	}
+	return s.Store.GetAmendment(ctx, year, ids[1])
 }
 
 // GetAmendment returns an amendment.
@@ -353,12 +418,25 @@ func (s *Service) CloseAmendment(ctx context.Context, key RequestKey, year int, 
 	}
 	op := s.op(ctx, "CloseAmendment", key)
 	op.Audit.Summary = "closed: close_time"
-	return s.Store.UpdateAmendment(ctx, op, year, id, func(a *Amendment) error {
+	var out *Amendment
+	replayed, err := s.write(ctx, op, func(ctx context.Context, tx Tx) error {
+		a, err := tx.GetAmendment(ctx, year, id)
+		if err != nil {
+			return err
+		}
 		now := s.now()
 		if a.State(now) != AmendmentOpen {
 			return FailedPrecondition("AMENDMENT_NOT_OPEN", "the amendment is closed or expired", "Amandemen sudah ditutup atau kedaluwarsa.")
 		}
 		a.CloseTime, a.ClosedBy = now, p.Username
-		return nil
+		op.Audit.Resource, out = a.Name(), a
+		return tx.UpdateAmendment(ctx, a)
 	})
+	if err != nil {
+		return nil, err
+	}
+	if replayed != "" {
+		return s.replayedAmendment(ctx, replayed)
+	}
+	return out, nil
 }

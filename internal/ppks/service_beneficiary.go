@@ -2,7 +2,6 @@ package ppks
 
 import (
 	"context"
-	"slices"
 	"strings"
 )
 
@@ -30,13 +29,25 @@ func (s *Service) CreateBeneficiary(ctx context.Context, key RequestKey, id stri
 	b.UpdateTime = b.CreateTime
 	b.Revision = 1
 	op := s.op(ctx, "CreateBeneficiary", key)
-	op.Audit.Summary = changed("created", b.setFields())
-	op.record(b.ID, b.Name(), createdFields(beneficiaryHistoryFields, b.fieldsOf()))
-	created, err := s.Store.CreateBeneficiary(ctx, op, &b)
+	op.Audit.Summary, op.Audit.Resource = changed("created", b.setFields()), b.Name()
+	var created *Beneficiary
+	replayed, err := s.write(ctx, op, func(ctx context.Context, tx Tx) error {
+		op.record(b.ID, b.Name(), createdFields(beneficiaryHistoryFields, b.fieldsOf()))
+		if err := tx.InsertBeneficiary(ctx, &b); err != nil {
+			return err
+		}
+		created = &b
+		return nil
+	})
 	if err != nil {
 		return nil, s.conflict(ctx, p, err)
 	}
-	noteReplay(ctx, op)
+	if replayed != "" {
+		if created, err = s.replayedPerson(ctx, p, replayed); err != nil {
+			return nil, err
+		}
+	}
+	noteReplay(ctx, replayed)
 	return present(p, created), nil
 }
 
@@ -143,17 +154,13 @@ func (s *Service) UpdateBeneficiary(ctx context.Context, key RequestKey, patch B
 		return nil, err
 	}
 	today := s.today()
-	// A new KK number moves the person's family counts in every year they count in: those
-	// years must take writes.
-	var served []*Intervention
-	if slices.Contains(paths, "kk_number") {
-		if served, err = s.interventionsOf(ctx, patch.ID, ""); err != nil {
-			return nil, hidden(p, err)
-		}
-	}
 	op := s.op(ctx, "UpdateBeneficiary", key)
-	updated, err := s.Store.UpdateBeneficiary(ctx, op, patch.ID, func(b *Beneficiary) error {
-		op.resetChanges()
+	var updated *Beneficiary
+	replayed, err := s.write(ctx, op, func(ctx context.Context, tx Tx) error {
+		b, err := tx.GetBeneficiary(ctx, patch.ID)
+		if err != nil {
+			return err
+		}
 		if b.MergedInto != "" {
 			return errMerged()
 		}
@@ -192,18 +199,33 @@ func (s *Service) UpdateBeneficiary(ctx context.Context, key RequestKey, patch B
 			return PermissionDenied() // a worker cannot move a person out of their area
 		}
 		if b.KK != before.KK {
-			if err := s.checkCountedYearsOpen(ctx, served); err != nil {
+			// A new KK number moves the person's family counts in every year they count
+			// in: those years must take writes.
+			served, err := interventionsOf(ctx, tx, b.ID, "")
+			if err != nil {
+				return err
+			}
+			if err := s.checkCountedYearsOpen(ctx, tx, served); err != nil {
 				return err
 			}
 		}
 		fields := diff(beneficiaryHistoryFields, before.fieldsOf(), b.fieldsOf())
-		op.Audit.Summary = changed("updated", fieldNames(fields))
+		op.Audit.Summary, op.Audit.Resource = changed("updated", fieldNames(fields)), b.Name()
 		op.record(b.ID, b.Name(), fields)
 		b.UpdateTime = s.now()
+		if err := tx.UpdateBeneficiary(ctx, b); err != nil {
+			return err
+		}
+		updated = b
 		return nil
 	})
 	if err != nil {
 		return nil, s.conflict(ctx, p, hidden(p, err))
+	}
+	if replayed != "" {
+		if updated, err = s.replayedPerson(ctx, p, replayed); err != nil {
+			return nil, err
+		}
 	}
 	return present(p, updated), nil
 }

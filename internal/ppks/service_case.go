@@ -30,24 +30,38 @@ func (s *Service) CreateCase(ctx context.Context, key RequestKey, beneficiaryID,
 	}
 	op := s.op(ctx, "CreateCase", key)
 	op.Audit.Summary = "opened case: " + c.PpksType
-	created, err := s.Store.CreateCase(ctx, op, beneficiaryID, func(b *Beneficiary) (*Case, error) {
-		op.resetChanges()
-		if !p.InScope(b.KecamatanCode) {
-			return nil, PermissionDenied()
+	var created *Case
+	replayed, err := s.write(ctx, op, func(ctx context.Context, tx Tx) error {
+		b, err := tx.GetBeneficiary(ctx, beneficiaryID)
+		if err != nil {
+			return err
 		}
-		c.BeneficiaryID = b.ID
+		if !p.InScope(b.KecamatanCode) {
+			return PermissionDenied()
+		}
+		c.BeneficiaryID, c.PersonKecamatan = b.ID, b.KecamatanCode
 		c.State = CaseOpen
 		c.Outcome = OutcomeNone
 		c.CreateTime = s.now()
 		c.UpdateTime = c.CreateTime
 		c.Revision = 1
+		op.Audit.Resource = c.Name()
 		op.record(c.ID, c.Name(), createdFields(caseHistoryFields, c.fieldsOf()))
-		return &c, nil
+		if err := tx.InsertCase(ctx, &c); err != nil {
+			return err
+		}
+		created = &c
+		return nil
 	})
 	if err != nil {
 		return nil, s.conflict(ctx, p, hidden(p, err))
 	}
-	noteReplay(ctx, op)
+	if replayed != "" {
+		if created, err = s.replayedCase(ctx, p, replayed); err != nil {
+			return nil, err
+		}
+	}
+	noteReplay(ctx, replayed)
 	return created, nil
 }
 
@@ -157,7 +171,7 @@ func (s *Service) CloseCase(ctx context.Context, key RequestKey, beneficiaryID, 
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
-	return s.changeCase(ctx, p, key, "CloseCase", beneficiaryID, caseID, func(c *Case) error {
+	return s.changeCase(ctx, p, key, "CloseCase", beneficiaryID, caseID, func(_ context.Context, _ Tx, c *Case) error {
 		if c.State != CaseOpen {
 			return FailedPrecondition("CASE_CLOSED", "the case is already closed", "Kasus sudah ditutup.")
 		}

@@ -2,7 +2,6 @@ package ppks
 
 import (
 	"context"
-	"slices"
 	"time"
 )
 
@@ -17,13 +16,13 @@ func (s *Service) UpdateIntervention(ctx context.Context, key RequestKey, patch 
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.GetCase(ctx, patch.BeneficiaryID, patch.CaseID)
-	if err != nil {
-		return nil, err
-	}
 	today := s.today()
-	return s.changeIntervention(ctx, p, key, "UpdateIntervention", patch.BeneficiaryID, patch.CaseID, patch.ID, func(iv *Intervention) error {
+	return s.changeIntervention(ctx, p, key, "UpdateIntervention", patch.BeneficiaryID, patch.CaseID, patch.ID, func(ctx context.Context, tx Tx, iv *Intervention) error {
 		if err := checkEtag(etag, iv.Etag()); err != nil {
+			return err
+		}
+		c, err := tx.GetCase(ctx, iv.BeneficiaryID, iv.CaseID)
+		if err != nil {
 			return err
 		}
 		if iv.State == InterventionVoided {
@@ -72,15 +71,7 @@ func (s *Service) UpdateCase(ctx context.Context, key RequestKey, patch Case, pa
 		return nil, err
 	}
 	today := s.today()
-	// A new PPKS category moves the case's interventions to it in the figures (by PPKS
-	// category, SPM groups) of every year they count in: those years must take writes.
-	var served []*Intervention
-	if slices.Contains(paths, "ppks_type") {
-		if served, err = s.interventionsOf(ctx, patch.BeneficiaryID, patch.ID); err != nil {
-			return nil, hidden(p, err)
-		}
-	}
-	return s.changeCase(ctx, p, key, "UpdateCase", patch.BeneficiaryID, patch.ID, func(c *Case) error {
+	return s.changeCase(ctx, p, key, "UpdateCase", patch.BeneficiaryID, patch.ID, func(ctx context.Context, tx Tx, c *Case) error {
 		if err := checkEtag(etag, c.Etag()); err != nil {
 			return err
 		}
@@ -102,7 +93,14 @@ func (s *Service) UpdateCase(ctx context.Context, key RequestKey, patch Case, pa
 			return invalid("case.opened_on", "AFTER_CLOSED", "cannot be after the case was closed", "Tidak boleh setelah tanggal kasus ditutup.")
 		}
 		if c.PpksType != ppksType {
-			return s.checkCountedYearsOpen(ctx, served)
+			// A new PPKS category moves the case's interventions to it in the figures (by
+			// PPKS category, SPM groups) of every year they count in: those years must
+			// take writes.
+			served, err := interventionsOf(ctx, tx, c.BeneficiaryID, c.ID)
+			if err != nil {
+				return err
+			}
+			return s.checkCountedYearsOpen(ctx, tx, served)
 		}
 		return nil
 	})
@@ -118,7 +116,7 @@ func (s *Service) ReopenCase(ctx context.Context, key RequestKey, beneficiaryID,
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
-	return s.changeCase(ctx, p, key, "ReopenCase", beneficiaryID, caseID, func(c *Case) error {
+	return s.changeCase(ctx, p, key, "ReopenCase", beneficiaryID, caseID, func(_ context.Context, _ Tx, c *Case) error {
 		if c.State != CaseClosed {
 			return FailedPrecondition("CASE_OPEN", "the case is open", "Kasus masih terbuka.")
 		}

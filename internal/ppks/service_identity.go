@@ -73,59 +73,101 @@ func (s *Service) MergeBeneficiaries(ctx context.Context, key RequestKey, surviv
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
-	// A merge moves the figures of every year either person was counted in (the pairs of
-	// the duplicate join the survivor's; a KK number taken over moves family counts): each
-	// such year must take writes (lock.go).
-	survivorServed, err := s.interventionsOf(ctx, survivorID, "")
+	op := s.op(ctx, "MergeBeneficiaries", key)
+	var merged *Beneficiary
+	replayed, err := s.write(ctx, op, func(ctx context.Context, tx Tx) error {
+		sv, err := tx.GetBeneficiary(ctx, survivorID)
+		if err != nil {
+			return err
+		}
+		// Read apart from sv even when both ids resolve to one record: refused below.
+		dup, err := tx.GetBeneficiary(ctx, duplicateID)
+		if err != nil {
+			return err
+		}
+		if sv.ID == dup.ID || dup.MergedInto != "" {
+			return FailedPrecondition("ALREADY_MERGED", "the records are already one", "Kedua data sudah digabung.")
+		}
+		if sv.NIK != "" && dup.NIK != "" && sv.NIK != dup.NIK {
+			return FailedPrecondition("NIK_CONFLICT", "the records have different NIKs: they are two people",
+				"Kedua data memiliki NIK berbeda: keduanya orang yang berbeda.")
+		}
+		cases, err := casesOf(ctx, tx, dup.ID)
+		if err != nil {
+			return err
+		}
+		interventions, err := interventionsOf(ctx, tx, dup.ID, "")
+		if err != nil {
+			return err
+		}
+		// A merge moves the figures of every year either person was counted in (the
+		// duplicate's pairs join the survivor's; a KK number taken over moves family
+		// counts): each such year must take writes (lock.go).
+		survivorServed, err := interventionsOf(ctx, tx, sv.ID, "")
+		if err != nil {
+			return err
+		}
+		if err := s.checkCountedYearsOpen(ctx, tx, append(slices.Clip(interventions), survivorServed...)); err != nil {
+			return err
+		}
+		svBefore, dupBefore := sv.fieldsOf(), dup.fieldsOf()
+		fill(&sv.NIK, dup.NIK)
+		fill(&sv.KK, dup.KK)
+		fill(&sv.Desa, dup.Desa)
+		fill(&sv.Address, dup.Address)
+		if !sv.BirthDate.Complete() && (dup.BirthDate.Complete() || sv.BirthDate.IsZero()) {
+			sv.BirthDate = dup.BirthDate
+		}
+		dup.MergedInto, dup.NIK = sv.ID, ""
+		now := s.now()
+		sv.UpdateTime, dup.UpdateTime = now, now
+		merge := FieldChange{Field: "merge_reason", New: reason}
+		op.record(sv.ID, sv.Name(), append(diff(beneficiaryHistoryFields, svBefore, sv.fieldsOf()),
+			FieldChange{Field: "merged_from", New: dup.ID}, merge))
+		op.record(dup.ID, dup.Name(), append(diff(beneficiaryHistoryFields, dupBefore, dup.fieldsOf()), merge))
+		for _, c := range cases {
+			before := c.fieldsOf()
+			c.BeneficiaryID, c.UpdateTime = sv.ID, now
+			op.record(c.ID, c.Name(), diff(caseHistoryFields, before, c.fieldsOf()))
+		}
+		for _, iv := range interventions {
+			before := iv.fieldsOf()
+			iv.BeneficiaryID, iv.UpdateTime = sv.ID, now
+			op.record(iv.ID, iv.Name(), diff(interventionHistoryFields, before, iv.fieldsOf()))
+		}
+		op.Audit.Summary, op.Audit.Resource = "merged "+dup.Name()+" into "+sv.Name(), sv.Name()
+		if err := tx.MergeBeneficiaries(ctx, sv, dup); err != nil {
+			return err
+		}
+		merged = sv
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	op := s.op(ctx, "MergeBeneficiaries", key)
-	merged, err := s.Store.MergeBeneficiaries(ctx, op, survivorID, duplicateID,
-		func(sv, dup *Beneficiary, cases []*Case, interventions []*Intervention) error {
-			op.resetChanges()
-			if sv.ID == dup.ID || dup.MergedInto != "" {
-				return FailedPrecondition("ALREADY_MERGED", "the records are already one", "Kedua data sudah digabung.")
-			}
-			if err := s.checkCountedYearsOpen(ctx, append(slices.Clip(interventions), survivorServed...)); err != nil {
-				return err
-			}
-			if sv.NIK != "" && dup.NIK != "" && sv.NIK != dup.NIK {
-				return FailedPrecondition("NIK_CONFLICT", "the records have different NIKs: they are two people",
-					"Kedua data memiliki NIK berbeda: keduanya orang yang berbeda.")
-			}
-			svBefore, dupBefore := sv.fieldsOf(), dup.fieldsOf()
-			fill(&sv.NIK, dup.NIK)
-			fill(&sv.KK, dup.KK)
-			fill(&sv.Desa, dup.Desa)
-			fill(&sv.Address, dup.Address)
-			if !sv.BirthDate.Complete() && (dup.BirthDate.Complete() || sv.BirthDate.IsZero()) {
-				sv.BirthDate = dup.BirthDate
-			}
-			dup.MergedInto, dup.NIK = sv.ID, ""
-			now := s.now()
-			sv.UpdateTime, dup.UpdateTime = now, now
-			merge := FieldChange{Field: "merge_reason", New: reason}
-			op.record(sv.ID, sv.Name(), append(diff(beneficiaryHistoryFields, svBefore, sv.fieldsOf()),
-				FieldChange{Field: "merged_from", New: dup.ID}, merge))
-			op.record(dup.ID, dup.Name(), append(diff(beneficiaryHistoryFields, dupBefore, dup.fieldsOf()), merge))
-			for _, c := range cases {
-				before := c.fieldsOf()
-				c.BeneficiaryID, c.UpdateTime = sv.ID, now
-				op.record(c.ID, c.Name(), diff(caseHistoryFields, before, c.fieldsOf()))
-			}
-			for _, iv := range interventions {
-				before := iv.fieldsOf()
-				iv.BeneficiaryID, iv.UpdateTime = sv.ID, now
-				op.record(iv.ID, iv.Name(), diff(interventionHistoryFields, before, iv.fieldsOf()))
-			}
-			op.Audit.Summary = "merged " + dup.Name() + " into " + sv.Name()
-			return nil
-		})
-	if err != nil {
-		return nil, err
+	if replayed != "" {
+		if merged, err = s.replayedPerson(ctx, p, replayed); err != nil {
+			return nil, err
+		}
 	}
 	return present(p, merged), nil
+}
+
+// casesOf reads every case of a person.
+func casesOf(ctx context.Context, tx RecordReader, beneficiaryID string) ([]*Case, error) {
+	var out []*Case
+	f := CaseFilter{BeneficiaryID: beneficiaryID}
+	for pg := (PageRequest{Limit: MaxPageSize}); ; {
+		list, err := tx.ListCases(ctx, f, pg)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+		if len(list) < pg.Limit {
+			return out, nil
+		}
+		pg.After = list[len(list)-1].ID
+	}
 }
 
 func fill(dst *string, src string) {

@@ -105,9 +105,15 @@ func (s *Service) UpdateTarget(ctx context.Context, patch Target, paths []string
 	}
 	op := s.op(ctx, "UpdateTarget", RequestKey{})
 	op.Audit.Summary = changed("updated", paths)
-	return s.Store.UpsertTarget(ctx, op, patch.Indicator, patch.Year, func(t *Target, exists bool) error {
-		if !exists && !allowMissing {
-			return NotFound(patch.Name())
+	op.Audit.Resource = patch.Name()
+	var out *Target
+	_, err = s.write(ctx, op, func(ctx context.Context, tx Tx) error {
+		t, err := tx.GetTarget(ctx, patch.Indicator, patch.Year)
+		switch {
+		case KindOf(err) == KindNotFound && allowMissing:
+			t = &Target{Indicator: patch.Indicator, Year: patch.Year}
+		case err != nil:
+			return err
 		}
 		before := *t
 		for _, p := range paths {
@@ -120,12 +126,14 @@ func (s *Service) UpdateTarget(ctx context.Context, patch Target, paths []string
 				t.Historical = patch.Historical
 			}
 		}
-		if err := s.checkTargetYearOpen(ctx, &before, t); err != nil { // lock.go
+		if err := s.checkTargetYearOpen(ctx, tx, &before, t); err != nil { // lock.go
 			return err
 		}
 		t.UpdateTime = s.now()
-		return nil
+		out = t
+		return tx.PutTarget(ctx, t)
 	})
+	return out, err
 }
 
 // maxTarget bounds targets: a kabupaten serves far fewer people than this.

@@ -26,24 +26,28 @@ func (s *Service) CreateIntervention(ctx context.Context, key RequestKey, benefi
 	iv.Worker = p.Username
 	op := s.op(ctx, "CreateIntervention", key)
 	op.Audit.Summary = "recorded intervention: " + iv.InterventionType + " " + iv.DeliveredOn.String()
-	// A locked year takes no write (lock.go): the store refuses this one itself, with
-	// ErrYearLocked, checking the lock in the transaction of the insert against the
-	// intervention's UpdateTime, as checkYearOpen would. Ingest runs on the store's single
-	// writer, and this spares every write the look-ups.
-	created, err := s.Store.CreateIntervention(ctx, op, beneficiaryID, caseID, func(b *Beneficiary, c *Case) (*Intervention, error) {
-		op.resetChanges()
-		if !p.InScope(b.KecamatanCode) {
-			return nil, PermissionDenied()
+	var created *Intervention
+	replayed, err := s.write(ctx, op, func(ctx context.Context, tx Tx) error {
+		b, err := readPerson(ctx, tx, p, beneficiaryID)
+		if err != nil {
+			return err
+		}
+		c, err := tx.GetCase(ctx, b.ID, caseID)
+		if err != nil {
+			return err
 		}
 		if c.State != CaseOpen {
-			return nil, FailedPrecondition("CASE_CLOSED", "the case is closed; interventions can only be recorded in an open case",
+			return FailedPrecondition("CASE_CLOSED", "the case is closed; interventions can only be recorded in an open case",
 				"Kasus sudah ditutup; intervensi hanya dapat dicatat pada kasus yang terbuka.")
 		}
 		if iv.DeliveredOn.Compare(c.OpenedOn) < 0 {
-			return nil, invalid("intervention.delivered_on", "BEFORE_CASE_OPENED", "cannot be before the case was opened",
+			return invalid("intervention.delivered_on", "BEFORE_CASE_OPENED", "cannot be before the case was opened",
 				"Tidak boleh sebelum tanggal kasus dibuka.")
 		}
-		iv.BeneficiaryID, iv.CaseID, iv.PpksType = b.ID, c.ID, c.PpksType
+		if err := s.checkYearOpen(ctx, tx, iv.DeliveredOn.Year); err != nil {
+			return err
+		}
+		iv.BeneficiaryID, iv.CaseID, iv.PpksType, iv.PersonKecamatan = b.ID, c.ID, c.PpksType, b.KecamatanCode
 		if iv.KecamatanCode == "" {
 			iv.KecamatanCode = b.KecamatanCode
 		}
@@ -52,20 +56,33 @@ func (s *Service) CreateIntervention(ctx context.Context, key RequestKey, benefi
 		iv.UpdateTime = iv.CreateTime
 		iv.Revision = 1
 		iv.Verification = VerificationPending
+		op.Audit.Resource = iv.Name()
 		op.record(iv.ID, iv.Name(), createdFields(interventionHistoryFields, iv.fieldsOf()))
+		if err := tx.InsertIntervention(ctx, &iv); err != nil {
+			return err
+		}
 		if iv.InterventionType == GraduationType {
 			// Graduasi is decided in the village meeting: the case ends with it.
 			before := c.fieldsOf()
 			c.State, c.Outcome, c.ClosedOn, c.CloseNote = CaseClosed, OutcomeGraduated, iv.DeliveredOn, "Graduasi"
 			c.UpdateTime = iv.CreateTime
 			op.record(c.ID, c.Name(), diff(caseHistoryFields, before, c.fieldsOf()))
+			if err := tx.UpdateCase(ctx, c); err != nil {
+				return err
+			}
 		}
-		return &iv, nil
+		created = &iv
+		return nil
 	})
 	if err != nil {
 		return nil, s.conflict(ctx, p, hidden(p, err))
 	}
-	noteReplay(ctx, op)
+	if replayed != "" {
+		if created, err = s.replayedIntervention(ctx, p, replayed); err != nil {
+			return nil, err
+		}
+	}
+	noteReplay(ctx, replayed)
 	return created, nil
 }
 
@@ -189,7 +206,7 @@ func (s *Service) VoidIntervention(ctx context.Context, key RequestKey, benefici
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
-	return s.changeIntervention(ctx, p, key, "VoidIntervention", beneficiaryID, caseID, id, func(iv *Intervention) error {
+	return s.changeIntervention(ctx, p, key, "VoidIntervention", beneficiaryID, caseID, id, func(_ context.Context, _ Tx, iv *Intervention) error {
 		if iv.State == InterventionVoided {
 			return FailedPrecondition("ALREADY_VOIDED", "the intervention is already voided", "Intervensi sudah dibatalkan.")
 		}

@@ -36,29 +36,49 @@ func (s *Service) CreateTransfer(ctx context.Context, key RequestKey, id, nik, t
 		return nil, PermissionDenied() // a worker asks for their own kecamatan only
 	}
 	op := s.op(ctx, "CreateTransfer", key)
-	created, err := s.Store.CreateTransfer(ctx, op, t.NIK, func(b *Beneficiary, pending bool) (*Transfer, error) {
-		op.resetChanges()
-		switch {
-		case b == nil:
-			return nil, FailedPrecondition("NIK_NOT_REGISTERED", "no person holds this NIK: register them as a new person",
+	op.Audit.Resource = t.Name()
+	var created *Transfer
+	replayed, err := s.write(ctx, op, func(ctx context.Context, tx Tx) error {
+		holders, err := tx.ListBeneficiaries(ctx, BeneficiaryFilter{NIK: t.NIK}, PageRequest{Limit: 2})
+		if err != nil {
+			return err
+		}
+		if len(holders) != 1 {
+			return FailedPrecondition("NIK_NOT_REGISTERED", "no person holds this NIK: register them as a new person",
 				"NIK ini belum terdaftar: daftarkan sebagai penerima baru.")
-		case b.KecamatanCode == t.ToKecamatan:
-			return nil, FailedPrecondition("ALREADY_IN_KECAMATAN", "the person is already registered in this kecamatan",
+		}
+		b := holders[0]
+		if b.KecamatanCode == t.ToKecamatan {
+			return FailedPrecondition("ALREADY_IN_KECAMATAN", "the person is already registered in this kecamatan",
 				"Orang ini sudah terdaftar di kecamatan tersebut.")
-		case pending:
-			return nil, &Error{Kind: KindAlreadyExists, Reason: "TRANSFER_PENDING",
+		}
+		pending, err := tx.ListTransfers(ctx, TransferFilter{BeneficiaryID: b.ID, State: TransferPending}, PageRequest{Limit: 1})
+		if err != nil {
+			return err
+		}
+		if len(pending) > 0 {
+			return &Error{Kind: KindAlreadyExists, Reason: "TRANSFER_PENDING",
 				Message: "a transfer request for this person waits for a supervisor",
 				Pesan:   "Permintaan pindah untuk orang ini sedang menunggu keputusan supervisor."}
 		}
 		t.BeneficiaryID, t.FromKecamatan = b.ID, b.KecamatanCode
 		t.State, t.RequestedBy, t.CreateTime = TransferPending, p.Username, s.now()
 		op.Audit.Summary = "requested transfer of " + b.Name() + " to " + t.ToKecamatan
-		return &t, nil
+		if err := tx.InsertTransfer(ctx, &t); err != nil {
+			return err
+		}
+		created = &t
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	noteReplay(ctx, op)
+	if replayed != "" {
+		if created, err = s.replayedTransfer(ctx, p, replayed); err != nil {
+			return nil, err
+		}
+	}
+	noteReplay(ctx, replayed)
 	return presentTransfer(p, created), nil
 }
 
@@ -68,6 +88,24 @@ func (s *Service) GetTransfer(ctx context.Context, id string) (*Transfer, error)
 	if err != nil {
 		return nil, err
 	}
+	t, err := s.transfer(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	return presentTransfer(p, t), nil
+}
+
+// replayedTransfer reads the request a replayed write produced, for its caller.
+func (s *Service) replayedTransfer(ctx context.Context, p *Principal, name string) (*Transfer, error) {
+	ids, err := nameIDs(name, "transfers")
+	if err != nil {
+		return nil, err
+	}
+	return s.transfer(ctx, p, ids[0])
+}
+
+// transfer reads a request the caller may read (unpresented).
+func (s *Service) transfer(ctx context.Context, p *Principal, id string) (*Transfer, error) {
 	t, err := s.Store.GetTransfer(ctx, id)
 	if err != nil {
 		return nil, hidden(p, err)
@@ -75,7 +113,7 @@ func (s *Service) GetTransfer(ctx context.Context, id string) (*Transfer, error)
 	if p.Scoped() && t.RequestedBy != p.Username {
 		return nil, PermissionDenied()
 	}
-	return presentTransfer(p, t), nil
+	return t, nil
 }
 
 var transferFilterFields = map[string]string{"state": "="}
@@ -152,14 +190,27 @@ func (s *Service) decideTransfer(ctx context.Context, key RequestKey, method, id
 		return nil, err
 	}
 	op := s.op(ctx, method, key)
-	out, err := s.Store.DecideTransfer(ctx, op, id, func(t *Transfer, b *Beneficiary) error {
-		op.resetChanges()
+	var out *Transfer
+	replayed, err := s.write(ctx, op, func(ctx context.Context, tx Tx) error {
+		t, err := tx.GetTransfer(ctx, id)
+		if err != nil {
+			return err
+		}
+		b, err := tx.GetBeneficiary(ctx, t.BeneficiaryID)
+		if err != nil {
+			return err
+		}
+		out = t
 		if t.State != TransferPending {
 			return FailedPrecondition("TRANSFER_DECIDED", "the request was already decided", "Permintaan ini sudah diputuskan.")
 		}
 		now := s.now()
 		t.State, t.DecidedBy, t.DecisionNote, t.DecideTime = to, p.Username, reason, now
 		op.Audit.Summary = strings.ToLower(strings.TrimSuffix(method, "Transfer")) + "d transfer of " + b.Name() + " to " + t.ToKecamatan
+		op.Audit.Resource = t.Name()
+		if err := tx.UpdateTransfer(ctx, t); err != nil {
+			return err
+		}
 		if to != TransferApproved || b.KecamatanCode == t.ToKecamatan {
 			return nil
 		}
@@ -167,10 +218,15 @@ func (s *Service) decideTransfer(ctx context.Context, key RequestKey, method, id
 		b.KecamatanCode, b.UpdateTime = t.ToKecamatan, now
 		op.record(b.ID, b.Name(), append(diff(beneficiaryHistoryFields, before, b.fieldsOf()),
 			FieldChange{Field: "transfer", New: t.Name() + " (" + strconv.Quote(t.Reason) + ")"}))
-		return nil
+		return tx.UpdateBeneficiary(ctx, b)
 	})
 	if err != nil {
 		return nil, err
+	}
+	if replayed != "" {
+		if out, err = s.replayedTransfer(ctx, p, replayed); err != nil {
+			return nil, err
+		}
 	}
 	return presentTransfer(p, out), nil
 }

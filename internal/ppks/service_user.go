@@ -69,8 +69,24 @@ func (s *Service) CreateUser(ctx context.Context, key RequestKey, u User) (*User
 	u.UpdateTime = u.CreateTime
 	u.Revision = 1
 	op := s.op(ctx, "CreateUser", key)
-	op.Audit.Summary = "created user: role " + u.Role.String()
-	return s.Store.CreateUser(ctx, op, &u)
+	op.Audit.Summary, op.Audit.Resource = "created user: role "+u.Role.String(), u.Name()
+	replayed, err := s.write(ctx, op, func(ctx context.Context, tx Tx) error { return tx.InsertUser(ctx, &u) })
+	if err != nil {
+		return nil, err
+	}
+	if replayed != "" {
+		return s.replayedUser(ctx, replayed)
+	}
+	return &u, nil
+}
+
+// replayedUser reads the user a replayed write produced.
+func (s *Service) replayedUser(ctx context.Context, name string) (*User, error) {
+	ids, err := nameIDs(name, "users")
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.GetUser(ctx, ids[0])
 }
 
 // GetUser returns a user.
@@ -124,7 +140,12 @@ func (s *Service) UpdateUser(ctx context.Context, key RequestKey, patch User, pa
 	defer s.auth.clear() // a disabled user or a changed role or area applies at once
 	op := s.op(ctx, "UpdateUser", key)
 	op.Audit.Summary = changed("updated user", paths)
-	return s.Store.UpdateUser(ctx, op, patch.Username, func(u *User) error {
+	var out *User
+	replayed, err := s.write(ctx, op, func(ctx context.Context, tx Tx) error {
+		u, err := tx.GetUser(ctx, patch.Username)
+		if err != nil {
+			return err
+		}
 		if err := checkEtag(etag, u.Etag()); err != nil {
 			return err
 		}
@@ -148,8 +169,17 @@ func (s *Service) UpdateUser(ctx context.Context, key RequestKey, patch User, pa
 			return err
 		}
 		u.UpdateTime = s.now()
-		return nil
+		op.Audit.Resource = u.Name()
+		out = u
+		return tx.UpdateUser(ctx, u)
 	})
+	if err != nil {
+		return nil, err
+	}
+	if replayed != "" {
+		return s.replayedUser(ctx, replayed)
+	}
+	return out, nil
 }
 
 // maxTokenTTL bounds token lifetimes; longer-lived access is a new token.
@@ -176,15 +206,30 @@ func (s *Service) CreateToken(ctx context.Context, key RequestKey, username, des
 	secret := newSecret()
 	t := &Token{ID: s.NewID(), Username: username, Hash: HashToken(secret), Description: description, CreateTime: now, ExpireTime: expire.UTC()}
 	op := s.op(ctx, "CreateToken", key)
-	op.Audit.Summary = "issued token"
-	created, err := s.Store.CreateToken(ctx, op, t)
+	op.Audit.Summary, op.Audit.Resource = "issued token", t.Name()
+	replayed, err := s.write(ctx, op, func(ctx context.Context, tx Tx) error {
+		if _, err := tx.GetUser(ctx, username); err != nil {
+			return err
+		}
+		return tx.InsertToken(ctx, t)
+	})
 	if err != nil {
 		return nil, "", err
 	}
-	if created.ID != t.ID {
-		secret = "" // a replay: the secret was shown the first time only
+	if replayed != "" {
+		t, err := s.replayedToken(ctx, replayed)
+		return t, "", err // the secret was shown the first time only
 	}
-	return created, secret, nil
+	return t, secret, nil
+}
+
+// replayedToken reads the token a replayed write produced.
+func (s *Service) replayedToken(ctx context.Context, name string) (*Token, error) {
+	ids, err := nameIDs(name, "users", "tokens")
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.GetToken(ctx, ids[0], ids[1])
 }
 
 // ListTokens lists a user's tokens (never their secrets).
@@ -215,12 +260,25 @@ func (s *Service) RevokeToken(ctx context.Context, key RequestKey, username, id 
 	defer s.auth.clear() // a revoked token stops working at once
 	op := s.op(ctx, "RevokeToken", key)
 	op.Audit.Summary = "revoked token"
-	return s.Store.UpdateToken(ctx, op, username, id, func(t *Token) error {
+	var out *Token
+	replayed, err := s.write(ctx, op, func(ctx context.Context, tx Tx) error {
+		t, err := tx.GetToken(ctx, username, id)
+		if err != nil {
+			return err
+		}
 		if t.RevokeTime.IsZero() {
 			t.RevokeTime = s.now()
 		}
-		return nil
+		op.Audit.Resource, out = t.Name(), t
+		return tx.UpdateToken(ctx, t)
 	})
+	if err != nil {
+		return nil, err
+	}
+	if replayed != "" {
+		return s.replayedToken(ctx, replayed)
+	}
+	return out, nil
 }
 
 // BootstrapAdmin creates the first administrator and a token for them, on a database

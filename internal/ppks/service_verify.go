@@ -31,7 +31,7 @@ func (s *Service) decide(ctx context.Context, key RequestKey, method, beneficiar
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
-	return s.changeIntervention(ctx, p, key, method, beneficiaryID, caseID, id, func(iv *Intervention) error {
+	return s.changeIntervention(ctx, p, key, method, beneficiaryID, caseID, id, func(_ context.Context, _ Tx, iv *Intervention) error {
 		switch {
 		case iv.State == InterventionVoided:
 			return FailedPrecondition("VOIDED", "the intervention is voided", "Intervensi sudah dibatalkan.")

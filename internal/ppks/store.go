@@ -61,153 +61,198 @@ type InterventionFilter struct {
 	Verification     VerificationState // zero: any
 }
 
-// Store keeps the records. Implementations run each method in one transaction; the
-// callbacks passed to create and update methods run inside it, so the domain's checks
-// see the state they change. Every write takes an Op: its request key makes a retry
-// return the first result without writing (the record as it is now, re-read), and its
-// audit entry and record changes are appended in the same transaction. Lists return up
-// to PageRequest.Limit items in key order (ids; years for targets) after
-// PageRequest.After. Reads of a person, case or intervention through the id of a merged
-// person follow it to the survivor; lists never show merged records.
+// Store keeps the records. Reads outside a write (Reader) each see one consistent
+// snapshot. A write is one function run by Write in one transaction: everything it reads
+// through its Tx sees the transaction's own state (its earlier writes, and nothing that
+// commits meanwhile), and everything it writes commits together with its request key
+// and audit entry, or not at all. The rules of a write (scope, year lock, etags, first
+// delivery) are the domain's: the Tx only reads and stores.
+//
+// Lists return up to PageRequest.Limit items in key order (ids; years for targets)
+// after PageRequest.After. Reads of a person, case or intervention through the id of a
+// merged person follow it to the survivor; lists never show merged records.
 type Store interface {
-	// CreateBeneficiary stores b. A known key returns the stored record unchanged; a
-	// NIK already recorded is KindAlreadyExists with Resource naming the existing record.
-	CreateBeneficiary(ctx context.Context, op Op, b *Beneficiary) (*Beneficiary, error)
+	Reader
+	// Write runs fn in one transaction and then, when fn succeeded, records op: its
+	// request key (so that a retry is answered from it) with the resource op.Audit names
+	// (a write with a key carries its audit entry, whose Resource fn may set once it knows
+	// it), and its audit entry with the record changes (history) it carries. Before fn runs,
+	// op's key is looked up among the requests already answered (the same user, id,
+	// method and payload): then fn does not run, nothing is written, and Write returns
+	// the resource name the first request produced, for the caller to read and answer
+	// with. The same id with another method or payload is ErrRequestReused. fn's error is
+	// returned as it is, after the transaction was rolled back. fn must do all its work
+	// through the Tx and the ctx it is given: the store refuses reads and writes made
+	// from inside fn through the Store itself (errNestedCall), which would run outside
+	// the transaction or wait on it forever.
+	Write(ctx context.Context, op Op, fn func(ctx context.Context, tx Tx) error) (replayed string, err error)
+	CountMaintainer
+	Close() error
+}
+
+// Reader is every read of the store, by role.
+type Reader interface {
+	RecordReader
+	AccessReader
+	CountReader
+	ReportReader
+}
+
+// Tx is a write's transaction: the reads, which see its own state, and the writes.
+type Tx interface {
+	Reader
+	RecordWriter
+	AccessWriter
+	ReportWriter
+}
+
+// RecordReader reads people, their cases and interventions, their history and the
+// transfer requests.
+type RecordReader interface {
 	GetBeneficiary(ctx context.Context, id string) (*Beneficiary, error)
 	ListBeneficiaries(ctx context.Context, f BeneficiaryFilter, p PageRequest) ([]*Beneficiary, error)
-	// UpdateBeneficiary reads the record, lets update change it, and stores it with its
-	// revision incremented.
-	UpdateBeneficiary(ctx context.Context, op Op, id string, update func(*Beneficiary) error) (*Beneficiary, error)
-
-	// CreateCase reads the person and stores the case build returns.
-	CreateCase(ctx context.Context, op Op, beneficiaryID string, build func(*Beneficiary) (*Case, error)) (*Case, error)
 	GetCase(ctx context.Context, beneficiaryID, caseID string) (*Case, error)
 	ListCases(ctx context.Context, f CaseFilter, p PageRequest) ([]*Case, error)
-	UpdateCase(ctx context.Context, op Op, beneficiaryID, caseID string, update func(*Case) error) (*Case, error)
-
-	// CreateIntervention reads the person and the case and stores what build returns;
-	// when build changed the case (a GRADUASI closing it), the case is stored too. An
-	// intervention dated in a locked year is refused with ErrYearLocked unless an
-	// amendment of the year is open at its UpdateTime (checkYearOpen's rule, applied in
-	// the transaction of the insert).
-	CreateIntervention(ctx context.Context, op Op, beneficiaryID, caseID string, build func(*Beneficiary, *Case) (*Intervention, error)) (*Intervention, error)
 	GetIntervention(ctx context.Context, beneficiaryID, caseID, id string) (*Intervention, error)
 	ListInterventions(ctx context.Context, f InterventionFilter, p PageRequest) ([]*Intervention, error)
-	UpdateIntervention(ctx context.Context, op Op, beneficiaryID, caseID, id string, update func(*Intervention) error) (*Intervention, error)
-
-	GetTarget(ctx context.Context, indicator string, year int) (*Target, error)
-	ListTargets(ctx context.Context, indicator string, p PageRequest) ([]*Target, error)
-	// UpsertTarget reads the year's targets (exists false and a fresh Target when there
-	// are none), lets update change them, and stores them.
-	UpsertTarget(ctx context.Context, op Op, indicator string, year int, update func(t *Target, exists bool) error) (*Target, error)
-
 	// DuplicateCandidates returns live records (not merged, not b itself) that could be
 	// the person b: the same KK number, or the same sex and kecamatan, or sharing the
 	// longest part of MatchKey(b.FullName); at most limit.
 	DuplicateCandidates(ctx context.Context, b *Beneficiary, limit int) ([]*Beneficiary, error)
-	// MergeBeneficiaries reads both records and the duplicate's cases and interventions,
-	// lets merge change them all (moving them to the survivor, filling the survivor's
-	// gaps, setting the duplicate's MergedInto), and stores them. A NIK the survivor takes
-	// over is released by the duplicate first.
-	MergeBeneficiaries(ctx context.Context, op Op, survivorID, duplicateID string,
-		merge func(survivor, duplicate *Beneficiary, cases []*Case, interventions []*Intervention) error) (*Beneficiary, error)
 	// ListChanges returns the history of one record (by id), oldest first; keyset on the
 	// change id (decimal).
 	ListChanges(ctx context.Context, recordID string, p PageRequest) ([]*Change, error)
-
-	// CreateTransfer reads the live person holding nik (nil when none) and whether a
-	// transfer request for them is pending, and stores the request build returns.
-	CreateTransfer(ctx context.Context, op Op, nik string, build func(b *Beneficiary, pending bool) (*Transfer, error)) (*Transfer, error)
 	GetTransfer(ctx context.Context, id string) (*Transfer, error)
 	ListTransfers(ctx context.Context, f TransferFilter, p PageRequest) ([]*Transfer, error) // keyset on id
-	// DecideTransfer reads a request and its person (the survivor, when merged since),
-	// lets decide change both, and stores them; the person's revision increments when
-	// decide changed it.
-	DecideTransfer(ctx context.Context, op Op, id string, decide func(t *Transfer, b *Beneficiary) error) (*Transfer, error)
+}
 
-	// CreateUser stores u; a username in use is KindAlreadyExists.
-	CreateUser(ctx context.Context, op Op, u *User) (*User, error)
+// RecordWriter stores people, cases, interventions and transfer requests. Updates are
+// conditional: a record passed with Revision r is stored only when the stored one is
+// still at r, and then carries r+1 (Revision is updated on the argument); otherwise the
+// write is KindAborted. The store keeps the maintained counts (IndicatorCounts) in the
+// same transaction as every write that moves them.
+type RecordWriter interface {
+	// InsertBeneficiary stores a new person. A taken id is KindAlreadyExists naming it;
+	// a NIK already recorded is KindAlreadyExists, reason NIK_EXISTS, naming its holder.
+	InsertBeneficiary(ctx context.Context, b *Beneficiary) error
+	// UpdateBeneficiary stores a person's fields (never MergedInto: merges do); a NIK
+	// recorded for another person is as for InsertBeneficiary.
+	UpdateBeneficiary(ctx context.Context, b *Beneficiary) error
+	// InsertCase stores a new case of its person. A taken id is KindAlreadyExists naming
+	// the case that holds it, whoever's it is.
+	InsertCase(ctx context.Context, c *Case) error
+	// UpdateCase stores a case's fields (never its person).
+	UpdateCase(ctx context.Context, c *Case) error
+	// InsertIntervention stores a new intervention of its case. A taken id is
+	// KindAlreadyExists naming the intervention that holds it. An intervention dated in a
+	// locked year with no amendment open at its UpdateTime is refused with
+	// ErrYearLocked: the database's own backstop of the domain's rule (lock.go).
+	InsertIntervention(ctx context.Context, iv *Intervention) error
+	// UpdateIntervention stores an intervention's fields (never its person or case).
+	UpdateIntervention(ctx context.Context, iv *Intervention) error
+	// MergeBeneficiaries stores a merge the domain decided: survivor's fields, duplicate
+	// as a pointer to it (MergedInto set, its NIK released first so the survivor may take
+	// it over), and every case and intervention of duplicate moved to survivor with
+	// survivor's UpdateTime. Both are conditional on their Revision.
+	MergeBeneficiaries(ctx context.Context, survivor, duplicate *Beneficiary) error
+	InsertTransfer(ctx context.Context, t *Transfer) error
+	UpdateTransfer(ctx context.Context, t *Transfer) error
+}
+
+// AccessReader reads users, tokens and the audit log.
+type AccessReader interface {
 	GetUser(ctx context.Context, username string) (*User, error)
 	ListUsers(ctx context.Context, p PageRequest) ([]*User, error) // keyset on username
-	UpdateUser(ctx context.Context, op Op, username string, update func(*User) error) (*User, error)
 	// CountAdmins counts the enabled administrators (the CLI bootstraps the first one).
 	CountAdmins(ctx context.Context) (int, error)
-
-	// CreateToken stores t (its user must exist).
-	CreateToken(ctx context.Context, op Op, t *Token) (*Token, error)
 	// Authenticate finds the token with the hash and its user; NotFound when none.
 	Authenticate(ctx context.Context, hash []byte) (*Token, *User, error)
+	GetToken(ctx context.Context, username, id string) (*Token, error)
 	ListTokens(ctx context.Context, username string, p PageRequest) ([]*Token, error) // keyset on id
-	UpdateToken(ctx context.Context, op Op, username, id string, update func(*Token) error) (*Token, error)
-
-	// AppendAudit appends an entry on its own (reads of personal data); writes append
-	// theirs through their Op.
-	AppendAudit(ctx context.Context, e *AuditEntry) error
 	// ListAudit returns entries newest first; PageRequest.After is the id (decimal) of
 	// the last entry of the previous page.
 	ListAudit(ctx context.Context, f AuditFilter, p PageRequest) ([]*AuditEntry, error)
+}
 
+// AccessWriter stores users and tokens.
+type AccessWriter interface {
+	// InsertUser stores a new user; a username in use is KindAlreadyExists.
+	InsertUser(ctx context.Context, u *User) error
+	UpdateUser(ctx context.Context, u *User) error // conditional on Revision
+	// InsertToken stores a token of an existing user.
+	InsertToken(ctx context.Context, t *Token) error
+	UpdateToken(ctx context.Context, t *Token) error
+}
+
+// CountReader reads the counts the indicator is computed from.
+type CountReader interface {
 	// IndicatorCounts returns the counts of a year as the store maintains them: kept up
 	// to date in the transaction of every write that changes them (an intervention
 	// recorded, corrected, voided, verified or rejected; a case's PPKS category; a
 	// person's KK number; a merge), so that reading them takes the same time whatever the
-	// amount of data. They must equal CountsFromFacts of CountFacts at all times.
-	// The breakdowns of each type are left out (nil): the indicator reads those summed
-	// over the counted types (IndicatorCounts.Counted).
+	// amount of data. They must equal CountsFromFacts of CountFacts at all times. The
+	// breakdowns of each type are left out (nil): the indicator reads those summed over
+	// the counted types (IndicatorCounts.Counted).
 	IndicatorCounts(ctx context.Context, year int) (IndicatorCounts, error)
 	// DetailedCounts is IndicatorCounts with the breakdowns of each type, for comparing
 	// with a recount.
 	DetailedCounts(ctx context.Context, year int) (IndicatorCounts, error)
+	// CountYears lists the years with at least one intervention, ascending.
+	CountYears(ctx context.Context) ([]int, error)
+	// CountFacts returns, for the year, one fact per (intervention type, person) with at
+	// least one intervention that counts (Intervention.Counts) delivered in that year:
+	// its first delivery (FirstDelivery) and its family (FamilyKey).
+	CountFacts(ctx context.Context, year int) ([]CountFact, error)
+	// ServiceFacts returns, for the year, one fact per (intervention type, person, PPKS
+	// category of the case) with an intervention that counts delivered in that year.
+	ServiceFacts(ctx context.Context, year int) ([]ServiceFact, error)
+}
+
+// CountMaintainer changes how the counts are kept; outside any write.
+type CountMaintainer interface {
 	// SetCountingRules records which intervention types count toward the indicator from
 	// which year (for UniquePersons) and which are counted in families; when they differ
 	// from those recorded, the maintained counts are rebuilt from the raw rows.
 	SetCountingRules(ctx context.Context, rules []CountingRule, familyTypes []string) error
 	// RebuildCounts recomputes every maintained count from the raw rows.
 	RebuildCounts(ctx context.Context) error
-	// CountYears lists the years with at least one intervention, ascending.
-	CountYears(ctx context.Context) ([]int, error)
+}
 
-	// CountFacts returns, for the year, one fact per (intervention type, person) with at
-	// least one active intervention delivered in that year.
-	CountFacts(ctx context.Context, year int) ([]CountFact, error)
-
-	// Reports (LKjIP): the facts reports count, budget lines, programme indicators, the
-	// Renstra period, year locks with their signed snapshots, and amendments.
-
-	// ServiceFacts returns, for the year, one fact per (intervention type, person, PPKS
-	// category of the case) with at least one intervention delivered in that year that
-	// counts (as for CountFacts: active, not rejected).
-	ServiceFacts(ctx context.Context, year int) ([]ServiceFact, error)
-	// ChangedInterventions returns the interventions delivered in the year that were
-	// created or changed after since.
-	ChangedInterventions(ctx context.Context, year int, since time.Time) ([]InterventionChange, error)
+// ReportReader reads what the reports (LKjIP) need besides the counts: targets, budget
+// lines, programme indicators, the Renstra period, year locks with their signed
+// snapshots, and amendments.
+type ReportReader interface {
+	GetTarget(ctx context.Context, indicator string, year int) (*Target, error)
+	ListTargets(ctx context.Context, indicator string, p PageRequest) ([]*Target, error)
 	GetBudgetLine(ctx context.Context, year int, code string) (*BudgetLine, error)
 	ListBudgetLines(ctx context.Context, year int, p PageRequest) ([]*BudgetLine, error) // keyset on code
-	// UpsertBudgetLine reads the line (exists false and a fresh line when there is none),
-	// lets update change it, and stores it.
-	UpsertBudgetLine(ctx context.Context, op Op, year int, code string, update func(l *BudgetLine, exists bool) error) (*BudgetLine, error)
-	// DeleteBudgetLine reads the line, lets check refuse, and deletes it.
-	DeleteBudgetLine(ctx context.Context, op Op, year int, code string, check func(*BudgetLine) error) error
 	GetProgramIndicator(ctx context.Context, year int, id string) (*ProgramIndicator, error)
 	ListProgramIndicators(ctx context.Context, year int, p PageRequest) ([]*ProgramIndicator, error) // keyset on id
-	UpsertProgramIndicator(ctx context.Context, op Op, year int, id string, update func(p *ProgramIndicator, exists bool) error) (*ProgramIndicator, error)
-	DeleteProgramIndicator(ctx context.Context, op Op, year int, id string, check func(*ProgramIndicator) error) error
 	GetStrategicPlan(ctx context.Context, indicator string) (*StrategicPlan, error)
-	UpsertStrategicPlan(ctx context.Context, op Op, indicator string, update func(p *StrategicPlan, exists bool) error) (*StrategicPlan, error)
 	// GetYearLock returns the lock of a year; NotFound while the year is open.
 	GetYearLock(ctx context.Context, year int) (*YearLock, error)
-	// CreateYearLock stores the lock build returns, build running inside the write
-	// transaction (no write slips between the snapshot and the lock). A locked year is
-	// KindAlreadyExists; a replayed request returns the stored lock.
-	CreateYearLock(ctx context.Context, op Op, year int, build func() (*YearLock, error)) (*YearLock, error)
-	// CreateAmendment stores the amendment build returns (build runs in the transaction).
-	CreateAmendment(ctx context.Context, op Op, year int, build func() (*Amendment, error)) (*Amendment, error)
+	// YearLocked reports whether a year is locked, without reading its snapshot.
+	YearLocked(ctx context.Context, year int) (bool, error)
 	GetAmendment(ctx context.Context, year int, id string) (*Amendment, error)
 	ListAmendments(ctx context.Context, year int, p PageRequest) ([]*Amendment, error) // keyset on id
-	UpdateAmendment(ctx context.Context, op Op, year int, id string, update func(*Amendment) error) (*Amendment, error)
 	// OpenAmendment returns the amendment of the year open at t (not closed, not
 	// expired); NotFound when none.
 	OpenAmendment(ctx context.Context, year int, t time.Time) (*Amendment, error)
+	// ChangedInterventions returns the interventions delivered in the year that were
+	// created or changed after since.
+	ChangedInterventions(ctx context.Context, year int, since time.Time) ([]InterventionChange, error)
+}
 
-	Close() error
+// ReportWriter stores the reports' inputs, year locks and amendments.
+type ReportWriter interface {
+	PutTarget(ctx context.Context, t *Target) error // creates or replaces the year's targets
+	PutBudgetLine(ctx context.Context, l *BudgetLine) error
+	DeleteBudgetLine(ctx context.Context, year int, code string) error // NotFound when none
+	PutProgramIndicator(ctx context.Context, p *ProgramIndicator) error
+	DeleteProgramIndicator(ctx context.Context, year int, id string) error // NotFound when none
+	PutStrategicPlan(ctx context.Context, p *StrategicPlan) error
+	// InsertYearLock stores a year's lock; a locked year is KindAlreadyExists.
+	InsertYearLock(ctx context.Context, l *YearLock) error
+	InsertAmendment(ctx context.Context, a *Amendment) error
+	UpdateAmendment(ctx context.Context, a *Amendment) error
 }

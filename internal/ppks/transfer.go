@@ -40,8 +40,9 @@ func (t *Transfer) Name() string { return "transfers/" + t.ID }
 
 // TransferFilter selects transfer requests. Empty fields select everything.
 type TransferFilter struct {
-	RequestedBy string
-	State       TransferState // zero: any
+	BeneficiaryID string
+	RequestedBy   string
+	State         TransferState // zero: any
 }
 
 // presentTransfer returns what the caller may see of a request: the NIK masked as

@@ -8,17 +8,9 @@ import (
 	"github.com/opendinsos/ppks/internal/ppks"
 )
 
-// AppendAudit appends an entry on its own, in a transaction of its own. A nil entry
-// appends nothing.
-func (db *DB) AppendAudit(ctx context.Context, e *ppks.AuditEntry) error {
-	return db.write(ctx, "append audit", func(ctx context.Context, tx *sql.Tx) error {
-		return appendAudit(ctx, tx, e, "")
-	})
-}
-
 // ListAudit lists entries newest first; PageRequest.After is the decimal id of the last
 // entry of the previous page.
-func (db *DB) ListAudit(ctx context.Context, f ppks.AuditFilter, p ppks.PageRequest) ([]*ppks.AuditEntry, error) {
+func (q queries) ListAudit(ctx context.Context, f ppks.AuditFilter, p ppks.PageRequest) ([]*ppks.AuditEntry, error) {
 	var w where
 	if p.After != "" {
 		after, err := strconv.ParseInt(p.After, 10, 64)
@@ -48,7 +40,7 @@ func (db *DB) ListAudit(ctx context.Context, f ppks.AuditFilter, p ppks.PageRequ
 	}
 	query := `SELECT ` + auditColumns + ` FROM audit_log a` + w.String() + ` ORDER BY a.id DESC LIMIT ?`
 	var out []*ppks.AuditEntry
-	err := db.read(ctx, "list audit", func(tx *sql.Tx) (err error) {
+	err := q.read(ctx, "list audit", func(tx *sql.Tx) (err error) {
 		out, err = queryRows(ctx, tx, query, append(w.args, limit(p)), scanAudit)
 		return err
 	})

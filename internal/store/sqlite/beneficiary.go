@@ -10,30 +10,10 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// CreateBeneficiary stores b.
-func (db *DB) CreateBeneficiary(ctx context.Context, op ppks.Op, b *ppks.Beneficiary) (*ppks.Beneficiary, error) {
-	var out *ppks.Beneficiary
-	err := db.write(ctx, "create beneficiary", func(ctx context.Context, tx *sql.Tx) error {
-		if done, err := replayed(ctx, tx, op.Key, &out, replayBeneficiary); done || err != nil {
-			return err
-		}
-		if err := insertBeneficiary(ctx, tx, b); err != nil {
-			return err
-		}
-		if err := recordOp(ctx, tx, op, b.Name()); err != nil {
-			return err
-		}
-		var err error
-		out, err = findBeneficiary(ctx, tx, b.ID)
-		return err
-	})
-	return out, err
-}
-
 // GetBeneficiary returns a person; the id of a merged record returns its survivor.
-func (db *DB) GetBeneficiary(ctx context.Context, id string) (*ppks.Beneficiary, error) {
+func (q queries) GetBeneficiary(ctx context.Context, id string) (*ppks.Beneficiary, error) {
 	var out *ppks.Beneficiary
-	err := db.read(ctx, "get beneficiary", func(tx *sql.Tx) (err error) {
+	err := q.read(ctx, "get beneficiary", func(tx *sql.Tx) (err error) {
 		out, err = findLiveBeneficiary(ctx, tx, id)
 		return err
 	})
@@ -41,7 +21,7 @@ func (db *DB) GetBeneficiary(ctx context.Context, id string) (*ppks.Beneficiary,
 }
 
 // ListBeneficiaries lists the live people (merged records never) by id.
-func (db *DB) ListBeneficiaries(ctx context.Context, f ppks.BeneficiaryFilter, p ppks.PageRequest) ([]*ppks.Beneficiary, error) {
+func (q queries) ListBeneficiaries(ctx context.Context, f ppks.BeneficiaryFilter, p ppks.PageRequest) ([]*ppks.Beneficiary, error) {
 	var w where
 	w.add("b.merged_into IS NULL")
 	if p.After != "" {
@@ -62,46 +42,8 @@ func (db *DB) ListBeneficiaries(ctx context.Context, f ppks.BeneficiaryFilter, p
 	}
 	query := `SELECT ` + beneficiaryColumns + ` FROM beneficiaries b` + w.String() + ` ORDER BY b.id LIMIT ?`
 	var out []*ppks.Beneficiary
-	err := db.read(ctx, "list beneficiaries", func(tx *sql.Tx) (err error) {
+	err := q.read(ctx, "list beneficiaries", func(tx *sql.Tx) (err error) {
 		out, err = queryRows(ctx, tx, query, append(w.args, limit(p)), scanBeneficiary)
-		return err
-	})
-	return out, err
-}
-
-// UpdateBeneficiary reads a person (the survivor, for the id of a merged record), lets
-// update change it and stores it. It never changes merged_into: merges do.
-func (db *DB) UpdateBeneficiary(ctx context.Context, op ppks.Op, id string, update func(*ppks.Beneficiary) error) (*ppks.Beneficiary, error) {
-	var out *ppks.Beneficiary
-	err := db.write(ctx, "update beneficiary", func(ctx context.Context, tx *sql.Tx) error {
-		if done, err := replayed(ctx, tx, op.Key, &out, replayBeneficiary); done || err != nil {
-			return err
-		}
-		b, err := findLiveBeneficiary(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		id, revision, merged, kk := b.ID, b.Revision, b.MergedInto, b.KK
-		if err := callback(update(b)); err != nil {
-			return err
-		}
-		b.ID, b.Revision, b.MergedInto = id, revision+1, merged
-		if err := updateBeneficiary(ctx, tx, b, revision); err != nil {
-			return err
-		}
-		if b.KK != kk { // the family the person's pairs count in
-			keys, err := personPairs(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			if err := recountPairs(ctx, tx, keys); err != nil {
-				return err
-			}
-		}
-		if err := recordOp(ctx, tx, op, b.Name()); err != nil {
-			return err
-		}
-		out, err = findBeneficiary(ctx, tx, id)
 		return err
 	})
 	return out, err
@@ -149,14 +91,36 @@ func findLiveBeneficiary(ctx context.Context, tx *sql.Tx, id string) (*ppks.Bene
 	return nil, fmt.Errorf("beneficiary %s: more than %d merged records in a chain", id, maxMergeChain)
 }
 
-// replayBeneficiary reads the person a request answered before produced (its survivor,
-// when it was merged since).
-func replayBeneficiary(ctx context.Context, tx *sql.Tx, name string) (*ppks.Beneficiary, error) {
-	ids, err := splitName(name, "beneficiaries")
-	if err != nil {
-		return nil, err
-	}
-	return findLiveBeneficiary(ctx, tx, ids[0])
+// InsertBeneficiary stores a new person.
+func (t *txn) InsertBeneficiary(ctx context.Context, b *ppks.Beneficiary) error {
+	return mapErr(ctx, "insert beneficiary", insertBeneficiary(ctx, t.tx, b))
+}
+
+// UpdateBeneficiary stores a person's fields, if the stored record is still at
+// b.Revision, and the counts of the person's pairs when their KK number (their family)
+// changed.
+func (t *txn) UpdateBeneficiary(ctx context.Context, b *ppks.Beneficiary) error {
+	return mapErr(ctx, "update beneficiary", func() error {
+		var kk sql.NullString
+		if err := t.tx.QueryRowContext(ctx, `SELECT kk FROM beneficiaries WHERE id = ?`, b.ID).Scan(&kk); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ppks.NotFound(b.Name())
+			}
+			return err
+		}
+		if err := updateBeneficiary(ctx, t.tx, b, b.Revision); err != nil {
+			return err
+		}
+		b.Revision++
+		if b.KK == kk.String {
+			return nil
+		}
+		keys, err := personPairs(ctx, t.tx, b.ID) // the family the person's pairs count in
+		if err != nil {
+			return err
+		}
+		return recountPairs(ctx, t.tx, keys)
+	}())
 }
 
 func insertBeneficiary(ctx context.Context, tx *sql.Tx, b *ppks.Beneficiary) error {
@@ -175,7 +139,7 @@ func insertBeneficiary(ctx context.Context, tx *sql.Tx, b *ppks.Beneficiary) err
 }
 
 // updateBeneficiary stores every field of b but merged_into, if the stored record is
-// still at revision.
+// still at revision, with revision+1.
 func updateBeneficiary(ctx context.Context, tx *sql.Tx, b *ppks.Beneficiary, revision int64) error {
 	res, err := tx.ExecContext(ctx, `UPDATE beneficiaries SET nik = ?, full_name = ?, name_norm = ?, name_key = ?,
 		sex = ?, birth_year = ?, birth_month = ?, birth_day = ?, kecamatan_code = ?, desa = ?, address = ?, kk = ?,
@@ -183,11 +147,11 @@ func updateBeneficiary(ctx context.Context, tx *sql.Tx, b *ppks.Beneficiary, rev
 		WHERE id = ? AND revision = ?`,
 		nullString(b.NIK), b.FullName, ppks.NormalizeName(b.FullName), ppks.MatchKey(b.FullName),
 		int(b.Sex), b.BirthDate.Year, b.BirthDate.Month, b.BirthDate.Day, b.KecamatanCode, b.Desa, b.Address,
-		nullString(b.KK), micros(b.UpdateTime), b.Revision, b.ID, revision)
+		nullString(b.KK), micros(b.UpdateTime), revision+1, b.ID, revision)
 	if err != nil {
 		return beneficiaryConflict(ctx, tx, b, err)
 	}
-	return oneRow(res)
+	return changedSince(res, b.Name())
 }
 
 // fillNameKeys computes the match key of every person stored before name_key existed:
@@ -240,14 +204,17 @@ func nikExists(other string) *ppks.Error {
 	}
 }
 
-// oneRow checks that an UPDATE changed exactly one row.
-func oneRow(res sql.Result) error {
+// changedSince checks that a conditional UPDATE of the record named name changed its row:
+// none changed means the record is no longer at the revision the write read (or is gone).
+func changedSince(res sql.Result, name string) error {
 	n, err := res.RowsAffected()
 	if err != nil {
 		return err
 	}
 	if n != 1 {
-		return errors.New("update changed no row")
+		return &ppks.Error{Kind: ppks.KindAborted, Reason: "CONCURRENT_CHANGE",
+			Message: name + " changed since it was read; read it again and retry",
+			Pesan:   "Data sudah diubah oleh pengguna lain; muat ulang lalu coba lagi."}
 	}
 	return nil
 }

@@ -9,50 +9,25 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// CreateCase reads the person and stores the case build returns, as a case of that person.
-func (db *DB) CreateCase(ctx context.Context, op ppks.Op, beneficiaryID string, build func(*ppks.Beneficiary) (*ppks.Case, error)) (*ppks.Case, error) {
-	var out *ppks.Case
-	err := db.write(ctx, "create case", func(ctx context.Context, tx *sql.Tx) error {
-		if done, err := replayed(ctx, tx, op.Key, &out, replayCase); done || err != nil {
-			return err
-		}
-		b, err := findLiveBeneficiary(ctx, tx, beneficiaryID)
-		if err != nil {
-			return err
-		}
-		c, err := build(b)
-		if err := callback(err); err != nil {
-			return err
-		}
-		if c == nil {
-			return errors.New("create case: build returned no case")
-		}
-		c.BeneficiaryID = b.ID
-		if _, err := tx.ExecContext(ctx, `INSERT INTO cases (id, beneficiary_id, ppks_type, opened_on, state,
-			outcome, closed_on, close_note, assigned_worker, create_time, update_time, revision)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ID, c.BeneficiaryID, c.PpksType, dateText(c.OpenedOn), int(c.State),
-			int(c.Outcome), dateText(c.ClosedOn), c.CloseNote, c.AssignedWorker,
-			micros(c.CreateTime), micros(c.UpdateTime), c.Revision); err != nil {
-			// Both unique keys of cases contain the id: either one failing means it is taken.
-			if code := constraint(err); code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || code == sqlite3.SQLITE_CONSTRAINT_UNIQUE {
-				return takenCase(ctx, tx, c.ID, err)
-			}
-			return err
-		}
-		if err := recordOp(ctx, tx, op, c.Name()); err != nil {
-			return err
-		}
-		out, err = findCase(ctx, tx, c.BeneficiaryID, c.ID)
-		return err
-	})
-	return out, err
+// InsertCase stores a new case of its person.
+func (t *txn) InsertCase(ctx context.Context, c *ppks.Case) error {
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO cases (id, beneficiary_id, ppks_type, opened_on, state,
+		outcome, closed_on, close_note, assigned_worker, create_time, update_time, revision)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.BeneficiaryID, c.PpksType, dateText(c.OpenedOn), int(c.State),
+		int(c.Outcome), dateText(c.ClosedOn), c.CloseNote, c.AssignedWorker,
+		micros(c.CreateTime), micros(c.UpdateTime), c.Revision)
+	// Both unique keys of cases contain the id: either one failing means it is taken.
+	if code := constraint(err); code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || code == sqlite3.SQLITE_CONSTRAINT_UNIQUE {
+		err = takenCase(ctx, t.tx, c.ID, err)
+	}
+	return mapErr(ctx, "insert case", err)
 }
 
 // GetCase returns a case of a person (of the survivor, for the id of a merged person).
-func (db *DB) GetCase(ctx context.Context, beneficiaryID, caseID string) (*ppks.Case, error) {
+func (q queries) GetCase(ctx context.Context, beneficiaryID, caseID string) (*ppks.Case, error) {
 	var out *ppks.Case
-	err := db.read(ctx, "get case", func(tx *sql.Tx) (err error) {
+	err := q.read(ctx, "get case", func(tx *sql.Tx) (err error) {
 		out, err = findLiveCase(ctx, tx, beneficiaryID, caseID)
 		return err
 	})
@@ -60,9 +35,9 @@ func (db *DB) GetCase(ctx context.Context, beneficiaryID, caseID string) (*ppks.
 }
 
 // ListCases lists cases by id; those of a merged person are its survivor's.
-func (db *DB) ListCases(ctx context.Context, f ppks.CaseFilter, p ppks.PageRequest) ([]*ppks.Case, error) {
+func (q queries) ListCases(ctx context.Context, f ppks.CaseFilter, p ppks.PageRequest) ([]*ppks.Case, error) {
 	var out []*ppks.Case
-	err := db.read(ctx, "list cases", func(tx *sql.Tx) (err error) {
+	err := q.read(ctx, "list cases", func(tx *sql.Tx) (err error) {
 		query, args, err := listCasesQuery(ctx, tx, f, p)
 		if err != nil {
 			return err
@@ -101,50 +76,40 @@ func listCasesQuery(ctx context.Context, tx *sql.Tx, f ppks.CaseFilter, p ppks.P
 	return query, append(w.args, limit(p)), nil
 }
 
-// UpdateCase reads a case, lets update change it and stores it.
-func (db *DB) UpdateCase(ctx context.Context, op ppks.Op, beneficiaryID, caseID string, update func(*ppks.Case) error) (*ppks.Case, error) {
-	var out *ppks.Case
-	err := db.write(ctx, "update case", func(ctx context.Context, tx *sql.Tx) error {
-		if done, err := replayed(ctx, tx, op.Key, &out, replayCase); done || err != nil {
+// UpdateCase stores a case's fields, if the stored case is still at c.Revision, and the
+// counts of its interventions' pairs when its PPKS category changed.
+func (t *txn) UpdateCase(ctx context.Context, c *ppks.Case) error {
+	return mapErr(ctx, "update case", func() error {
+		var ppksType string
+		if err := t.tx.QueryRowContext(ctx, `SELECT ppks_type FROM cases WHERE id = ? AND beneficiary_id = ?`,
+			c.ID, c.BeneficiaryID).Scan(&ppksType); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ppks.NotFound(c.Name())
+			}
 			return err
 		}
-		c, err := findLiveCase(ctx, tx, beneficiaryID, caseID)
-		if err != nil {
-			return err
-		}
-		owner, revision, ppksType := c.BeneficiaryID, c.Revision, c.PpksType
-		if err := callback(update(c)); err != nil {
-			return err
-		}
-		c.ID, c.BeneficiaryID, c.Revision = caseID, owner, revision+1
-		res, err := tx.ExecContext(ctx, `UPDATE cases SET ppks_type = ?, opened_on = ?, state = ?, outcome = ?,
+		res, err := t.tx.ExecContext(ctx, `UPDATE cases SET ppks_type = ?, opened_on = ?, state = ?, outcome = ?,
 			closed_on = ?, close_note = ?, assigned_worker = ?, update_time = ?, revision = ?
 			WHERE id = ? AND beneficiary_id = ? AND revision = ?`,
 			c.PpksType, dateText(c.OpenedOn), int(c.State), int(c.Outcome),
-			dateText(c.ClosedOn), c.CloseNote, c.AssignedWorker, micros(c.UpdateTime), c.Revision,
-			caseID, owner, revision)
+			dateText(c.ClosedOn), c.CloseNote, c.AssignedWorker, micros(c.UpdateTime), c.Revision+1,
+			c.ID, c.BeneficiaryID, c.Revision)
 		if err != nil {
 			return err
 		}
-		if err := oneRow(res); err != nil {
+		if err := changedSince(res, c.Name()); err != nil {
 			return err
 		}
-		if c.PpksType != ppksType { // the category its interventions' pairs are attributed to
-			keys, err := casePairs(ctx, tx, caseID)
-			if err != nil {
-				return err
-			}
-			if err := recountPairs(ctx, tx, keys); err != nil {
-				return err
-			}
+		c.Revision++
+		if c.PpksType == ppksType {
+			return nil
 		}
-		if err := recordOp(ctx, tx, op, c.Name()); err != nil {
+		keys, err := casePairs(ctx, t.tx, c.ID) // the category its interventions' pairs are attributed to
+		if err != nil {
 			return err
 		}
-		out, err = findCase(ctx, tx, owner, caseID)
-		return err
-	})
-	return out, err
+		return recountPairs(ctx, t.tx, keys)
+	}())
 }
 
 // caseColumns read a case joined with its person (b), whose kecamatan it carries: the
@@ -193,14 +158,4 @@ func findLiveCase(ctx context.Context, tx *sql.Tx, beneficiaryID, caseID string)
 		return nil, err
 	}
 	return findCase(ctx, tx, live, caseID)
-}
-
-// replayCase reads the case a request answered before produced (now its person's
-// survivor's, when the person was merged since).
-func replayCase(ctx context.Context, tx *sql.Tx, name string) (*ppks.Case, error) {
-	ids, err := splitName(name, "beneficiaries", "cases")
-	if err != nil {
-		return nil, err
-	}
-	return findLiveCase(ctx, tx, ids[0], ids[1])
 }

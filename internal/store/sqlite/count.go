@@ -31,10 +31,10 @@ ORDER BY intervention_type, beneficiary_id`
 
 // CountFacts returns one fact per (intervention type, person) with at least one active,
 // not rejected intervention delivered in the year, attributed to the first such delivery.
-func (db *DB) CountFacts(ctx context.Context, year int) ([]ppks.CountFact, error) {
+func (q queries) CountFacts(ctx context.Context, year int) ([]ppks.CountFact, error) {
 	args := []any{int(ppks.VerificationVerified), year, int(ppks.InterventionActive), int(ppks.VerificationRejected)}
 	var out []ppks.CountFact
-	err := db.read(ctx, "count facts", func(tx *sql.Tx) (err error) {
+	err := q.read(ctx, "count facts", func(tx *sql.Tx) (err error) {
 		out, err = queryRows(ctx, tx, countFactsQuery, args, scanCountFact)
 		return err
 	})

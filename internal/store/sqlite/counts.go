@@ -131,18 +131,18 @@ const countedTypes = "*"
 // units of each type and the breakdowns summed over the counted types. Indexed reads of
 // a few rows per type and one per kecamatan, PPKS category and month, whatever the
 // number of interventions.
-func (db *DB) IndicatorCounts(ctx context.Context, year int) (ppks.IndicatorCounts, error) {
-	return db.indicatorCounts(ctx, year, false)
+func (q queries) IndicatorCounts(ctx context.Context, year int) (ppks.IndicatorCounts, error) {
+	return q.indicatorCounts(ctx, year, false)
 }
 
 // DetailedCounts returns IndicatorCounts with the breakdowns of every type too.
-func (db *DB) DetailedCounts(ctx context.Context, year int) (ppks.IndicatorCounts, error) {
-	return db.indicatorCounts(ctx, year, true)
+func (q queries) DetailedCounts(ctx context.Context, year int) (ppks.IndicatorCounts, error) {
+	return q.indicatorCounts(ctx, year, true)
 }
 
-func (db *DB) indicatorCounts(ctx context.Context, year int, perType bool) (ppks.IndicatorCounts, error) {
+func (q queries) indicatorCounts(ctx context.Context, year int, perType bool) (ppks.IndicatorCounts, error) {
 	var out ppks.IndicatorCounts
-	err := db.read(ctx, "indicator counts", func(tx *sql.Tx) error {
+	err := q.read(ctx, "indicator counts", func(tx *sql.Tx) error {
 		// A retried read starts afresh.
 		out = ppks.IndicatorCounts{Types: map[string]ppks.TypeCounts{},
 			Counted: ppks.Breakdowns{ByKecamatan: map[string]int{}, ByPpksType: map[string]int{}}}
@@ -230,9 +230,9 @@ func readCells(ctx context.Context, tx *sql.Tx, year int, perType bool, c *ppks.
 }
 
 // CountYears lists the years with at least one intervention.
-func (db *DB) CountYears(ctx context.Context) ([]int, error) {
+func (q queries) CountYears(ctx context.Context) ([]int, error) {
 	var out []int
-	err := db.read(ctx, "count years", func(tx *sql.Tx) (err error) {
+	err := q.read(ctx, "count years", func(tx *sql.Tx) (err error) {
 		out, err = interventionYears(ctx, tx)
 		return err
 	})

@@ -27,6 +27,7 @@ import (
 // upgrade a read lock half way). Reads use a pool: in WAL mode they see a consistent
 // snapshot while the writer works.
 type DB struct {
+	queries  // the reads, on the reader pool (readPool)
 	writer   *sql.DB
 	reader   *sql.DB
 	group    *groupWriter // runs every write on the writer (group.go)
@@ -78,6 +79,7 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 	}
 
 	db := &DB{observer: o.observer}
+	db.queries = queries{read: db.readPool}
 	defer func() {
 		if err != nil {
 			db.Close()
@@ -155,8 +157,13 @@ func (db *DB) Close() error {
 	return errors.Join(errs...)
 }
 
-// read runs fn in a read transaction on the reader pool: one snapshot for the whole call.
-func (db *DB) read(ctx context.Context, op string, fn func(*sql.Tx) error) (err error) {
+// readPool runs fn in a read transaction on the reader pool: one snapshot for the whole
+// call. It refuses a read made from inside a write's function through the Store rather
+// than its Tx: that read would not see the write's transaction (write.go).
+func (db *DB) readPool(ctx context.Context, op string, fn func(*sql.Tx) error) (err error) {
+	if inWrite(ctx) {
+		return errNestedCall(op)
+	}
 	if db.observer != nil {
 		defer db.observe(op, false, time.Now(), &err)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/opendinsos/ppks/internal/ppks"
+	"github.com/opendinsos/ppks/internal/store/storetest"
 )
 
 // batchCounter records the batches the writer committed.
@@ -67,7 +68,7 @@ func TestGroupCommitFailuresStayAlone(t *testing.T) {
 	t.Cleanup(func() { db.Close() })
 	ctx := t.Context()
 	taken := person("7306010101800001")
-	if _, err := db.CreateBeneficiary(ctx, writeOp("CreateBeneficiary"), taken); err != nil {
+	if _, err := (storetest.Writer{S: db, Ctx: ctx}).CreateBeneficiary(writeOp("CreateBeneficiary"), taken); err != nil {
 		t.Fatal(err)
 	}
 	// A row of a few megabytes hits the page limit; the small ones fit under it. SQLite may
@@ -96,7 +97,7 @@ func TestGroupCommitFailuresStayAlone(t *testing.T) {
 	cancel()
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		_, err := db.CreateCase(ctx, writeOp("CreateCase"), taken.ID, func(*ppks.Beneficiary) (*ppks.Case, error) {
+		_, err := (storetest.Writer{S: db, Ctx: ctx}).CreateCase(writeOp("CreateCase"), taken.ID, func(*ppks.Beneficiary) (*ppks.Case, error) {
 			<-release
 			return nil, errBuild
 		})
@@ -131,7 +132,7 @@ func TestGroupCommitFailuresStayAlone(t *testing.T) {
 			case 3:
 				kind, c = "canceled", canceled
 			}
-			_, err := db.CreateBeneficiary(c, writeOp("CreateBeneficiary"), b)
+			_, err := (storetest.Writer{S: db, Ctx: c}).CreateBeneficiary(writeOp("CreateBeneficiary"), b)
 			results[i] = outcome{kind: kind, id: b.ID, err: err}
 		})
 	}
@@ -200,13 +201,13 @@ func TestGroupCommitAbandonedWriteNeverRuns(t *testing.T) {
 	db := open(t, filepath.Join(t.TempDir(), "ppks.db"))
 	ctx := t.Context()
 	b := person("")
-	if _, err := db.CreateBeneficiary(ctx, ppks.Op{}, b); err != nil {
+	if _, err := (storetest.Writer{S: db, Ctx: ctx}).CreateBeneficiary(ppks.Op{}, b); err != nil {
 		t.Fatal(err)
 	}
 	release := make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
-		_, err := db.CreateCase(ctx, ppks.Op{}, b.ID, func(*ppks.Beneficiary) (*ppks.Case, error) {
+		_, err := (storetest.Writer{S: db, Ctx: ctx}).CreateCase(ppks.Op{}, b.ID, func(*ppks.Beneficiary) (*ppks.Case, error) {
 			<-release
 			return nil, errors.New("stop")
 		})
@@ -231,7 +232,7 @@ func TestGroupCommitAbandonedWriteNeverRuns(t *testing.T) {
 	close(release)
 	<-done
 	// Another write goes through the writer after it: the abandoned one was skipped.
-	if _, err := db.CreateBeneficiary(ctx, ppks.Op{}, person("")); err != nil {
+	if _, err := (storetest.Writer{S: db, Ctx: ctx}).CreateBeneficiary(ppks.Op{}, person("")); err != nil {
 		t.Fatal(err)
 	}
 	if ran {
@@ -313,7 +314,7 @@ func TestGroupCommitAfterClose(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.CreateBeneficiary(t.Context(), ppks.Op{}, person("")); ppks.KindOf(err) != ppks.KindInternal || err == nil {
+	if _, err := (storetest.Writer{S: db, Ctx: t.Context()}).CreateBeneficiary(ppks.Op{}, person("")); ppks.KindOf(err) != ppks.KindInternal || err == nil {
 		t.Fatalf("write after Close: %v", err)
 	}
 }
@@ -338,11 +339,11 @@ func BenchmarkConcurrentInterventionWrites(b *testing.B) {
 			defer db.Close()
 			ctx := b.Context()
 			p := person("")
-			if _, err := db.CreateBeneficiary(ctx, ppks.Op{}, p); err != nil {
+			if _, err := (storetest.Writer{S: db, Ctx: ctx}).CreateBeneficiary(ppks.Op{}, p); err != nil {
 				b.Fatal(err)
 			}
 			now := time.Now().UTC()
-			c, err := db.CreateCase(ctx, ppks.Op{}, p.ID, func(*ppks.Beneficiary) (*ppks.Case, error) {
+			c, err := (storetest.Writer{S: db, Ctx: ctx}).CreateCase(ppks.Op{}, p.ID, func(*ppks.Beneficiary) (*ppks.Case, error) {
 				return &ppks.Case{ID: gid(), PpksType: "LANSIA_TELANTAR", OpenedOn: ppks.Date{Year: 2024, Month: 1, Day: 1},
 					State: ppks.CaseOpen, CreateTime: now, UpdateTime: now, Revision: 1}, nil
 			})
@@ -353,7 +354,7 @@ func BenchmarkConcurrentInterventionWrites(b *testing.B) {
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					_, err := db.CreateIntervention(ctx, writeOp("CreateIntervention"), p.ID, c.ID,
+					_, err := (storetest.Writer{S: db, Ctx: ctx}).CreateIntervention(writeOp("CreateIntervention"), p.ID, c.ID,
 						func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error) {
 							return &ppks.Intervention{ID: gid(), InterventionType: "PERMAKANAN",
 								DeliveredOn: ppks.Date{Year: 2024, Month: 3, Day: 1}, KecamatanCode: "73.06.01",

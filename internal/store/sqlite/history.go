@@ -12,7 +12,7 @@ import (
 
 // ListChanges returns the history of one record, oldest first; PageRequest.After is the
 // decimal id of the last change of the previous page.
-func (db *DB) ListChanges(ctx context.Context, recordID string, p ppks.PageRequest) ([]*ppks.Change, error) {
+func (q queries) ListChanges(ctx context.Context, recordID string, p ppks.PageRequest) ([]*ppks.Change, error) {
 	var after int64
 	if p.After != "" {
 		var err error
@@ -21,7 +21,7 @@ func (db *DB) ListChanges(ctx context.Context, recordID string, p ppks.PageReque
 		}
 	}
 	var out []*ppks.Change
-	err := db.read(ctx, "list changes", func(tx *sql.Tx) (err error) {
+	err := q.read(ctx, "list changes", func(tx *sql.Tx) (err error) {
 		out, err = queryRows(ctx, tx, `SELECT id, record_id, record, time, username, method, request_id, fields
 			FROM record_history WHERE record_id = ? AND id > ? ORDER BY id LIMIT ?`,
 			[]any{recordID, after, limit(p)}, scanChange)

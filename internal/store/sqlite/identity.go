@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/opendinsos/ppks/internal/ppks"
@@ -41,7 +42,7 @@ func resolveID(ctx context.Context, tx *sql.Tx, id string) (string, error) {
 // the same KK number, the same sex and kecamatan, or a match key containing the longest
 // part of b's. When more than limit match, those sharing the KK number come first, then
 // those sharing the name part, then by id.
-func (db *DB) DuplicateCandidates(ctx context.Context, b *ppks.Beneficiary, limit int) ([]*ppks.Beneficiary, error) {
+func (q queries) DuplicateCandidates(ctx context.Context, b *ppks.Beneficiary, limit int) ([]*ppks.Beneficiary, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
@@ -70,7 +71,7 @@ func (db *DB) DuplicateCandidates(ctx context.Context, b *ppks.Beneficiary, limi
 		ORDER BY ` + strings.Join(append(rank, "b.id"), ", ") + ` LIMIT ?`
 	args = append(append(append([]any{b.ID}, args...), rankArgs...), limit)
 	var out []*ppks.Beneficiary
-	err := db.read(ctx, "duplicate candidates", func(tx *sql.Tx) (err error) {
+	err := q.read(ctx, "duplicate candidates", func(tx *sql.Tx) (err error) {
 		out, err = queryRows(ctx, tx, query, args, scanBeneficiary)
 		return err
 	})
@@ -89,124 +90,53 @@ func longestPart(key string) string {
 	return best
 }
 
-// MergeBeneficiaries reads the survivor and the duplicate (each resolved to its live
-// record), the duplicate's cases and interventions, lets merge change them, and stores
-// them all with their revisions incremented: the duplicate becomes a pointer to the
-// survivor, and its cases and interventions move to the survivor.
-func (db *DB) MergeBeneficiaries(ctx context.Context, op ppks.Op, survivorID, duplicateID string,
-	merge func(survivor, duplicate *ppks.Beneficiary, cases []*ppks.Case, interventions []*ppks.Intervention) error) (*ppks.Beneficiary, error) {
-	var out *ppks.Beneficiary
-	err := db.write(ctx, "merge beneficiaries", func(ctx context.Context, tx *sql.Tx) error {
-		if done, err := replayed(ctx, tx, op.Key, &out, replayBeneficiary); done || err != nil {
-			return err
+// MergeBeneficiaries stores a merge: the duplicate as a pointer to the survivor (its NIK
+// released first, for the survivor to take over), the survivor's fields, both if still at
+// their revisions, every case and intervention of the duplicate moved to the survivor,
+// and the counts of both people's pairs.
+func (t *txn) MergeBeneficiaries(ctx context.Context, sv, dup *ppks.Beneficiary) error {
+	return mapErr(ctx, "merge beneficiaries", func() error {
+		if sv.ID == dup.ID {
+			return errors.New("merge: a record cannot be merged into itself")
 		}
-		sv, err := findLiveBeneficiary(ctx, tx, survivorID)
+		if dup.MergedInto != sv.ID {
+			return fmt.Errorf("merge: the duplicate points at %q, not at the survivor %q", dup.MergedInto, sv.ID)
+		}
+		pairKeys, err := mergePairs(ctx, t.tx, sv.ID, dup.ID)
 		if err != nil {
 			return err
 		}
-		// Read apart from sv even when both ids resolve to one record: merge refuses that.
-		dup, err := findLiveBeneficiary(ctx, tx, duplicateID)
-		if err != nil {
-			return err
-		}
-		cases, err := queryRows(ctx, tx, `SELECT `+caseColumns+caseFrom+` WHERE c.beneficiary_id = ? ORDER BY c.id`,
-			[]any{dup.ID}, scanCase)
-		if err != nil {
-			return err
-		}
-		ivs, err := queryRows(ctx, tx, `SELECT `+interventionColumns+interventionFrom+`
-			WHERE i.beneficiary_id = ? ORDER BY i.id`,
-			[]any{dup.ID}, scanIntervention)
-		if err != nil {
-			return err
-		}
-		svID, svRev, dupID, dupRev := sv.ID, sv.Revision, dup.ID, dup.Revision
-		pairKeys, err := mergePairs(ctx, tx, svID, dupID)
-		if err != nil {
-			return err
-		}
-		caseRevs, ivRevs := make([]int64, len(cases)), make([]int64, len(ivs))
-		caseIDs, ivIDs := make([]string, len(cases)), make([]string, len(ivs))
-		for i, c := range cases {
-			caseIDs[i], caseRevs[i] = c.ID, c.Revision
-		}
-		for i, iv := range ivs {
-			ivIDs[i], ivRevs[i] = iv.ID, iv.Revision
-		}
-		if err := callback(merge(sv, dup, cases, ivs)); err != nil {
-			return err
-		}
-		if err := checkMerge(svID, dupID, dup, cases, ivs); err != nil {
-			return err
-		}
-		sv.ID, sv.Revision, sv.MergedInto = svID, svRev+1, ""
-		dup.ID, dup.Revision = dupID, dupRev+1
-
 		// The duplicate first: a NIK the survivor takes over must be free (UNIQUE).
-		res, err := tx.ExecContext(ctx, `UPDATE beneficiaries SET nik = ?, merged_into = ?, update_time = ?, revision = ?
-			WHERE id = ? AND revision = ?`,
-			nullString(dup.NIK), svID, micros(dup.UpdateTime), dup.Revision, dupID, dupRev)
+		res, err := t.tx.ExecContext(ctx, `UPDATE beneficiaries SET nik = ?, merged_into = ?, update_time = ?, revision = ?
+			WHERE id = ? AND revision = ? AND merged_into IS NULL`,
+			nullString(dup.NIK), sv.ID, micros(dup.UpdateTime), dup.Revision+1, dup.ID, dup.Revision)
 		if err != nil {
-			return beneficiaryConflict(ctx, tx, dup, err)
+			return beneficiaryConflict(ctx, t.tx, dup, err)
 		}
-		if err := oneRow(res); err != nil {
+		if err := changedSince(res, dup.Name()); err != nil {
 			return err
 		}
-		if err := updateBeneficiary(ctx, tx, sv, svRev); err != nil {
+		if err := updateBeneficiary(ctx, t.tx, sv, sv.Revision); err != nil {
 			return err
 		}
-		if err := moveRecords(ctx, tx, svID, dupID, cases, caseIDs, caseRevs, ivs, ivIDs, ivRevs); err != nil {
+		if err := moveRecords(ctx, t.tx, sv.ID, dup.ID, sv.UpdateTime); err != nil {
 			return err
 		}
-		if err := recountPairs(ctx, tx, pairKeys); err != nil { // counts_maintain.go
-			return err
-		}
-		if err := recordOp(ctx, tx, op, sv.Name()); err != nil {
-			return err
-		}
-		out, err = findBeneficiary(ctx, tx, svID)
-		return err
-	})
-	return out, err
+		sv.Revision++
+		dup.Revision++
+		return recountPairs(ctx, t.tx, pairKeys) // counts_maintain.go
+	}())
 }
 
-// checkMerge refuses a merge callback's result that the store cannot keep: one record
-// merged into itself, a duplicate not pointing at the survivor, or a case or intervention
-// left with (or moved to) another person.
-func checkMerge(svID, dupID string, dup *ppks.Beneficiary, cases []*ppks.Case, ivs []*ppks.Intervention) error {
-	if svID == dupID {
-		return errors.New("merge: a record cannot be merged into itself")
-	}
-	if dup.MergedInto != svID {
-		return fmt.Errorf("merge: the duplicate points at %q, not at the survivor %q", dup.MergedInto, svID)
-	}
-	for _, c := range cases {
-		if c.BeneficiaryID != svID {
-			return fmt.Errorf("merge: case %s not moved to the survivor", c.ID)
-		}
-	}
-	for _, iv := range ivs {
-		if iv.BeneficiaryID != svID {
-			return fmt.Errorf("merge: intervention %s not moved to the survivor", iv.ID)
-		}
-	}
-	return nil
-}
-
-// moveRecords stores the duplicate's cases and interventions as the survivor's. The
-// composite foreign key interventions (beneficiary_id, case_id) -> cases (beneficiary_id,
-// id) holds neither after moving a case first (its interventions point at the old pair)
-// nor after moving an intervention first (the new pair does not exist yet), so the moves
-// run with the key deferred, and the pairs of both people are checked before the key is
-// immediate again. Turning defer_foreign_keys off forgets the violations counted while
-// it was on: the check must come first. On error the write is rolled back to its
-// savepoint, which restores the count.
-func moveRecords(ctx context.Context, tx *sql.Tx, svID, dupID string,
-	cases []*ppks.Case, caseIDs []string, caseRevs []int64,
-	ivs []*ppks.Intervention, ivIDs []string, ivRevs []int64) (err error) {
-	if len(cases) == 0 && len(ivs) == 0 {
-		return nil
-	}
+// moveRecords stores the duplicate's cases and interventions as the survivor's, changed
+// at when. The composite foreign key interventions (beneficiary_id, case_id) -> cases
+// (beneficiary_id, id) holds neither after moving the cases first (their interventions
+// point at the old pair) nor after moving the interventions first (the new pair does not
+// exist yet), so the moves run with the key deferred, and the pairs of both people are
+// checked before the key is immediate again. Turning defer_foreign_keys off forgets the
+// violations counted while it was on: the check must come first. On error the write is
+// rolled back to its savepoint, which restores the count.
+func moveRecords(ctx context.Context, tx *sql.Tx, svID, dupID string, when time.Time) (err error) {
 	if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
 		return err
 	}
@@ -217,25 +147,9 @@ func moveRecords(ctx context.Context, tx *sql.Tx, svID, dupID string,
 			err = offErr
 		}
 	}()
-	for i, c := range cases {
-		res, err := tx.ExecContext(ctx, `UPDATE cases SET beneficiary_id = ?, update_time = ?, revision = ?
-			WHERE id = ? AND beneficiary_id = ? AND revision = ?`,
-			svID, micros(c.UpdateTime), caseRevs[i]+1, caseIDs[i], dupID, caseRevs[i])
-		if err != nil {
-			return err
-		}
-		if err := oneRow(res); err != nil {
-			return err
-		}
-	}
-	for i, iv := range ivs {
-		res, err := tx.ExecContext(ctx, `UPDATE interventions SET beneficiary_id = ?, update_time = ?, revision = ?
-			WHERE id = ? AND beneficiary_id = ? AND revision = ?`,
-			svID, micros(iv.UpdateTime), ivRevs[i]+1, ivIDs[i], dupID, ivRevs[i])
-		if err != nil {
-			return err
-		}
-		if err := oneRow(res); err != nil {
+	for _, table := range []string{"cases", "interventions"} {
+		if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET beneficiary_id = ?, update_time = ?, revision = revision + 1
+			WHERE beneficiary_id = ?`, svID, micros(when), dupID); err != nil {
 			return err
 		}
 	}

@@ -4,42 +4,30 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"time"
 
 	"github.com/opendinsos/ppks/internal/ppks"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// CreateIntervention reads the person and the case and stores the intervention build
-// returns, as one of that case; and the case, when build changed it (a graduation
-// closing it). It returns the intervention as stored without reading it back: every
-// column comes from it and the case (its times as stored, to the microsecond).
+// InsertIntervention stores a new intervention of its case, and the counts of its pair.
 // An intervention dated in a locked year without an open amendment is refused by the
-// database (interventions_year_locked_insert) and reported as ppks.ErrYearLocked.
-func (db *DB) CreateIntervention(ctx context.Context, op ppks.Op, beneficiaryID, caseID string, build func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error)) (*ppks.Intervention, error) {
-	var out *ppks.Intervention
-	err := db.write(ctx, "create intervention", func(ctx context.Context, tx *sql.Tx) error {
-		if done, err := replayed(ctx, tx, op.Key, &out, replayIntervention); done || err != nil {
+// database too (interventions_year_locked_insert, the backstop of ppks.YearOpen) and
+// reported as ppks.ErrYearLocked.
+func (t *txn) InsertIntervention(ctx context.Context, iv *ppks.Intervention) error {
+	return mapErr(ctx, "insert intervention", func() error {
+		// The category and the family it counts in, as stored (counts_maintain.go).
+		var (
+			ppksType string
+			kk       sql.NullString
+		)
+		if err := t.tx.QueryRowContext(ctx, `SELECT c.ppks_type, b.kk FROM cases c JOIN beneficiaries b ON b.id = c.beneficiary_id
+			WHERE c.id = ? AND c.beneficiary_id = ?`, iv.CaseID, iv.BeneficiaryID).Scan(&ppksType, &kk); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ppks.NotFound(ppks.CaseName(iv.BeneficiaryID, iv.CaseID))
+			}
 			return err
 		}
-		b, err := findLiveBeneficiary(ctx, tx, beneficiaryID)
-		if err != nil {
-			return err
-		}
-		c, err := findCase(ctx, tx, b.ID, caseID)
-		if err != nil {
-			return err
-		}
-		before, kk := *c, b.KK
-		iv, err := build(b, c)
-		if err := callback(err); err != nil {
-			return err
-		}
-		if iv == nil {
-			return errors.New("create intervention: build returned no intervention")
-		}
-		iv.BeneficiaryID, iv.CaseID = b.ID, before.ID
-		if _, err := tx.ExecContext(ctx, `INSERT INTO interventions (id, beneficiary_id, case_id,
+		if _, err := t.tx.ExecContext(ctx, `INSERT INTO interventions (id, beneficiary_id, case_id,
 			intervention_type, delivered_on, delivered_year, kecamatan_code, worker, quantity, unit, notes,
 			state, void_reason, void_time, create_time, update_time, revision,
 			verification, verified_by, verify_time, reject_reason)
@@ -52,55 +40,21 @@ func (db *DB) CreateIntervention(ctx context.Context, op ppks.Op, beneficiaryID,
 			int(iv.Verification), iv.VerifiedBy, nullMicros(iv.VerifyTime), iv.RejectReason); err != nil {
 			switch constraint(err) {
 			case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-				return takenIntervention(ctx, tx, iv.ID, err)
+				return takenIntervention(ctx, t.tx, iv.ID, err)
 			case sqlite3.SQLITE_CONSTRAINT_TRIGGER: // the only trigger of the insert: the year lock
 				return ppks.ErrYearLocked(iv.DeliveredOn.Year)
 			}
 			return err
 		}
-		if c.State != before.State || c.Outcome != before.Outcome || c.ClosedOn != before.ClosedOn ||
-			c.CloseNote != before.CloseNote || !c.UpdateTime.Equal(before.UpdateTime) {
-			res, err := tx.ExecContext(ctx, `UPDATE cases SET state = ?, outcome = ?, closed_on = ?, close_note = ?,
-				update_time = ?, revision = ?
-				WHERE id = ? AND beneficiary_id = ? AND revision = ?`,
-				int(c.State), int(c.Outcome), dateText(c.ClosedOn), c.CloseNote,
-				micros(c.UpdateTime), before.Revision+1, before.ID, before.BeneficiaryID, before.Revision)
-			if err != nil {
-				return err
-			}
-			if err := oneRow(res); err != nil {
-				return err
-			}
-		}
-		if err := countCreated(ctx, tx, iv, before.PpksType, kk); err != nil { // counts_maintain.go
-			return err
-		}
-		if err := recordOp(ctx, tx, op, iv.Name()); err != nil {
-			return err
-		}
-		stored := *iv
-		stored.PpksType, stored.PersonKecamatan = before.PpksType, b.KecamatanCode
-		stored.CreateTime, stored.UpdateTime = asStored(iv.CreateTime), asStored(iv.UpdateTime)
-		stored.VoidTime, stored.VerifyTime = asStored(iv.VoidTime), asStored(iv.VerifyTime)
-		out = &stored
-		return nil
-	})
-	return out, err
-}
-
-// asStored returns t as a read of the column micros(t) (or nullMicros(t)) gives it back.
-func asStored(t time.Time) time.Time {
-	if t.IsZero() {
-		return time.Time{}
-	}
-	return fromMicros(micros(t))
+		return countCreated(ctx, t.tx, iv, ppksType, kk.String) // counts_maintain.go
+	}())
 }
 
 // GetIntervention returns an intervention of a case of a person (of the survivor, for
 // the id of a merged person).
-func (db *DB) GetIntervention(ctx context.Context, beneficiaryID, caseID, id string) (*ppks.Intervention, error) {
+func (q queries) GetIntervention(ctx context.Context, beneficiaryID, caseID, id string) (*ppks.Intervention, error) {
 	var out *ppks.Intervention
-	err := db.read(ctx, "get intervention", func(tx *sql.Tx) (err error) {
+	err := q.read(ctx, "get intervention", func(tx *sql.Tx) (err error) {
 		out, err = findLiveIntervention(ctx, tx, beneficiaryID, caseID, id)
 		return err
 	})
@@ -109,9 +63,9 @@ func (db *DB) GetIntervention(ctx context.Context, beneficiaryID, caseID, id str
 
 // ListInterventions lists interventions by id; those of a merged person are its
 // survivor's.
-func (db *DB) ListInterventions(ctx context.Context, f ppks.InterventionFilter, p ppks.PageRequest) ([]*ppks.Intervention, error) {
+func (q queries) ListInterventions(ctx context.Context, f ppks.InterventionFilter, p ppks.PageRequest) ([]*ppks.Intervention, error) {
 	var out []*ppks.Intervention
-	err := db.read(ctx, "list interventions", func(tx *sql.Tx) (err error) {
+	err := q.read(ctx, "list interventions", func(tx *sql.Tx) (err error) {
 		query, args, err := listInterventionsQuery(ctx, tx, f, p)
 		if err != nil {
 			return err
@@ -162,49 +116,33 @@ func listInterventionsQuery(ctx context.Context, tx *sql.Tx, f ppks.Intervention
 	return query, append(w.args, limit(p)), nil
 }
 
-// UpdateIntervention reads an intervention, lets update change it and stores it. Its
-// person and case stay: only a merge moves an intervention.
-func (db *DB) UpdateIntervention(ctx context.Context, op ppks.Op, beneficiaryID, caseID, id string, update func(*ppks.Intervention) error) (*ppks.Intervention, error) {
-	var out *ppks.Intervention
-	err := db.write(ctx, "update intervention", func(ctx context.Context, tx *sql.Tx) error {
-		if done, err := replayed(ctx, tx, op.Key, &out, replayIntervention); done || err != nil {
-			return err
-		}
-		iv, err := findLiveIntervention(ctx, tx, beneficiaryID, caseID, id)
+// UpdateIntervention stores an intervention's fields, if the stored one is still at
+// iv.Revision, and the counts of the pairs it was and is in.
+func (t *txn) UpdateIntervention(ctx context.Context, iv *ppks.Intervention) error {
+	return mapErr(ctx, "update intervention", func() error {
+		was, err := findIntervention(ctx, t.tx, iv.BeneficiaryID, iv.CaseID, iv.ID)
 		if err != nil {
 			return err
 		}
-		owner, revision, was := iv.BeneficiaryID, iv.Revision, *iv
-		if err := callback(update(iv)); err != nil {
-			return err
-		}
-		iv.ID, iv.BeneficiaryID, iv.CaseID, iv.Revision = id, owner, caseID, revision+1
-		res, err := tx.ExecContext(ctx, `UPDATE interventions SET intervention_type = ?, delivered_on = ?,
+		res, err := t.tx.ExecContext(ctx, `UPDATE interventions SET intervention_type = ?, delivered_on = ?,
 			delivered_year = ?, kecamatan_code = ?, worker = ?, quantity = ?, unit = ?, notes = ?, state = ?,
 			void_reason = ?, void_time = ?, update_time = ?, revision = ?,
 			verification = ?, verified_by = ?, verify_time = ?, reject_reason = ?
 			WHERE id = ? AND beneficiary_id = ? AND case_id = ? AND revision = ?`,
 			iv.InterventionType, dateText(iv.DeliveredOn),
 			iv.DeliveredOn.Year, iv.KecamatanCode, iv.Worker, iv.Quantity, iv.Unit, iv.Notes, int(iv.State),
-			iv.VoidReason, nullMicros(iv.VoidTime), micros(iv.UpdateTime), iv.Revision,
+			iv.VoidReason, nullMicros(iv.VoidTime), micros(iv.UpdateTime), iv.Revision+1,
 			int(iv.Verification), iv.VerifiedBy, nullMicros(iv.VerifyTime), iv.RejectReason,
-			id, owner, caseID, revision)
+			iv.ID, iv.BeneficiaryID, iv.CaseID, iv.Revision)
 		if err != nil {
 			return err
 		}
-		if err := oneRow(res); err != nil {
+		if err := changedSince(res, iv.Name()); err != nil {
 			return err
 		}
-		if err := recountPairs(ctx, tx, interventionPairs(&was, iv)); err != nil { // counts_maintain.go
-			return err
-		}
-		if err := recordOp(ctx, tx, op, iv.Name()); err != nil {
-			return err
-		}
-		out, err = findIntervention(ctx, tx, owner, caseID, id)
-		return err
-	})
-	return out, err
+		iv.Revision++
+		return recountPairs(ctx, t.tx, interventionPairs(was, iv)) // counts_maintain.go
+	}())
 }
 
 // interventionColumns read an intervention joined with its case (c), whose PPKS type it
@@ -260,14 +198,4 @@ func findLiveIntervention(ctx context.Context, tx *sql.Tx, beneficiaryID, caseID
 		return nil, err
 	}
 	return findIntervention(ctx, tx, live, caseID, id)
-}
-
-// replayIntervention reads the intervention a request answered before produced (now its
-// person's survivor's, when the person was merged since).
-func replayIntervention(ctx context.Context, tx *sql.Tx, name string) (*ppks.Intervention, error) {
-	ids, err := splitName(name, "beneficiaries", "cases", "interventions")
-	if err != nil {
-		return nil, err
-	}
-	return findLiveIntervention(ctx, tx, ids[0], ids[1], ids[2])
 }

@@ -20,9 +20,9 @@ ORDER BY i.intervention_type, i.beneficiary_id, c.ppks_type`
 
 // ServiceFacts returns one fact per (intervention type, person, PPKS category of the
 // case) with a counting intervention delivered in the year.
-func (db *DB) ServiceFacts(ctx context.Context, year int) ([]ppks.ServiceFact, error) {
+func (q queries) ServiceFacts(ctx context.Context, year int) ([]ppks.ServiceFact, error) {
 	var out []ppks.ServiceFact
-	err := db.read(ctx, "service facts", func(tx *sql.Tx) (err error) {
+	err := q.read(ctx, "service facts", func(tx *sql.Tx) (err error) {
 		out, err = queryRows(ctx, tx, serviceFactsQuery,
 			[]any{year, int(ppks.InterventionActive), int(ppks.VerificationRejected)},
 			func(s scanner) (f ppks.ServiceFact, err error) {
@@ -36,9 +36,9 @@ func (db *DB) ServiceFacts(ctx context.Context, year int) ([]ppks.ServiceFact, e
 
 // ChangedInterventions returns the interventions delivered in the year created or
 // changed after since, by id.
-func (db *DB) ChangedInterventions(ctx context.Context, year int, since time.Time) ([]ppks.InterventionChange, error) {
+func (q queries) ChangedInterventions(ctx context.Context, year int, since time.Time) ([]ppks.InterventionChange, error) {
 	var out []ppks.InterventionChange
-	err := db.read(ctx, "changed interventions", func(tx *sql.Tx) (err error) {
+	err := q.read(ctx, "changed interventions", func(tx *sql.Tx) (err error) {
 		out, err = queryRows(ctx, tx, `SELECT beneficiary_id, case_id, id, create_time, update_time
 			FROM interventions WHERE delivered_year = ? AND update_time > ? ORDER BY id`,
 			[]any{year, micros(since)},

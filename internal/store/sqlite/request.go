@@ -33,19 +33,6 @@ func findRequest(ctx context.Context, tx *sql.Tx, key ppks.RequestKey) (string, 
 	return resource, true, nil
 }
 
-// replayed answers a retried request: when op's request ran before, it sets *out to what
-// replay reads of the resource the first run produced and reports true; the caller then
-// returns without writing.
-func replayed[T any](ctx context.Context, tx *sql.Tx, key ppks.RequestKey, out *T,
-	replay func(context.Context, *sql.Tx, string) (T, error)) (bool, error) {
-	name, found, err := findRequest(ctx, tx, key)
-	if err != nil || !found {
-		return false, err
-	}
-	*out, err = replay(ctx, tx, name)
-	return true, err
-}
-
 // insertRequest records that key produced the resource named resource. It runs in the
 // transaction of the change, so either both are stored or neither.
 func insertRequest(ctx context.Context, tx *sql.Tx, key ppks.RequestKey, resource string) error {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
+	"github.com/opendinsos/ppks/internal/store/storetest"
 	_ "modernc.org/sqlite" // the plain driver, to make the file look like one of before 0007
 )
 
@@ -27,7 +28,7 @@ func TestRequestOwnersFilledOnUpgrade(t *testing.T) {
 	}
 	const idA, idB = "0190a000-0000-7000-8000-00000000000a", "0190a000-0000-7000-8000-00000000000b"
 	for _, u := range []struct{ by, id, name string }{{"admin.a", idA, "petugas.x"}, {"admin.b", idB, "petugas.y"}} {
-		if _, err := db.CreateUser(ctx, op(u.by, u.id), &ppks.User{Username: u.name, DisplayName: "X", Role: ppks.RolePlanner}); err != nil {
+		if _, err := (storetest.Writer{S: db, Ctx: ctx}).CreateUser(op(u.by, u.id), &ppks.User{Username: u.name, DisplayName: "X", Role: ppks.RolePlanner}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -62,11 +63,11 @@ func TestRequestOwnersFilledOnUpgrade(t *testing.T) {
 	}
 	defer db.Close()
 	// Each sender's retry is a replay; the same id from the other sender is not.
-	got, err := db.CreateUser(ctx, op("admin.a", idA), &ppks.User{Username: "petugas.z", DisplayName: "Z", Role: ppks.RolePlanner})
+	got, err := (storetest.Writer{S: db, Ctx: ctx}).CreateUser(op("admin.a", idA), &ppks.User{Username: "petugas.z", DisplayName: "Z", Role: ppks.RolePlanner})
 	if err != nil || got.Username != "petugas.x" {
 		t.Errorf("retry by its sender after the upgrade = %+v, %v; want the first answer petugas.x", got, err)
 	}
-	got, err = db.CreateUser(ctx, op("admin.b", idA), &ppks.User{Username: "petugas.z", DisplayName: "Z", Role: ppks.RolePlanner})
+	got, err = (storetest.Writer{S: db, Ctx: ctx}).CreateUser(op("admin.b", idA), &ppks.User{Username: "petugas.z", DisplayName: "Z", Role: ppks.RolePlanner})
 	if err != nil || got.Username != "petugas.z" {
 		t.Errorf("the same id by another user after the upgrade = %+v, %v; want a new user petugas.z", got, err)
 	}

@@ -117,8 +117,9 @@ func TestDataSurvivesReopen(t *testing.T) {
 	now := time.Date(2025, 2, 3, 4, 5, 6, 7000, time.UTC)
 	b := &ppks.Beneficiary{ID: "0190a000-0000-7000-8000-000000000001", NIK: "7306010101800001", FullName: "Siti",
 		Sex: ppks.SexFemale, BirthDate: ppks.Date{Year: 1980}, KecamatanCode: "73.06.01", CreateTime: now, UpdateTime: now, Revision: 1}
-	op := ppks.Op{Key: ppks.RequestKey{ID: "0190a000-0000-7000-8000-0000000000aa", Method: "CreateBeneficiary", Fingerprint: "f"}}
-	if _, err := db.CreateBeneficiary(ctx, op, b); err != nil {
+	op := ppks.Op{Key: ppks.RequestKey{ID: "0190a000-0000-7000-8000-0000000000aa", Method: "CreateBeneficiary", Fingerprint: "f"},
+		Audit: &ppks.AuditEntry{Time: now, Username: "ani", Method: "CreateBeneficiary", Action: ppks.AuditWrite}}
+	if _, err := (storetest.Writer{S: db, Ctx: ctx}).CreateBeneficiary(op, b); err != nil {
 		t.Fatalf("CreateBeneficiary: %v", err)
 	}
 	if err := db.Close(); err != nil {
@@ -136,7 +137,8 @@ func TestDataSurvivesReopen(t *testing.T) {
 	// The request is remembered too.
 	other := *b
 	other.ID = "0190a000-0000-7000-8000-000000000002"
-	again, err := db.CreateBeneficiary(ctx, op, &other)
+	op.Audit = &ppks.AuditEntry{Time: now, Username: "ani", Method: "CreateBeneficiary", Action: ppks.AuditWrite}
+	again, err := (storetest.Writer{S: db, Ctx: ctx}).CreateBeneficiary(op, &other)
 	if err != nil || again.ID != b.ID {
 		t.Errorf("replay after reopen = %+v, %v; want %s", again, err, b.ID)
 	}
@@ -156,7 +158,7 @@ func TestStorageFull(t *testing.T) {
 	now := time.Now().UTC()
 	b := &ppks.Beneficiary{ID: "0190a000-0000-7000-8000-000000000001", FullName: "Siti", Sex: ppks.SexFemale,
 		KecamatanCode: "73.06.01", Address: strings.Repeat("x", 100_000), CreateTime: now, UpdateTime: now, Revision: 1}
-	_, err := db.CreateBeneficiary(ctx, ppks.Op{}, b)
+	_, err := (storetest.Writer{S: db, Ctx: ctx}).CreateBeneficiary(ppks.Op{}, b)
 	if ppks.KindOf(err) != ppks.KindResourceExhausted {
 		t.Fatalf("CreateBeneficiary on a full database: err %v, want ResourceExhausted", err)
 	}
@@ -183,7 +185,7 @@ func TestAuditLogAppendOnly(t *testing.T) {
 	ctx := t.Context()
 	e := &ppks.AuditEntry{Time: time.Date(2025, 2, 3, 4, 5, 6, 0, time.UTC), Username: "ani", Role: ppks.RoleWorker,
 		Method: "ListBeneficiaries", Action: ppks.AuditRead, Resource: "beneficiaries", Records: []string{"beneficiaries/a"}}
-	if err := db.AppendAudit(ctx, e); err != nil {
+	if err := (storetest.Writer{S: db, Ctx: ctx}).AppendAudit(e); err != nil {
 		t.Fatalf("AppendAudit: %v", err)
 	}
 

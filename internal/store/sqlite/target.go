@@ -4,16 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strconv"
 
 	"github.com/opendinsos/ppks/internal/ppks"
 )
 
 // GetTarget returns the targets of an indicator for a year.
-func (db *DB) GetTarget(ctx context.Context, indicator string, year int) (*ppks.Target, error) {
+func (q queries) GetTarget(ctx context.Context, indicator string, year int) (*ppks.Target, error) {
 	var out *ppks.Target
-	err := db.read(ctx, "get target", func(tx *sql.Tx) (err error) {
+	err := q.read(ctx, "get target", func(tx *sql.Tx) (err error) {
 		out, err = findTarget(ctx, tx, indicator, year)
 		return err
 	})
@@ -21,7 +20,7 @@ func (db *DB) GetTarget(ctx context.Context, indicator string, year int) (*ppks.
 }
 
 // ListTargets lists the targets of an indicator by year; PageRequest.After is a year.
-func (db *DB) ListTargets(ctx context.Context, indicator string, p ppks.PageRequest) ([]*ppks.Target, error) {
+func (q queries) ListTargets(ctx context.Context, indicator string, p ppks.PageRequest) ([]*ppks.Target, error) {
 	var w where
 	w.add("indicator = ?", indicator)
 	if p.After != "" {
@@ -33,48 +32,22 @@ func (db *DB) ListTargets(ctx context.Context, indicator string, p ppks.PageRequ
 	}
 	query := `SELECT ` + targetColumns + ` FROM targets` + w.String() + ` ORDER BY year LIMIT ?`
 	var out []*ppks.Target
-	err := db.read(ctx, "list targets", func(tx *sql.Tx) (err error) {
+	err := q.read(ctx, "list targets", func(tx *sql.Tx) (err error) {
 		out, err = queryRows(ctx, tx, query, append(w.args, limit(p)), scanTarget)
 		return err
 	})
 	return out, err
 }
 
-// UpsertTarget reads the year's targets (a fresh Target when there are none), lets update
-// change them and stores them.
-func (db *DB) UpsertTarget(ctx context.Context, op ppks.Op, indicator string, year int, update func(t *ppks.Target, exists bool) error) (*ppks.Target, error) {
-	var out *ppks.Target
-	err := db.write(ctx, "upsert target", func(ctx context.Context, tx *sql.Tx) error {
-		if done, err := replayed(ctx, tx, op.Key, &out, replayTarget); done || err != nil {
-			return err
-		}
-		t, err := findTarget(ctx, tx, indicator, year)
-		exists := err == nil
-		switch {
-		case ppks.KindOf(err) == ppks.KindNotFound:
-			t = &ppks.Target{Indicator: indicator, Year: year}
-		case err != nil:
-			return err
-		}
-		if err := callback(update(t, exists)); err != nil {
-			return err
-		}
-		t.Indicator, t.Year = indicator, year
-		if _, err := tx.ExecContext(ctx, `INSERT INTO targets (indicator, year, value, renstra_value,
-			historical_value, update_time) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (indicator, year) DO UPDATE SET value = excluded.value,
-			renstra_value = excluded.renstra_value, historical_value = excluded.historical_value,
-			update_time = excluded.update_time`,
-			indicator, year, nullInt(t.Value), nullInt(t.Renstra), nullInt(t.Historical), micros(t.UpdateTime)); err != nil {
-			return err
-		}
-		if err := recordOp(ctx, tx, op, t.Name()); err != nil {
-			return err
-		}
-		out, err = findTarget(ctx, tx, indicator, year)
-		return err
-	})
-	return out, err
+// PutTarget stores the targets of a year, new or not.
+func (t *txn) PutTarget(ctx context.Context, tg *ppks.Target) error {
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO targets (indicator, year, value, renstra_value,
+		historical_value, update_time) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (indicator, year) DO UPDATE SET value = excluded.value,
+		renstra_value = excluded.renstra_value, historical_value = excluded.historical_value,
+		update_time = excluded.update_time`,
+		tg.Indicator, tg.Year, nullInt(tg.Value), nullInt(tg.Renstra), nullInt(tg.Historical), micros(tg.UpdateTime))
+	return mapErr(ctx, "put target", err)
 }
 
 const targetColumns = `indicator, year, value, renstra_value, historical_value, update_time`
@@ -101,17 +74,4 @@ func findTarget(ctx context.Context, tx *sql.Tx, indicator string, year int) (*p
 		return nil, ppks.NotFound((&ppks.Target{Indicator: indicator, Year: year}).Name())
 	}
 	return t, err
-}
-
-// replayTarget reads the targets a request answered before wrote.
-func replayTarget(ctx context.Context, tx *sql.Tx, name string) (*ppks.Target, error) {
-	ids, err := splitName(name, "indicators", "targets")
-	if err != nil {
-		return nil, err
-	}
-	year, err := strconv.Atoi(ids[1])
-	if err != nil {
-		return nil, fmt.Errorf("stored resource %q: %w", name, err)
-	}
-	return findTarget(ctx, tx, ids[0], year)
 }

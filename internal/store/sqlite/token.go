@@ -9,33 +9,26 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// CreateToken stores t as a token of its user, who must exist.
-func (db *DB) CreateToken(ctx context.Context, op ppks.Op, t *ppks.Token) (*ppks.Token, error) {
+// InsertToken stores a token of its user.
+func (t *txn) InsertToken(ctx context.Context, tk *ppks.Token) error {
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO tokens (id, username, hash, description, create_time,
+		expire_time, revoke_time) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		tk.ID, tk.Username, tk.Hash, tk.Description, micros(tk.CreateTime),
+		nullMicros(tk.ExpireTime), nullMicros(tk.RevokeTime))
+	switch constraint(err) {
+	case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		err = alreadyExists(tk.Name())
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+		err = tokenHashExists()
+	}
+	return mapErr(ctx, "insert token", err)
+}
+
+// GetToken returns a token of a user.
+func (q queries) GetToken(ctx context.Context, username, id string) (*ppks.Token, error) {
 	var out *ppks.Token
-	err := db.write(ctx, "create token", func(ctx context.Context, tx *sql.Tx) error {
-		if done, err := replayed(ctx, tx, op.Key, &out, replayToken); done || err != nil {
-			return err
-		}
-		if _, err := findUser(ctx, tx, t.Username); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO tokens (id, username, hash, description, create_time,
-			expire_time, revoke_time) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			t.ID, t.Username, t.Hash, t.Description, micros(t.CreateTime),
-			nullMicros(t.ExpireTime), nullMicros(t.RevokeTime)); err != nil {
-			switch constraint(err) {
-			case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-				return alreadyExists(t.Name())
-			case sqlite3.SQLITE_CONSTRAINT_UNIQUE:
-				return tokenHashExists()
-			}
-			return err
-		}
-		if err := recordOp(ctx, tx, op, t.Name()); err != nil {
-			return err
-		}
-		var err error
-		out, err = findToken(ctx, tx, t.Username, t.ID)
+	err := q.read(ctx, "get token", func(tx *sql.Tx) (err error) {
+		out, err = findToken(ctx, tx, username, id)
 		return err
 	})
 	return out, err
@@ -43,12 +36,12 @@ func (db *DB) CreateToken(ctx context.Context, op ppks.Op, t *ppks.Token) (*ppks
 
 // Authenticate returns the token with the hash and its user, read together. It does not
 // check that the token is valid: the domain does.
-func (db *DB) Authenticate(ctx context.Context, hash []byte) (*ppks.Token, *ppks.User, error) {
+func (q queries) Authenticate(ctx context.Context, hash []byte) (*ppks.Token, *ppks.User, error) {
 	var (
 		tok *ppks.Token
 		usr *ppks.User
 	)
-	err := db.read(ctx, "authenticate", func(tx *sql.Tx) error {
+	err := q.read(ctx, "authenticate", func(tx *sql.Tx) error {
 		var (
 			tr tokenRow
 			ur userRow
@@ -73,7 +66,7 @@ func (db *DB) Authenticate(ctx context.Context, hash []byte) (*ppks.Token, *ppks
 }
 
 // ListTokens lists the tokens of a user by id; NotFound when the user does not exist.
-func (db *DB) ListTokens(ctx context.Context, username string, p ppks.PageRequest) ([]*ppks.Token, error) {
+func (q queries) ListTokens(ctx context.Context, username string, p ppks.PageRequest) ([]*ppks.Token, error) {
 	var w where
 	w.add("t.username = ?", username)
 	if p.After != "" {
@@ -81,7 +74,7 @@ func (db *DB) ListTokens(ctx context.Context, username string, p ppks.PageReques
 	}
 	query := `SELECT ` + tokenColumns + ` FROM tokens t` + w.String() + ` ORDER BY t.id LIMIT ?`
 	var out []*ppks.Token
-	err := db.read(ctx, "list tokens", func(tx *sql.Tx) (err error) {
+	err := q.read(ctx, "list tokens", func(tx *sql.Tx) (err error) {
 		if _, err = findUser(ctx, tx, username); err != nil {
 			return err
 		}
@@ -91,38 +84,16 @@ func (db *DB) ListTokens(ctx context.Context, username string, p ppks.PageReques
 	return out, err
 }
 
-// UpdateToken reads a token of a user, lets update change it and stores its description,
-// expiry and revocation; its id, user, secret hash and creation time stay.
-func (db *DB) UpdateToken(ctx context.Context, op ppks.Op, username, id string, update func(*ppks.Token) error) (*ppks.Token, error) {
-	var out *ppks.Token
-	err := db.write(ctx, "update token", func(ctx context.Context, tx *sql.Tx) error {
-		if done, err := replayed(ctx, tx, op.Key, &out, replayToken); done || err != nil {
-			return err
-		}
-		t, err := findToken(ctx, tx, username, id)
-		if err != nil {
-			return err
-		}
-		if err := callback(update(t)); err != nil {
-			return err
-		}
-		t.ID, t.Username = id, username
-		res, err := tx.ExecContext(ctx, `UPDATE tokens SET description = ?, expire_time = ?, revoke_time = ?
-			WHERE id = ? AND username = ?`,
-			t.Description, nullMicros(t.ExpireTime), nullMicros(t.RevokeTime), id, username)
-		if err != nil {
-			return err
-		}
-		if err := oneRow(res); err != nil {
-			return err
-		}
-		if err := recordOp(ctx, tx, op, t.Name()); err != nil {
-			return err
-		}
-		out, err = findToken(ctx, tx, username, id)
-		return err
-	})
-	return out, err
+// UpdateToken stores a token's description, expiry and revocation; its id, user, secret
+// hash and creation time stay.
+func (t *txn) UpdateToken(ctx context.Context, tk *ppks.Token) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE tokens SET description = ?, expire_time = ?, revoke_time = ?
+		WHERE id = ? AND username = ?`,
+		tk.Description, nullMicros(tk.ExpireTime), nullMicros(tk.RevokeTime), tk.ID, tk.Username)
+	if err == nil {
+		err = changedSince(res, tk.Name())
+	}
+	return mapErr(ctx, "update token", err)
 }
 
 const tokenColumns = `t.id, t.username, t.hash, t.description, t.create_time, t.expire_time, t.revoke_time`
@@ -161,15 +132,6 @@ func findToken(ctx context.Context, tx *sql.Tx, username, id string) (*ppks.Toke
 		return nil, ppks.NotFound((&ppks.Token{Username: username, ID: id}).Name())
 	}
 	return t, err
-}
-
-// replayToken reads the token a request answered before wrote.
-func replayToken(ctx context.Context, tx *sql.Tx, name string) (*ppks.Token, error) {
-	ids, err := splitName(name, "users", "tokens")
-	if err != nil {
-		return nil, err
-	}
-	return findToken(ctx, tx, ids[0], ids[1])
 }
 
 // tokenHashExists reports a secret hash already stored: it names no token, since the

@@ -9,39 +9,28 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// CreateUser stores u.
-func (db *DB) CreateUser(ctx context.Context, op ppks.Op, u *ppks.User) (*ppks.User, error) {
-	var out *ppks.User
-	err := db.write(ctx, "create user", func(ctx context.Context, tx *sql.Tx) error {
-		if done, err := replayed(ctx, tx, op.Key, &out, replayUser); done || err != nil {
-			return err
-		}
+// InsertUser stores a new user.
+func (t *txn) InsertUser(ctx context.Context, u *ppks.User) error {
+	return mapErr(ctx, "insert user", func() error {
 		kecamatan, err := jsonStrings(u.Kecamatan)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO users (username, display_name, role, kecamatan, disabled,
+		_, err = t.tx.ExecContext(ctx, `INSERT INTO users (username, display_name, role, kecamatan, disabled,
 			create_time, update_time, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			u.Username, u.DisplayName, int(u.Role), kecamatan, boolInt(u.Disabled),
-			micros(u.CreateTime), micros(u.UpdateTime), u.Revision); err != nil {
-			if constraint(err) == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
-				return usernameExists(u.Username)
-			}
-			return err
+			micros(u.CreateTime), micros(u.UpdateTime), u.Revision)
+		if constraint(err) == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY {
+			return usernameExists(u.Username)
 		}
-		if err := recordOp(ctx, tx, op, u.Name()); err != nil {
-			return err
-		}
-		out, err = findUser(ctx, tx, u.Username)
 		return err
-	})
-	return out, err
+	}())
 }
 
 // GetUser returns a user.
-func (db *DB) GetUser(ctx context.Context, username string) (*ppks.User, error) {
+func (q queries) GetUser(ctx context.Context, username string) (*ppks.User, error) {
 	var out *ppks.User
-	err := db.read(ctx, "get user", func(tx *sql.Tx) (err error) {
+	err := q.read(ctx, "get user", func(tx *sql.Tx) (err error) {
 		out, err = findUser(ctx, tx, username)
 		return err
 	})
@@ -49,64 +38,47 @@ func (db *DB) GetUser(ctx context.Context, username string) (*ppks.User, error) 
 }
 
 // ListUsers lists users by username.
-func (db *DB) ListUsers(ctx context.Context, p ppks.PageRequest) ([]*ppks.User, error) {
+func (q queries) ListUsers(ctx context.Context, p ppks.PageRequest) ([]*ppks.User, error) {
 	var w where
 	if p.After != "" {
 		w.add("u.username > ?", p.After)
 	}
 	query := `SELECT ` + userColumns + ` FROM users u` + w.String() + ` ORDER BY u.username LIMIT ?`
 	var out []*ppks.User
-	err := db.read(ctx, "list users", func(tx *sql.Tx) (err error) {
+	err := q.read(ctx, "list users", func(tx *sql.Tx) (err error) {
 		out, err = queryRows(ctx, tx, query, append(w.args, limit(p)), scanUser)
 		return err
 	})
 	return out, err
 }
 
-// UpdateUser reads a user, lets update change it and stores it. The username stays.
-func (db *DB) UpdateUser(ctx context.Context, op ppks.Op, username string, update func(*ppks.User) error) (*ppks.User, error) {
-	var out *ppks.User
-	err := db.write(ctx, "update user", func(ctx context.Context, tx *sql.Tx) error {
-		if done, err := replayed(ctx, tx, op.Key, &out, replayUser); done || err != nil {
-			return err
-		}
-		u, err := findUser(ctx, tx, username)
-		if err != nil {
-			return err
-		}
-		revision := u.Revision
-		if err := callback(update(u)); err != nil {
-			return err
-		}
-		u.Username, u.Revision = username, revision+1
+// UpdateUser stores a user's fields, if the stored user is still at u.Revision.
+func (t *txn) UpdateUser(ctx context.Context, u *ppks.User) error {
+	return mapErr(ctx, "update user", func() error {
 		kecamatan, err := jsonStrings(u.Kecamatan)
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE users SET display_name = ?, role = ?, kecamatan = ?, disabled = ?,
+		res, err := t.tx.ExecContext(ctx, `UPDATE users SET display_name = ?, role = ?, kecamatan = ?, disabled = ?,
 			update_time = ?, revision = ?
 			WHERE username = ? AND revision = ?`,
-			u.DisplayName, int(u.Role), kecamatan, boolInt(u.Disabled), micros(u.UpdateTime), u.Revision,
-			username, revision)
+			u.DisplayName, int(u.Role), kecamatan, boolInt(u.Disabled), micros(u.UpdateTime), u.Revision+1,
+			u.Username, u.Revision)
 		if err != nil {
 			return err
 		}
-		if err := oneRow(res); err != nil {
+		if err := changedSince(res, u.Name()); err != nil {
 			return err
 		}
-		if err := recordOp(ctx, tx, op, u.Name()); err != nil {
-			return err
-		}
-		out, err = findUser(ctx, tx, username)
-		return err
-	})
-	return out, err
+		u.Revision++
+		return nil
+	}())
 }
 
 // CountAdmins counts the administrators who are not disabled.
-func (db *DB) CountAdmins(ctx context.Context) (int, error) {
+func (q queries) CountAdmins(ctx context.Context) (int, error) {
 	var n int
-	err := db.read(ctx, "count admins", func(tx *sql.Tx) error {
+	err := q.read(ctx, "count admins", func(tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE role = ? AND disabled = 0`,
 			int(ppks.RoleAdmin)).Scan(&n)
 	})
@@ -152,15 +124,6 @@ func findUser(ctx context.Context, tx *sql.Tx, username string) (*ppks.User, err
 		return nil, ppks.NotFound((&ppks.User{Username: username}).Name())
 	}
 	return u, err
-}
-
-// replayUser reads the user a request answered before wrote.
-func replayUser(ctx context.Context, tx *sql.Tx, name string) (*ppks.User, error) {
-	ids, err := splitName(name, "users")
-	if err != nil {
-		return nil, err
-	}
-	return findUser(ctx, tx, ids[0])
 }
 
 // usernameExists reports a username already in use.

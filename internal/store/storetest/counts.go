@@ -122,7 +122,7 @@ func (f *fixture) units(t *testing.T, year int, typ string) ppks.TypeCounts {
 // update changes an intervention through the store.
 func (f *fixture) update(t *testing.T, iv *ppks.Intervention, mod func(*ppks.Intervention)) *ppks.Intervention {
 	t.Helper()
-	got, err := f.s.UpdateIntervention(f.ctx, audited("UpdateIntervention"), iv.BeneficiaryID, iv.CaseID, iv.ID,
+	got, err := f.w().UpdateIntervention(audited("UpdateIntervention"), iv.BeneficiaryID, iv.CaseID, iv.ID,
 		func(iv *ppks.Intervention) error {
 			mod(iv)
 			iv.UpdateTime = baseTime
@@ -185,7 +185,7 @@ func testCountsFollowWrites(t *testing.T, f *fixture) {
 		t.Fatalf("2025 %s after the correction: %+v", sandang, got)
 	}
 
-	if _, err := f.s.UpdateCase(f.ctx, audited("UpdateCase"), siti.ID, sitiCase.ID, func(c *ppks.Case) error {
+	if _, err := f.w().UpdateCase(audited("UpdateCase"), siti.ID, sitiCase.ID, func(c *ppks.Case) error {
 		c.PpksType = lansia
 		return nil
 	}); err != nil {
@@ -207,7 +207,7 @@ func testCountsFollowWrites(t *testing.T, f *fixture) {
 	if got := f.units(t, 2024, keluarga).Units; got != 2 {
 		t.Fatalf("%d families, want 2", got)
 	}
-	if _, err := f.s.UpdateBeneficiary(f.ctx, audited("UpdateBeneficiary"), ayah.ID, func(b *ppks.Beneficiary) error {
+	if _, err := f.w().UpdateBeneficiary(audited("UpdateBeneficiary"), ayah.ID, func(b *ppks.Beneficiary) error {
 		b.KK = "7306010101010002"
 		return nil
 	}); err != nil {
@@ -328,7 +328,7 @@ func testCountsRandomWrites(t *testing.T, f *fixture) {
 			})
 		case r < 83: // correct a case's category
 			n := rng.IntN(len(cases))
-			c, err := f.s.UpdateCase(f.ctx, audited("UpdateCase"), cases[n].BeneficiaryID, cases[n].ID, func(c *ppks.Case) error {
+			c, err := f.w().UpdateCase(audited("UpdateCase"), cases[n].BeneficiaryID, cases[n].ID, func(c *ppks.Case) error {
 				c.PpksType = pick(anak, lansia)
 				return nil
 			})
@@ -338,7 +338,7 @@ func testCountsRandomWrites(t *testing.T, f *fixture) {
 			cases[n] = c
 		case r < 91: // change a person's family card
 			n := rng.IntN(len(people))
-			b, err := f.s.UpdateBeneficiary(f.ctx, audited("UpdateBeneficiary"), people[n].ID, func(b *ppks.Beneficiary) error {
+			b, err := f.w().UpdateBeneficiary(audited("UpdateBeneficiary"), people[n].ID, func(b *ppks.Beneficiary) error {
 				b.KK = pick(kks...)
 				return nil
 			})

@@ -16,7 +16,7 @@ func testTargets(t *testing.T, f *fixture) {
 	wantErr(t, err, ppks.KindNotFound, "")
 
 	// Not there: the callback sees a fresh target, and may refuse to create it.
-	_, err = f.s.UpsertTarget(f.ctx, ppks.Op{}, ppks.IndicatorID, 2025, func(tg *ppks.Target, exists bool) error {
+	_, err = f.w().UpsertTarget(ppks.Op{}, ppks.IndicatorID, 2025, func(tg *ppks.Target, exists bool) error {
 		if exists {
 			t.Error("exists = true for a year without targets")
 		}
@@ -31,7 +31,7 @@ func testTargets(t *testing.T, f *fixture) {
 
 	value, renstra, historical := 1200, 1500, 0
 	want := &ppks.Target{Indicator: ppks.IndicatorID, Year: 2025, Value: &value, Renstra: &renstra, UpdateTime: baseTime}
-	got, err := f.s.UpsertTarget(f.ctx, ppks.Op{}, ppks.IndicatorID, 2025, func(tg *ppks.Target, exists bool) error {
+	got, err := f.w().UpsertTarget(ppks.Op{}, ppks.IndicatorID, 2025, func(tg *ppks.Target, exists bool) error {
 		if exists {
 			t.Error("exists = true for a year without targets")
 		}
@@ -51,7 +51,7 @@ func testTargets(t *testing.T, f *fixture) {
 	// There: the callback sees the stored values; a nil value clears one, zero is kept.
 	later := baseTime.Add(3600e9)
 	want2 := &ppks.Target{Indicator: ppks.IndicatorID, Year: 2025, Renstra: &renstra, Historical: &historical, UpdateTime: later}
-	got, err = f.s.UpsertTarget(f.ctx, ppks.Op{}, ppks.IndicatorID, 2025, func(tg *ppks.Target, exists bool) error {
+	got, err = f.w().UpsertTarget(ppks.Op{}, ppks.IndicatorID, 2025, func(tg *ppks.Target, exists bool) error {
 		if !exists {
 			t.Error("exists = false for a year with targets")
 		}
@@ -85,14 +85,14 @@ func testTargets(t *testing.T, f *fixture) {
 
 	// A retried upsert returns the targets as they are and calls nothing.
 	op := newOp("UpdateTarget", "p")
-	first, err := f.s.UpsertTarget(f.ctx, op, ppks.IndicatorID, 2026, func(tg *ppks.Target, _ bool) error {
+	first, err := f.w().UpsertTarget(op, ppks.IndicatorID, 2026, func(tg *ppks.Target, _ bool) error {
 		tg.Value, tg.UpdateTime = &value, baseTime
 		return nil
 	})
 	if err != nil {
 		t.Fatalf("UpsertTarget: %v", err)
 	}
-	again, err := f.s.UpsertTarget(f.ctx, op, ppks.IndicatorID, 2026, func(*ppks.Target, bool) error {
+	again, err := f.w().UpsertTarget(op, ppks.IndicatorID, 2026, func(*ppks.Target, bool) error {
 		t.Error("replayed UpsertTarget called update")
 		return nil
 	})
@@ -183,7 +183,7 @@ func testCountFacts(t *testing.T, f *fixture) {
 	if err != nil || len(first) != 1 {
 		t.Fatalf("ListInterventions = %v, %v", first, err)
 	}
-	if _, err := f.s.UpdateIntervention(f.ctx, ppks.Op{}, siti.ID, sitiLansia.ID, first[0].ID, func(iv *ppks.Intervention) error {
+	if _, err := f.w().UpdateIntervention(ppks.Op{}, siti.ID, sitiLansia.ID, first[0].ID, func(iv *ppks.Intervention) error {
 		iv.State, iv.VoidReason, iv.VoidTime = ppks.InterventionVoided, "ganda", baseTime
 		return nil
 	}); err != nil {
@@ -226,7 +226,7 @@ func testConcurrentCreates(t *testing.T, f *fixture) {
 	for i := range n {
 		wg.Go(func() {
 			op := newOp("CreateIntervention", fmt.Sprint(i))
-			_, err := f.s.CreateIntervention(f.ctx, op, b.ID, c.ID, func(b *ppks.Beneficiary, c *ppks.Case) (*ppks.Intervention, error) {
+			_, err := f.w().CreateIntervention(op, b.ID, c.ID, func(b *ppks.Beneficiary, c *ppks.Case) (*ppks.Intervention, error) {
 				iv := newIntervention()
 				iv.BeneficiaryID, iv.CaseID = b.ID, c.ID
 				return iv, nil
@@ -243,7 +243,7 @@ func testConcurrentCreates(t *testing.T, f *fixture) {
 		wg.Go(func() {
 			op := same // each retry is a request of its own, with its own audit entry
 			op.Audit = newAudit("CreateIntervention", same.Key.ID)
-			iv, err := f.s.CreateIntervention(f.ctx, op, b.ID, c.ID, func(b *ppks.Beneficiary, c *ppks.Case) (*ppks.Intervention, error) {
+			iv, err := f.w().CreateIntervention(op, b.ID, c.ID, func(b *ppks.Beneficiary, c *ppks.Case) (*ppks.Intervention, error) {
 				iv := newIntervention()
 				iv.BeneficiaryID, iv.CaseID = b.ID, c.ID
 				return iv, nil

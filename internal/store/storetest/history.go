@@ -32,7 +32,7 @@ func testHistory(t *testing.T, f *fixture) {
 	created := change(op, b.ID, b.Name(), ppks.FieldChange{Field: "full_name", New: b.FullName},
 		ppks.FieldChange{Field: "nik", New: b.NIK})
 	op.Audit.Changes = []*ppks.Change{created}
-	if _, err := f.s.CreateBeneficiary(f.ctx, op, b); err != nil {
+	if _, err := f.w().CreateBeneficiary(op, b); err != nil {
 		t.Fatalf("CreateBeneficiary: %v", err)
 	}
 	if created.ID == 0 {
@@ -43,7 +43,7 @@ func testHistory(t *testing.T, f *fixture) {
 	// a write may change several records, each with its own history.
 	op = newOp("UpdateBeneficiary", "2")
 	var updated, other *ppks.Change
-	if _, err := f.s.UpdateBeneficiary(f.ctx, op, b.ID, func(cur *ppks.Beneficiary) error {
+	if _, err := f.w().UpdateBeneficiary(op, b.ID, func(cur *ppks.Beneficiary) error {
 		op.Audit.Changes = nil
 		cur.Desa = "Pallangga"
 		updated = change(op, cur.ID, cur.Name(), ppks.FieldChange{Field: "desa", Old: "Bontoala", New: "Pallangga"})
@@ -60,7 +60,7 @@ func testHistory(t *testing.T, f *fixture) {
 	op = newOp("UpdateBeneficiary", "3")
 	empty := change(op, b.ID, b.Name())
 	op.Audit.Changes = []*ppks.Change{empty}
-	if _, err := f.s.UpdateBeneficiary(f.ctx, op, b.ID, func(*ppks.Beneficiary) error { return nil }); err != nil {
+	if _, err := f.w().UpdateBeneficiary(op, b.ID, func(*ppks.Beneficiary) error { return nil }); err != nil {
 		t.Fatalf("UpdateBeneficiary: %v", err)
 	}
 
@@ -68,7 +68,7 @@ func testHistory(t *testing.T, f *fixture) {
 	replay := op
 	replay.Audit = newAudit(op.Key.Method, op.Key.ID)
 	replay.Audit.Changes = []*ppks.Change{change(replay, b.ID, b.Name(), ppks.FieldChange{Field: "desa", New: "replayed"})}
-	if _, err := f.s.UpdateBeneficiary(f.ctx, replay, b.ID, func(*ppks.Beneficiary) error {
+	if _, err := f.w().UpdateBeneficiary(replay, b.ID, func(*ppks.Beneficiary) error {
 		t.Error("replay called update")
 		return nil
 	}); err != nil {
@@ -76,7 +76,7 @@ func testHistory(t *testing.T, f *fixture) {
 	}
 	failed := newOp("UpdateBeneficiary", "4")
 	refused := ppks.FailedPrecondition("NO", "no", "tidak")
-	if _, err := f.s.UpdateBeneficiary(f.ctx, failed, b.ID, func(cur *ppks.Beneficiary) error {
+	if _, err := f.w().UpdateBeneficiary(failed, b.ID, func(cur *ppks.Beneficiary) error {
 		failed.Audit.Changes = []*ppks.Change{change(failed, cur.ID, cur.Name(), ppks.FieldChange{Field: "desa", New: "failed"})}
 		return refused
 	}); ppks.KindOf(err) != ppks.KindFailedPrecondition {
@@ -85,7 +85,7 @@ func testHistory(t *testing.T, f *fixture) {
 	// A write failing after its callback (a NIK taken) appends nothing either.
 	taken := f.person(t, nil)
 	failed = newOp("UpdateBeneficiary", "5")
-	if _, err := f.s.UpdateBeneficiary(f.ctx, failed, b.ID, func(cur *ppks.Beneficiary) error {
+	if _, err := f.w().UpdateBeneficiary(failed, b.ID, func(cur *ppks.Beneficiary) error {
 		cur.NIK = taken.NIK
 		failed.Audit.Changes = []*ppks.Change{change(failed, cur.ID, cur.Name(), ppks.FieldChange{Field: "nik", New: taken.NIK})}
 		return nil
@@ -114,7 +114,7 @@ func testHistory(t *testing.T, f *fixture) {
 	c := newCase()
 	op = newOp("CreateCase", "6")
 	caseChange := change(op, c.ID, "", ppks.FieldChange{Field: "state", New: "OPEN"})
-	if _, err := f.s.CreateCase(f.ctx, op, b.ID, func(pb *ppks.Beneficiary) (*ppks.Case, error) {
+	if _, err := f.w().CreateCase(op, b.ID, func(pb *ppks.Beneficiary) (*ppks.Case, error) {
 		c.BeneficiaryID = pb.ID
 		caseChange.Record = c.Name()
 		op.Audit.Changes = []*ppks.Change{caseChange}
@@ -125,7 +125,7 @@ func testHistory(t *testing.T, f *fixture) {
 	iv := newIntervention()
 	op = newOp("CreateIntervention", "7")
 	ivChange := change(op, iv.ID, "", ppks.FieldChange{Field: "quantity", New: "30"})
-	if _, err := f.s.CreateIntervention(f.ctx, op, b.ID, c.ID, func(pb *ppks.Beneficiary, pc *ppks.Case) (*ppks.Intervention, error) {
+	if _, err := f.w().CreateIntervention(op, b.ID, c.ID, func(pb *ppks.Beneficiary, pc *ppks.Case) (*ppks.Intervention, error) {
 		iv.BeneficiaryID, iv.CaseID = pb.ID, pc.ID
 		ivChange.Record = iv.Name()
 		op.Audit.Changes = []*ppks.Change{ivChange}
@@ -136,7 +136,7 @@ func testHistory(t *testing.T, f *fixture) {
 	op = newOp("VoidIntervention", "8")
 	voided := change(op, iv.ID, iv.Name(), ppks.FieldChange{Field: "state", Old: "ACTIVE", New: "VOIDED"})
 	op.Audit.Changes = []*ppks.Change{voided}
-	if _, err := f.s.UpdateIntervention(f.ctx, op, b.ID, c.ID, iv.ID, func(cur *ppks.Intervention) error {
+	if _, err := f.w().UpdateIntervention(op, b.ID, c.ID, iv.ID, func(cur *ppks.Intervention) error {
 		cur.State = ppks.InterventionVoided
 		return nil
 	}); err != nil {
@@ -157,7 +157,7 @@ func testHistoryPaging(t *testing.T, f *fixture) {
 		op := newOp("UpdateBeneficiary", strconv.Itoa(i))
 		ch := change(op, b.ID, b.Name(), ppks.FieldChange{Field: "desa", Old: strconv.Itoa(i), New: strconv.Itoa(i + 1)})
 		op.Audit.Changes = []*ppks.Change{ch}
-		if _, err := f.s.UpdateBeneficiary(f.ctx, op, b.ID, func(cur *ppks.Beneficiary) error {
+		if _, err := f.w().UpdateBeneficiary(op, b.ID, func(cur *ppks.Beneficiary) error {
 			cur.Desa = strconv.Itoa(i + 1)
 			return nil
 		}); err != nil {

@@ -61,7 +61,7 @@ func mergeAll(at time.Time, calls *int) func(sv, dup *ppks.Beneficiary, cases []
 // merge merges dup into sv with mergeAll and returns the survivor.
 func (f *fixture) merge(t *testing.T, sv, dup *ppks.Beneficiary) *ppks.Beneficiary {
 	t.Helper()
-	got, err := f.s.MergeBeneficiaries(f.ctx, audited("MergeBeneficiaries"), sv.ID, dup.ID, mergeAll(baseTime.Add(time.Hour), nil))
+	got, err := f.w().MergeBeneficiaries(audited("MergeBeneficiaries"), sv.ID, dup.ID, mergeAll(baseTime.Add(time.Hour), nil))
 	if err != nil {
 		t.Fatalf("MergeBeneficiaries(%s <- %s): %v", sv.ID, dup.ID, err)
 	}
@@ -87,7 +87,7 @@ func testMerge(t *testing.T, f *fixture) {
 	at := baseTime.Add(time.Hour)
 	op := newOp("MergeBeneficiaries", "m")
 	calls := 0
-	got, err := f.s.MergeBeneficiaries(f.ctx, op, sv.ID, dup.ID, func(s, d *ppks.Beneficiary, cases []*ppks.Case, ivs []*ppks.Intervention) error {
+	got, err := f.w().MergeBeneficiaries(op, sv.ID, dup.ID, func(s, d *ppks.Beneficiary, cases []*ppks.Case, ivs []*ppks.Intervention) error {
 		if diff := cmp.Diff(sv, s); diff != "" {
 			t.Errorf("merge got the survivor (-want +got):\n%s", diff)
 		}
@@ -135,7 +135,7 @@ func testMerge(t *testing.T, f *fixture) {
 		t.Errorf("ListBeneficiaries by the NIK = %v, want the survivor %s", ids, sv.ID)
 	}
 	// The NIK is the survivor's now: nobody else may take it.
-	_, err = f.s.CreateBeneficiary(f.ctx, ppks.Op{}, func() *ppks.Beneficiary { b := newPerson(); b.NIK = dup.NIK; return b }())
+	_, err = f.w().CreateBeneficiary(ppks.Op{}, func() *ppks.Beneficiary { b := newPerson(); b.NIK = dup.NIK; return b }())
 	if e := wantErr(t, err, ppks.KindAlreadyExists, "NIK_EXISTS"); e.Resource != sv.Name() {
 		t.Errorf("NIK_EXISTS names %s, want %s", e.Resource, sv.Name())
 	}
@@ -182,7 +182,7 @@ func testMerge(t *testing.T, f *fixture) {
 	// A replay returns the survivor as it is and merges nothing.
 	replay := op
 	replay.Audit = newAudit(op.Key.Method, op.Key.ID)
-	again, err := f.s.MergeBeneficiaries(f.ctx, replay, sv.ID, dup.ID, mergeAll(at, &calls))
+	again, err := f.w().MergeBeneficiaries(replay, sv.ID, dup.ID, mergeAll(at, &calls))
 	if err != nil || !cmp.Equal(&want, again) || calls != 1 {
 		t.Errorf("replayed merge = %+v, %v (merge called %d times); want the survivor, merge called once", again, err, calls)
 	}
@@ -191,7 +191,7 @@ func testMerge(t *testing.T, f *fixture) {
 	}
 
 	// Merging the two again: both ids are one record now, which merge sees and refuses.
-	_, err = f.s.MergeBeneficiaries(f.ctx, newOp("MergeBeneficiaries", "again"), sv.ID, dup.ID,
+	_, err = f.w().MergeBeneficiaries(newOp("MergeBeneficiaries", "again"), sv.ID, dup.ID,
 		func(s, d *ppks.Beneficiary, cases []*ppks.Case, ivs []*ppks.Intervention) error {
 			if s.ID != sv.ID || d.ID != sv.ID {
 				t.Errorf("second merge got %s and %s, want the survivor %s twice", s.ID, d.ID, sv.ID)
@@ -224,7 +224,7 @@ func testMergeReadsFollowSurvivor(t *testing.T, f *fixture) {
 
 	// Writes through a merged id land on the survivor.
 	later := baseTime.Add(48 * time.Hour)
-	updated, err := f.s.UpdateBeneficiary(f.ctx, ppks.Op{}, a.ID, func(p *ppks.Beneficiary) error {
+	updated, err := f.w().UpdateBeneficiary(ppks.Op{}, a.ID, func(p *ppks.Beneficiary) error {
 		if p.ID != c.ID || p.MergedInto != "" {
 			t.Errorf("UpdateBeneficiary(%s) got %s (merged into %q), want the live %s", a.ID, p.ID, p.MergedInto, c.ID)
 		}
@@ -234,7 +234,7 @@ func testMergeReadsFollowSurvivor(t *testing.T, f *fixture) {
 	if err != nil || updated.ID != c.ID || updated.Desa != "Sungguminasa" {
 		t.Errorf("UpdateBeneficiary(%s) = %+v, %v; want %s changed", a.ID, updated, err, c.ID)
 	}
-	created, err := f.s.CreateCase(f.ctx, ppks.Op{}, a.ID, func(p *ppks.Beneficiary) (*ppks.Case, error) {
+	created, err := f.w().CreateCase(ppks.Op{}, a.ID, func(p *ppks.Beneficiary) (*ppks.Case, error) {
 		if p.ID != c.ID {
 			t.Errorf("CreateCase(%s) got person %s, want %s", a.ID, p.ID, c.ID)
 		}
@@ -245,7 +245,7 @@ func testMergeReadsFollowSurvivor(t *testing.T, f *fixture) {
 	if err != nil || created.BeneficiaryID != c.ID {
 		t.Fatalf("CreateCase(%s) = %+v, %v; want a case of %s", a.ID, created, err, c.ID)
 	}
-	iv, err := f.s.CreateIntervention(f.ctx, ppks.Op{}, b.ID, aCase.ID, func(p *ppks.Beneficiary, pc *ppks.Case) (*ppks.Intervention, error) {
+	iv, err := f.w().CreateIntervention(ppks.Op{}, b.ID, aCase.ID, func(p *ppks.Beneficiary, pc *ppks.Case) (*ppks.Intervention, error) {
 		if p.ID != c.ID || pc.BeneficiaryID != c.ID {
 			t.Errorf("CreateIntervention(%s) got person %s and case of %s, want %s", b.ID, p.ID, pc.BeneficiaryID, c.ID)
 		}
@@ -256,14 +256,14 @@ func testMergeReadsFollowSurvivor(t *testing.T, f *fixture) {
 	if err != nil || iv.BeneficiaryID != c.ID {
 		t.Fatalf("CreateIntervention(%s) = %+v, %v; want one of %s", b.ID, iv, err, c.ID)
 	}
-	closed, err := f.s.UpdateCase(f.ctx, ppks.Op{}, a.ID, aCase.ID, func(cur *ppks.Case) error {
+	closed, err := f.w().UpdateCase(ppks.Op{}, a.ID, aCase.ID, func(cur *ppks.Case) error {
 		cur.State, cur.UpdateTime = ppks.CaseClosed, later
 		return nil
 	})
 	if err != nil || closed.BeneficiaryID != c.ID || closed.State != ppks.CaseClosed {
 		t.Errorf("UpdateCase(%s) = %+v, %v; want the case of %s closed", a.ID, closed, err, c.ID)
 	}
-	verified, err := f.s.UpdateIntervention(f.ctx, ppks.Op{}, a.ID, aCase.ID, aIv.ID, func(cur *ppks.Intervention) error {
+	verified, err := f.w().UpdateIntervention(ppks.Op{}, a.ID, aCase.ID, aIv.ID, func(cur *ppks.Intervention) error {
 		// Changing the person is not an update's to make: the store keeps it.
 		cur.Verification, cur.BeneficiaryID = ppks.VerificationVerified, b.ID
 		return nil
@@ -290,7 +290,7 @@ func testMergeRefusedChangesNothing(t *testing.T, f *fixture) {
 	iv := f.deliver(t, c, nil)
 	op := newOp("MergeBeneficiaries", "x")
 	refused := ppks.FailedPrecondition("NIK_CONFLICT", "no", "tidak")
-	_, err := f.s.MergeBeneficiaries(f.ctx, op, sv.ID, dup.ID, func(s, d *ppks.Beneficiary, cases []*ppks.Case, ivs []*ppks.Intervention) error {
+	_, err := f.w().MergeBeneficiaries(op, sv.ID, dup.ID, func(s, d *ppks.Beneficiary, cases []*ppks.Case, ivs []*ppks.Intervention) error {
 		op.Audit.Changes = []*ppks.Change{change(op, d.ID, d.Name(), ppks.FieldChange{Field: "merged_into", New: s.ID})}
 		if err := mergeAll(baseTime, nil)(s, d, cases, ivs); err != nil {
 			return err
@@ -298,9 +298,9 @@ func testMergeRefusedChangesNothing(t *testing.T, f *fixture) {
 		return refused // after changing everything
 	})
 	wantErr(t, err, ppks.KindFailedPrecondition, "NIK_CONFLICT")
-	_, err = f.s.MergeBeneficiaries(f.ctx, ppks.Op{}, sv.ID, newID(), mergeAll(baseTime, nil))
+	_, err = f.w().MergeBeneficiaries(ppks.Op{}, sv.ID, newID(), mergeAll(baseTime, nil))
 	wantErr(t, err, ppks.KindNotFound, "")
-	_, err = f.s.MergeBeneficiaries(f.ctx, ppks.Op{}, newID(), dup.ID, mergeAll(baseTime, nil))
+	_, err = f.w().MergeBeneficiaries(ppks.Op{}, newID(), dup.ID, mergeAll(baseTime, nil))
 	wantErr(t, err, ppks.KindNotFound, "")
 
 	for _, p := range []*ppks.Beneficiary{sv, dup} {
@@ -321,7 +321,7 @@ func testMergeRefusedChangesNothing(t *testing.T, f *fixture) {
 		t.Errorf("audit entries of the refused merge: %d, want none", len(got))
 	}
 	// The request id of a refused merge stays free.
-	if _, err := f.s.MergeBeneficiaries(f.ctx, op, sv.ID, dup.ID, mergeAll(baseTime, nil)); err != nil {
+	if _, err := f.w().MergeBeneficiaries(op, sv.ID, dup.ID, mergeAll(baseTime, nil)); err != nil {
 		t.Errorf("merge with the refused request's id: %v", err)
 	}
 }
@@ -381,7 +381,7 @@ func testDuplicateCandidates(t *testing.T, f *fixture) {
 	into := f.person(t, func(b *ppks.Beneficiary) {
 		b.FullName, b.Sex, b.KecamatanCode, b.NIK = "La Ode", ppks.SexMale, kecC, ""
 	})
-	if _, err := f.s.MergeBeneficiaries(f.ctx, ppks.Op{}, into.ID, merged.ID, func(s, d *ppks.Beneficiary, _ []*ppks.Case, _ []*ppks.Intervention) error {
+	if _, err := f.w().MergeBeneficiaries(ppks.Op{}, into.ID, merged.ID, func(s, d *ppks.Beneficiary, _ []*ppks.Case, _ []*ppks.Intervention) error {
 		d.MergedInto = s.ID // the survivor takes nothing: it stays unlike the probe
 		return nil
 	}); err != nil {
@@ -459,13 +459,13 @@ func testCreateInterventionChangesCase(t *testing.T, f *fixture) {
 	existing := f.deliver(t, c, nil)
 	failing := newIntervention()
 	failing.ID = existing.ID
-	_, err := f.s.CreateIntervention(f.ctx, ppks.Op{}, b.ID, c.ID, build(failing))
+	_, err := f.w().CreateIntervention(ppks.Op{}, b.ID, c.ID, build(failing))
 	wantErr(t, err, ppks.KindAlreadyExists, "")
 	if got, _ := f.s.GetCase(f.ctx, b.ID, c.ID); !cmp.Equal(c, got) {
 		t.Errorf("case after a failed create = %+v, want unchanged %+v", got, c)
 	}
 
-	if _, err := f.s.CreateIntervention(f.ctx, ppks.Op{}, b.ID, c.ID, build(graduation)); err != nil {
+	if _, err := f.w().CreateIntervention(ppks.Op{}, b.ID, c.ID, build(graduation)); err != nil {
 		t.Fatalf("CreateIntervention: %v", err)
 	}
 	want := *c

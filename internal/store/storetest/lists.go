@@ -159,8 +159,12 @@ func pageAll[T any](t *testing.T, list func(ppks.PageRequest) ([]T, error), key 
 
 // checkPaging pages through a list and compares with the whole list in one page: no
 // duplicates, no gaps, key order, more than two pages.
-func checkPaging[T any](t *testing.T, what string, list func(ppks.PageRequest) ([]T, error), key func(T) string, want []string) {
+func checkPaging[T any](t *testing.T, what string, list func(ppks.PageRequest) ([]T, error), key func(T) string, want []string, size ...int) {
 	t.Helper()
+	pageSize := 2
+	if len(size) > 0 {
+		pageSize = size[0]
+	}
 	whole, err := list(all)
 	if err != nil {
 		t.Fatalf("%s: %v", what, err)
@@ -168,7 +172,7 @@ func checkPaging[T any](t *testing.T, what string, list func(ppks.PageRequest) (
 	if got := keys(whole, key); !cmp.Equal(want, got) {
 		t.Errorf("%s in one page = %v, want %v", what, got, want)
 	}
-	got, pages := pageAll(t, list, key, 2)
+	got, pages := pageAll(t, list, key, pageSize)
 	if !cmp.Equal(want, got) {
 		t.Errorf("%s paged by 2 = %v, want %v", what, got, want)
 	}
@@ -223,12 +227,12 @@ func testPaging(t *testing.T, f *fixture) {
 
 	var years []string
 	for _, y := range []int{2026, 2020, 2024, 2021, 2023, 2022, 2025} {
-		if _, err := f.s.UpsertTarget(f.ctx, ppks.Op{}, ppks.IndicatorID, y, func(*ppks.Target, bool) error { return nil }); err != nil {
+		if _, err := f.w().UpsertTarget(ppks.Op{}, ppks.IndicatorID, y, func(*ppks.Target, bool) error { return nil }); err != nil {
 			t.Fatalf("UpsertTarget: %v", err)
 		}
 		years = append(years, strconv.Itoa(y))
 	}
-	if _, err := f.s.UpsertTarget(f.ctx, ppks.Op{}, "other-indicator", 2024, func(*ppks.Target, bool) error { return nil }); err != nil {
+	if _, err := f.w().UpsertTarget(ppks.Op{}, "other-indicator", 2024, func(*ppks.Target, bool) error { return nil }); err != nil {
 		t.Fatalf("UpsertTarget: %v", err)
 	}
 	checkPaging(t, "targets", func(p ppks.PageRequest) ([]*ppks.Target, error) {

@@ -28,7 +28,7 @@ func testBeneficiaryRoundTrip(t *testing.T, f *fixture) {
 		if tt.mod != nil {
 			tt.mod(want)
 		}
-		got, err := f.s.CreateBeneficiary(f.ctx, newOp("CreateBeneficiary", want.ID), want)
+		got, err := f.w().CreateBeneficiary(newOp("CreateBeneficiary", want.ID), want)
 		if err != nil {
 			t.Fatalf("%s: CreateBeneficiary: %v", tt.name, err)
 		}
@@ -57,7 +57,7 @@ func testCaseRoundTrip(t *testing.T, f *fixture) {
 		want.BeneficiaryID = b.ID
 		want.PersonKecamatan = b.KecamatanCode // filled from the person on read
 		calls := 0
-		got, err := f.s.CreateCase(f.ctx, newOp("CreateCase", want.ID), b.ID, func(parent *ppks.Beneficiary) (*ppks.Case, error) {
+		got, err := f.w().CreateCase(newOp("CreateCase", want.ID), b.ID, func(parent *ppks.Beneficiary) (*ppks.Case, error) {
 			calls++
 			if diff := cmp.Diff(b, parent); diff != "" {
 				t.Errorf("build got the person (-want +got):\n%s", diff)
@@ -96,7 +96,7 @@ func testInterventionRoundTrip(t *testing.T, f *fixture) {
 	for _, want := range []*ppks.Intervention{newIntervention(), voided} {
 		want.BeneficiaryID, want.CaseID = b.ID, c.ID
 		calls := 0
-		got, err := f.s.CreateIntervention(f.ctx, newOp("CreateIntervention", want.ID), b.ID, c.ID,
+		got, err := f.w().CreateIntervention(newOp("CreateIntervention", want.ID), b.ID, c.ID,
 			func(pb *ppks.Beneficiary, pc *ppks.Case) (*ppks.Intervention, error) {
 				calls++
 				if diff := cmp.Diff(b, pb); diff != "" {
@@ -133,7 +133,7 @@ func testInterventionRoundTrip(t *testing.T, f *fixture) {
 	fine := newIntervention()
 	fine.CreateTime = baseTime.Add(123 * time.Nanosecond).In(time.FixedZone("WITA", 8*60*60))
 	fine.UpdateTime = fine.CreateTime
-	created, err := f.s.CreateIntervention(f.ctx, newOp("CreateIntervention", fine.ID), b.ID, c.ID,
+	created, err := f.w().CreateIntervention(newOp("CreateIntervention", fine.ID), b.ID, c.ID,
 		func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error) { return fine, nil })
 	if err != nil {
 		t.Fatalf("CreateIntervention: %v", err)
@@ -151,7 +151,7 @@ func testDuplicateNIK(t *testing.T, f *fixture) {
 	first := f.person(t, nil)
 	dup := newPerson()
 	dup.NIK = first.NIK
-	_, err := f.s.CreateBeneficiary(f.ctx, newOp("CreateBeneficiary", "dup"), dup)
+	_, err := f.w().CreateBeneficiary(newOp("CreateBeneficiary", "dup"), dup)
 	e := wantErr(t, err, ppks.KindAlreadyExists, "NIK_EXISTS")
 	if e.Resource != first.Name() {
 		t.Errorf("Resource = %q, want %q", e.Resource, first.Name())
@@ -165,7 +165,7 @@ func testDuplicateNIK(t *testing.T, f *fixture) {
 
 	// Changing someone's NIK to a recorded one is refused the same way, and changes nothing.
 	other := f.person(t, nil)
-	_, err = f.s.UpdateBeneficiary(f.ctx, ppks.Op{}, other.ID, func(b *ppks.Beneficiary) error {
+	_, err = f.w().UpdateBeneficiary(ppks.Op{}, other.ID, func(b *ppks.Beneficiary) error {
 		b.NIK = first.NIK
 		b.FullName = "Changed"
 		return nil
@@ -197,7 +197,7 @@ func testPeopleWithoutNIK(t *testing.T, f *fixture) {
 	}
 	// Removing a NIK frees it for someone else.
 	c := f.person(t, nil)
-	if _, err := f.s.UpdateBeneficiary(f.ctx, ppks.Op{}, c.ID, func(b *ppks.Beneficiary) error {
+	if _, err := f.w().UpdateBeneficiary(ppks.Op{}, c.ID, func(b *ppks.Beneficiary) error {
 		b.NIK = ""
 		return nil
 	}); err != nil {
@@ -213,13 +213,13 @@ func testDuplicateID(t *testing.T, f *fixture) {
 	b := f.person(t, nil)
 	again := newPerson()
 	again.ID = b.ID
-	_, err := f.s.CreateBeneficiary(f.ctx, ppks.Op{}, again)
+	_, err := f.w().CreateBeneficiary(ppks.Op{}, again)
 	if e := wantErr(t, err, ppks.KindAlreadyExists, ""); e.Resource != b.Name() {
 		t.Errorf("beneficiary: Resource = %q, want %q", e.Resource, b.Name())
 	}
 
 	c := f.openCase(t, b, nil)
-	_, err = f.s.CreateCase(f.ctx, ppks.Op{}, b.ID, func(*ppks.Beneficiary) (*ppks.Case, error) {
+	_, err = f.w().CreateCase(ppks.Op{}, b.ID, func(*ppks.Beneficiary) (*ppks.Case, error) {
 		dup := newCase()
 		dup.ID, dup.BeneficiaryID = c.ID, b.ID
 		return dup, nil
@@ -229,7 +229,7 @@ func testDuplicateID(t *testing.T, f *fixture) {
 	}
 
 	iv := f.deliver(t, c, nil)
-	_, err = f.s.CreateIntervention(f.ctx, ppks.Op{}, b.ID, c.ID, func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error) {
+	_, err = f.w().CreateIntervention(ppks.Op{}, b.ID, c.ID, func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error) {
 		dup := newIntervention()
 		dup.ID, dup.BeneficiaryID, dup.CaseID = iv.ID, b.ID, c.ID
 		return dup, nil
@@ -242,7 +242,7 @@ func testDuplicateID(t *testing.T, f *fixture) {
 	// decides what the caller may learn of it.
 	other := f.person(t, nil)
 	otherCase := f.openCase(t, other, nil)
-	_, err = f.s.CreateCase(f.ctx, ppks.Op{}, other.ID, func(*ppks.Beneficiary) (*ppks.Case, error) {
+	_, err = f.w().CreateCase(ppks.Op{}, other.ID, func(*ppks.Beneficiary) (*ppks.Case, error) {
 		dup := newCase()
 		dup.ID, dup.BeneficiaryID = c.ID, other.ID
 		return dup, nil
@@ -250,7 +250,7 @@ func testDuplicateID(t *testing.T, f *fixture) {
 	if e := wantErr(t, err, ppks.KindAlreadyExists, ""); e.Resource != c.Name() {
 		t.Errorf("case of another person: Resource = %q, want %q", e.Resource, c.Name())
 	}
-	_, err = f.s.CreateIntervention(f.ctx, ppks.Op{}, other.ID, otherCase.ID, func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error) {
+	_, err = f.w().CreateIntervention(ppks.Op{}, other.ID, otherCase.ID, func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error) {
 		dup := newIntervention()
 		dup.ID, dup.BeneficiaryID, dup.CaseID = iv.ID, other.ID, otherCase.ID
 		return dup, nil
@@ -274,12 +274,12 @@ func testNotFound(t *testing.T, f *fixture) {
 	missing := newID()
 	_, err := f.s.GetBeneficiary(f.ctx, missing)
 	wantErr(t, err, ppks.KindNotFound, "")
-	_, err = f.s.UpdateBeneficiary(f.ctx, ppks.Op{}, missing, func(*ppks.Beneficiary) error {
+	_, err = f.w().UpdateBeneficiary(ppks.Op{}, missing, func(*ppks.Beneficiary) error {
 		t.Error("UpdateBeneficiary of a missing person called update")
 		return nil
 	})
 	wantErr(t, err, ppks.KindNotFound, "")
-	_, err = f.s.CreateCase(f.ctx, newOp("CreateCase", "x"), missing, func(*ppks.Beneficiary) (*ppks.Case, error) {
+	_, err = f.w().CreateCase(newOp("CreateCase", "x"), missing, func(*ppks.Beneficiary) (*ppks.Case, error) {
 		t.Error("CreateCase for a missing person called build")
 		return newCase(), nil
 	})
@@ -288,7 +288,7 @@ func testNotFound(t *testing.T, f *fixture) {
 	b := f.person(t, nil)
 	_, err = f.s.GetCase(f.ctx, b.ID, missing)
 	wantErr(t, err, ppks.KindNotFound, "")
-	_, err = f.s.CreateIntervention(f.ctx, ppks.Op{}, b.ID, missing, func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error) {
+	_, err = f.w().CreateIntervention(ppks.Op{}, b.ID, missing, func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error) {
 		t.Error("CreateIntervention in a missing case called build")
 		return newIntervention(), nil
 	})
@@ -314,18 +314,18 @@ func testWrongParent(t *testing.T, f *fixture) {
 	for _, p := range []struct{ b, c string }{{b2.ID, c1.ID}, {b1.ID, c2.ID}, {b2.ID, c3.ID}} {
 		_, err := f.s.GetIntervention(f.ctx, p.b, p.c, iv.ID)
 		wantErr(t, err, ppks.KindNotFound, "")
-		_, err = f.s.UpdateIntervention(f.ctx, ppks.Op{}, p.b, p.c, iv.ID, func(*ppks.Intervention) error {
+		_, err = f.w().UpdateIntervention(ppks.Op{}, p.b, p.c, iv.ID, func(*ppks.Intervention) error {
 			t.Error("UpdateIntervention under the wrong parent called update")
 			return nil
 		})
 		wantErr(t, err, ppks.KindNotFound, "")
 	}
-	_, err = f.s.UpdateCase(f.ctx, ppks.Op{}, b2.ID, c1.ID, func(*ppks.Case) error {
+	_, err = f.w().UpdateCase(ppks.Op{}, b2.ID, c1.ID, func(*ppks.Case) error {
 		t.Error("UpdateCase under the wrong person called update")
 		return nil
 	})
 	wantErr(t, err, ppks.KindNotFound, "")
-	_, err = f.s.CreateIntervention(f.ctx, newOp("CreateIntervention", "x"), b2.ID, c1.ID,
+	_, err = f.w().CreateIntervention(newOp("CreateIntervention", "x"), b2.ID, c1.ID,
 		func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error) {
 			t.Error("CreateIntervention under the wrong person called build")
 			return newIntervention(), nil
@@ -344,7 +344,7 @@ func testUpdates(t *testing.T, f *fixture) {
 	want.BirthDate = ppks.Date{Year: 1979}
 	want.KecamatanCode, want.Desa, want.Address = kecB, "Tamallayang", "Dusun II"
 	want.UpdateTime, want.Revision = later, 2
-	got, err := f.s.UpdateBeneficiary(f.ctx, newOp("UpdateBeneficiary", "1"), b.ID, func(cur *ppks.Beneficiary) error {
+	got, err := f.w().UpdateBeneficiary(newOp("UpdateBeneficiary", "1"), b.ID, func(cur *ppks.Beneficiary) error {
 		if diff := cmp.Diff(b, cur); diff != "" {
 			t.Errorf("update got (-want +got):\n%s", diff)
 		}
@@ -362,7 +362,7 @@ func testUpdates(t *testing.T, f *fixture) {
 	if got, _ := f.s.GetBeneficiary(f.ctx, b.ID); !cmp.Equal(&want, got) {
 		t.Errorf("GetBeneficiary after update = %+v, want %+v", got, &want)
 	}
-	got, err = f.s.UpdateBeneficiary(f.ctx, ppks.Op{}, b.ID, func(*ppks.Beneficiary) error { return nil })
+	got, err = f.w().UpdateBeneficiary(ppks.Op{}, b.ID, func(*ppks.Beneficiary) error { return nil })
 	if err != nil {
 		t.Fatalf("second UpdateBeneficiary: %v", err)
 	}
@@ -374,7 +374,7 @@ func testUpdates(t *testing.T, f *fixture) {
 	}
 
 	c := f.openCase(t, b, nil)
-	gotCase, err := f.s.UpdateCase(f.ctx, newOp("CloseCase", "1"), b.ID, c.ID, func(cur *ppks.Case) error {
+	gotCase, err := f.w().UpdateCase(newOp("CloseCase", "1"), b.ID, c.ID, func(cur *ppks.Case) error {
 		cur.State, cur.Outcome = ppks.CaseClosed, ppks.OutcomeGraduated
 		cur.ClosedOn, cur.CloseNote, cur.UpdateTime = ppks.Date{Year: 2024, Month: 6, Day: 30}, "mandiri", later
 		return nil
@@ -394,7 +394,7 @@ func testUpdates(t *testing.T, f *fixture) {
 
 	c2 := f.openCase(t, b, func(c *ppks.Case) { c.PpksType = lansia })
 	iv := f.deliver(t, c2, nil)
-	gotIv, err := f.s.UpdateIntervention(f.ctx, newOp("VoidIntervention", "1"), b.ID, c2.ID, iv.ID, func(cur *ppks.Intervention) error {
+	gotIv, err := f.w().UpdateIntervention(newOp("VoidIntervention", "1"), b.ID, c2.ID, iv.ID, func(cur *ppks.Intervention) error {
 		cur.State, cur.VoidReason, cur.VoidTime, cur.UpdateTime = ppks.InterventionVoided, "ganda", later, later
 		return nil
 	})

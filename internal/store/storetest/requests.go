@@ -12,11 +12,11 @@ func testIdempotentReplay(t *testing.T, f *fixture) {
 	// A retried create: the service gives the retry a new id; the store answers with the
 	// first record and writes nothing.
 	op := newOp("CreateBeneficiary", "payload-1")
-	first, err := f.s.CreateBeneficiary(f.ctx, op, newPerson())
+	first, err := f.w().CreateBeneficiary(op, newPerson())
 	if err != nil {
 		t.Fatalf("CreateBeneficiary: %v", err)
 	}
-	again, err := f.s.CreateBeneficiary(f.ctx, op, newPerson())
+	again, err := f.w().CreateBeneficiary(op, newPerson())
 	if err != nil {
 		t.Fatalf("CreateBeneficiary replay: %v", err)
 	}
@@ -35,11 +35,11 @@ func testIdempotentReplay(t *testing.T, f *fixture) {
 		c.BeneficiaryID = b.ID
 		return c, nil
 	}
-	c1, err := f.s.CreateCase(f.ctx, caseOp, first.ID, build)
+	c1, err := f.w().CreateCase(caseOp, first.ID, build)
 	if err != nil {
 		t.Fatalf("CreateCase: %v", err)
 	}
-	c2, err := f.s.CreateCase(f.ctx, caseOp, first.ID, build)
+	c2, err := f.w().CreateCase(caseOp, first.ID, build)
 	if err != nil {
 		t.Fatalf("CreateCase replay: %v", err)
 	}
@@ -61,11 +61,11 @@ func testIdempotentReplay(t *testing.T, f *fixture) {
 		iv.BeneficiaryID, iv.CaseID = b.ID, c.ID
 		return iv, nil
 	}
-	iv1, err := f.s.CreateIntervention(f.ctx, ivOp, first.ID, c1.ID, buildIv)
+	iv1, err := f.w().CreateIntervention(ivOp, first.ID, c1.ID, buildIv)
 	if err != nil {
 		t.Fatalf("CreateIntervention: %v", err)
 	}
-	iv2, err := f.s.CreateIntervention(f.ctx, ivOp, first.ID, c1.ID, buildIv)
+	iv2, err := f.w().CreateIntervention(ivOp, first.ID, c1.ID, buildIv)
 	if err != nil {
 		t.Fatalf("CreateIntervention replay: %v", err)
 	}
@@ -84,7 +84,7 @@ func testIdempotentReplay(t *testing.T, f *fixture) {
 	upOp := newOp("UpdateBeneficiary", "payload-4")
 	rename := func(b *ppks.Beneficiary) error { calls++; b.FullName += " X"; return nil }
 	for range 2 {
-		got, err := f.s.UpdateBeneficiary(f.ctx, upOp, first.ID, rename)
+		got, err := f.w().UpdateBeneficiary(upOp, first.ID, rename)
 		if err != nil {
 			t.Fatalf("UpdateBeneficiary: %v", err)
 		}
@@ -95,7 +95,7 @@ func testIdempotentReplay(t *testing.T, f *fixture) {
 	calls2 := 0
 	closeOp := newOp("CloseCase", "payload-5")
 	for range 2 {
-		got, err := f.s.UpdateCase(f.ctx, closeOp, first.ID, c1.ID, func(c *ppks.Case) error {
+		got, err := f.w().UpdateCase(closeOp, first.ID, c1.ID, func(c *ppks.Case) error {
 			calls2++
 			c.State = ppks.CaseClosed
 			return nil
@@ -110,7 +110,7 @@ func testIdempotentReplay(t *testing.T, f *fixture) {
 	calls3 := 0
 	voidOp := newOp("VoidIntervention", "payload-6")
 	for range 2 {
-		got, err := f.s.UpdateIntervention(f.ctx, voidOp, first.ID, c1.ID, iv1.ID, func(iv *ppks.Intervention) error {
+		got, err := f.w().UpdateIntervention(voidOp, first.ID, c1.ID, iv1.ID, func(iv *ppks.Intervention) error {
 			calls3++
 			iv.State, iv.VoidReason = ppks.InterventionVoided, "ganda"
 			return nil
@@ -129,18 +129,18 @@ func testIdempotentReplay(t *testing.T, f *fixture) {
 
 func testReplayReturnsCurrentState(t *testing.T, f *fixture) {
 	op := newOp("CreateBeneficiary", "p")
-	b, err := f.s.CreateBeneficiary(f.ctx, op, newPerson())
+	b, err := f.w().CreateBeneficiary(op, newPerson())
 	if err != nil {
 		t.Fatalf("CreateBeneficiary: %v", err)
 	}
-	changed, err := f.s.UpdateBeneficiary(f.ctx, ppks.Op{}, b.ID, func(b *ppks.Beneficiary) error {
+	changed, err := f.w().UpdateBeneficiary(ppks.Op{}, b.ID, func(b *ppks.Beneficiary) error {
 		b.Desa = "Pallangga"
 		return nil
 	})
 	if err != nil {
 		t.Fatalf("UpdateBeneficiary: %v", err)
 	}
-	again, err := f.s.CreateBeneficiary(f.ctx, op, newPerson())
+	again, err := f.w().CreateBeneficiary(op, newPerson())
 	if err != nil {
 		t.Fatalf("CreateBeneficiary replay: %v", err)
 	}
@@ -151,25 +151,25 @@ func testReplayReturnsCurrentState(t *testing.T, f *fixture) {
 
 func testRequestReused(t *testing.T, f *fixture) {
 	op := newOp("CreateBeneficiary", "payload-a")
-	b, err := f.s.CreateBeneficiary(f.ctx, op, newPerson())
+	b, err := f.w().CreateBeneficiary(op, newPerson())
 	if err != nil {
 		t.Fatalf("CreateBeneficiary: %v", err)
 	}
 	other := op
 	other.Key.Fingerprint = "payload-b"
-	_, err = f.s.CreateBeneficiary(f.ctx, other, newPerson())
+	_, err = f.w().CreateBeneficiary(other, newPerson())
 	wantErr(t, err, ppks.KindFailedPrecondition, "REQUEST_ID_REUSED")
 
 	otherMethod := op
 	otherMethod.Key.Method = "CreateCase"
-	_, err = f.s.CreateCase(f.ctx, otherMethod, b.ID, func(*ppks.Beneficiary) (*ppks.Case, error) {
+	_, err = f.w().CreateCase(otherMethod, b.ID, func(*ppks.Beneficiary) (*ppks.Case, error) {
 		t.Error("CreateCase with a reused request id called build")
 		return newCase(), nil
 	})
 	wantErr(t, err, ppks.KindFailedPrecondition, "REQUEST_ID_REUSED")
 
 	otherMethod.Key.Method = "UpdateBeneficiary"
-	_, err = f.s.UpdateBeneficiary(f.ctx, otherMethod, b.ID, func(*ppks.Beneficiary) error {
+	_, err = f.w().UpdateBeneficiary(otherMethod, b.ID, func(*ppks.Beneficiary) error {
 		t.Error("UpdateBeneficiary with a reused request id called update")
 		return nil
 	})
@@ -193,7 +193,7 @@ func testCallbackErrorRollsBack(t *testing.T, f *fixture) {
 
 	// CreateCase: the error comes back as it is, nothing is stored, and the key stays free.
 	op := newOp("CreateCase", "p")
-	_, err := f.s.CreateCase(f.ctx, op, b.ID, func(*ppks.Beneficiary) (*ppks.Case, error) { return nil, errBoom })
+	_, err := f.w().CreateCase(op, b.ID, func(*ppks.Beneficiary) (*ppks.Case, error) { return nil, errBoom })
 	if err != errBoom {
 		t.Fatalf("CreateCase err = %v, want the callback's error", err)
 	}
@@ -201,7 +201,7 @@ func testCallbackErrorRollsBack(t *testing.T, f *fixture) {
 		t.Fatalf("cases after failed create = %v, want none", got)
 	}
 	calls := 0
-	c, err := f.s.CreateCase(f.ctx, op, b.ID, func(b *ppks.Beneficiary) (*ppks.Case, error) {
+	c, err := f.w().CreateCase(op, b.ID, func(b *ppks.Beneficiary) (*ppks.Case, error) {
 		calls++
 		c := newCase()
 		c.BeneficiaryID = b.ID
@@ -214,7 +214,7 @@ func testCallbackErrorRollsBack(t *testing.T, f *fixture) {
 	// A domain error from the callback keeps its kind and reason.
 	closed := ppks.FailedPrecondition("CASE_CLOSED", "closed", "Kasus sudah ditutup.")
 	ivOp := newOp("CreateIntervention", "p")
-	_, err = f.s.CreateIntervention(f.ctx, ivOp, b.ID, c.ID, func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error) {
+	_, err = f.w().CreateIntervention(ivOp, b.ID, c.ID, func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error) {
 		return nil, closed
 	})
 	if err != closed {
@@ -223,7 +223,7 @@ func testCallbackErrorRollsBack(t *testing.T, f *fixture) {
 	if got := f.interventions(t, ppks.InterventionFilter{}); len(got) != 0 {
 		t.Fatalf("interventions after failed create = %v, want none", got)
 	}
-	if _, err := f.s.CreateIntervention(f.ctx, ivOp, b.ID, c.ID, func(b *ppks.Beneficiary, c *ppks.Case) (*ppks.Intervention, error) {
+	if _, err := f.w().CreateIntervention(ivOp, b.ID, c.ID, func(b *ppks.Beneficiary, c *ppks.Case) (*ppks.Intervention, error) {
 		iv := newIntervention()
 		iv.BeneficiaryID, iv.CaseID = b.ID, c.ID
 		return iv, nil
@@ -233,7 +233,7 @@ func testCallbackErrorRollsBack(t *testing.T, f *fixture) {
 
 	// Updates: changes made before the error are not stored.
 	upOp := newOp("UpdateBeneficiary", "p")
-	_, err = f.s.UpdateBeneficiary(f.ctx, upOp, b.ID, func(b *ppks.Beneficiary) error {
+	_, err = f.w().UpdateBeneficiary(upOp, b.ID, func(b *ppks.Beneficiary) error {
 		b.FullName, b.NIK = "Changed", ""
 		return errBoom
 	})
@@ -243,14 +243,14 @@ func testCallbackErrorRollsBack(t *testing.T, f *fixture) {
 	if got, err := f.s.GetBeneficiary(f.ctx, b.ID); err != nil || !cmp.Equal(b, got) {
 		t.Errorf("person after failed update = %+v (err %v), want %+v", got, err, b)
 	}
-	got, err := f.s.UpdateBeneficiary(f.ctx, upOp, b.ID, func(b *ppks.Beneficiary) error {
+	got, err := f.w().UpdateBeneficiary(upOp, b.ID, func(b *ppks.Beneficiary) error {
 		b.Desa = "Sungguminasa"
 		return nil
 	})
 	if err != nil || got.Revision != 2 || got.Desa != "Sungguminasa" {
 		t.Fatalf("UpdateBeneficiary with the key of a failed request = %+v, %v; want revision 2", got, err)
 	}
-	_, err = f.s.UpdateCase(f.ctx, ppks.Op{}, b.ID, c.ID, func(c *ppks.Case) error {
+	_, err = f.w().UpdateCase(ppks.Op{}, b.ID, c.ID, func(c *ppks.Case) error {
 		c.State = ppks.CaseClosed
 		return errBoom
 	})
@@ -261,7 +261,7 @@ func testCallbackErrorRollsBack(t *testing.T, f *fixture) {
 		t.Errorf("case after failed update = %+v (err %v), want %+v", got, err, c)
 	}
 
-	_, err = f.s.UpsertTarget(f.ctx, ppks.Op{}, ppks.IndicatorID, 2024, func(t *ppks.Target, _ bool) error {
+	_, err = f.w().UpsertTarget(ppks.Op{}, ppks.IndicatorID, 2024, func(t *ppks.Target, _ bool) error {
 		v := 10
 		t.Value = &v
 		return errBoom
@@ -278,7 +278,7 @@ func testCallbackErrorRollsBack(t *testing.T, f *fixture) {
 // entry), and answers nothing of the first user's record.
 func testRequestIDsPerUser(t *testing.T, f *fixture) {
 	op := newOp("CreateBeneficiary", "same payload")
-	first, err := f.s.CreateBeneficiary(f.ctx, op, newPerson())
+	first, err := f.w().CreateBeneficiary(op, newPerson())
 	if err != nil {
 		t.Fatalf("CreateBeneficiary: %v", err)
 	}
@@ -286,7 +286,7 @@ func testRequestIDsPerUser(t *testing.T, f *fixture) {
 	other.Key.Username = "petugas.b"
 	other.Audit = newAudit("CreateBeneficiary", op.Key.ID)
 	other.Audit.Username = "petugas.b"
-	second, err := f.s.CreateBeneficiary(f.ctx, other, newPerson())
+	second, err := f.w().CreateBeneficiary(other, newPerson())
 	if err != nil {
 		t.Fatalf("CreateBeneficiary by another user with the same request id: %v", err)
 	}
@@ -302,7 +302,7 @@ func testRequestIDsPerUser(t *testing.T, f *fixture) {
 		want string
 	}{{op, first.ID}, {other, second.ID}} {
 		tt.op.Audit = newAudit("CreateBeneficiary", tt.op.Key.ID)
-		got, err := f.s.CreateBeneficiary(f.ctx, tt.op, newPerson())
+		got, err := f.w().CreateBeneficiary(tt.op, newPerson())
 		if err != nil || got.ID != tt.want {
 			t.Errorf("replay by %s = %v, %v; want %s", tt.op.Key.Username, got, err, tt.want)
 		}

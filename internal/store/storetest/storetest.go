@@ -188,7 +188,7 @@ func (f *fixture) person(t *testing.T, mod func(*ppks.Beneficiary)) *ppks.Benefi
 	if mod != nil {
 		mod(b)
 	}
-	got, err := f.s.CreateBeneficiary(f.ctx, audited("CreateBeneficiary"), b)
+	got, err := f.w().CreateBeneficiary(audited("CreateBeneficiary"), b)
 	if err != nil {
 		t.Fatalf("CreateBeneficiary: %v", err)
 	}
@@ -202,7 +202,7 @@ func (f *fixture) openCase(t *testing.T, b *ppks.Beneficiary, mod func(*ppks.Cas
 	if mod != nil {
 		mod(c)
 	}
-	got, err := f.s.CreateCase(f.ctx, audited("CreateCase"), b.ID, func(*ppks.Beneficiary) (*ppks.Case, error) {
+	got, err := f.w().CreateCase(audited("CreateCase"), b.ID, func(*ppks.Beneficiary) (*ppks.Case, error) {
 		c.BeneficiaryID = b.ID
 		return c, nil
 	})
@@ -219,7 +219,7 @@ func (f *fixture) deliver(t *testing.T, c *ppks.Case, mod func(*ppks.Interventio
 	if mod != nil {
 		mod(iv)
 	}
-	got, err := f.s.CreateIntervention(f.ctx, audited("CreateIntervention"), c.BeneficiaryID, c.ID,
+	got, err := f.w().CreateIntervention(audited("CreateIntervention"), c.BeneficiaryID, c.ID,
 		func(_ *ppks.Beneficiary, c *ppks.Case) (*ppks.Intervention, error) {
 			iv.BeneficiaryID, iv.CaseID, iv.PpksType = c.BeneficiaryID, c.ID, c.PpksType
 			return iv, nil
@@ -264,7 +264,7 @@ func (f *fixture) user(t *testing.T, mod func(*ppks.User)) *ppks.User {
 	if mod != nil {
 		mod(u)
 	}
-	got, err := f.s.CreateUser(f.ctx, audited("CreateUser"), u)
+	got, err := f.w().CreateUser(audited("CreateUser"), u)
 	if err != nil {
 		t.Fatalf("CreateUser: %v", err)
 	}
@@ -278,7 +278,7 @@ func (f *fixture) token(t *testing.T, u *ppks.User, mod func(*ppks.Token)) *ppks
 	if mod != nil {
 		mod(tok)
 	}
-	got, err := f.s.CreateToken(f.ctx, audited("CreateToken"), tok)
+	got, err := f.w().CreateToken(audited("CreateToken"), tok)
 	if err != nil {
 		t.Fatalf("CreateToken: %v", err)
 	}

@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/opendinsos/ppks/internal/ppks"
@@ -14,59 +16,36 @@ func newTransfer(b *ppks.Beneficiary, to string) *ppks.Transfer {
 		RequestedBy: "petugas.b", CreateTime: baseTime}
 }
 
+// insertTransfer stores a request through one write.
+func insertTransfer(f *fixture, op ppks.Op, tr *ppks.Transfer) (string, error) {
+	c := *tr
+	return f.w().write(op, tr.Name(), func(ctx context.Context, tx ppks.Tx) error { return tx.InsertTransfer(ctx, &c) })
+}
+
 func testTransfers(t *testing.T, f *fixture) {
 	b := f.person(t, nil)
-	// The build sees who holds the NIK, and nobody for an unknown one.
-	var seen *ppks.Beneficiary
-	refused := ppks.FailedPrecondition("NO", "no", "tidak")
-	_, err := f.s.CreateTransfer(f.ctx, newOp("CreateTransfer", "x"), newNIK(), func(holder *ppks.Beneficiary, pending bool) (*ppks.Transfer, error) {
-		seen = holder
-		return nil, refused
-	})
-	wantErr(t, err, ppks.KindFailedPrecondition, "NO")
-	if seen != nil {
-		t.Errorf("an unknown NIK is held by %+v", seen)
-	}
-
 	want := newTransfer(b, kecB)
 	op := newOp("CreateTransfer", "transfer of b")
-	got, err := f.s.CreateTransfer(f.ctx, op, b.NIK, func(holder *ppks.Beneficiary, pending bool) (*ppks.Transfer, error) {
-		if !cmp.Equal(b, holder) || pending {
-			t.Errorf("build got %+v pending %v, want %+v and none pending", holder, pending, b)
-		}
-		c := *want
-		return &c, nil
-	})
-	if err != nil || !cmp.Equal(want, got) {
-		t.Fatalf("CreateTransfer = %+v, %v; want %+v", got, err, want)
+	if _, err := insertTransfer(f, op, want); err != nil {
+		t.Fatal(err)
 	}
-	if again, err := f.s.GetTransfer(f.ctx, want.ID); err != nil || !cmp.Equal(want, again) {
-		t.Errorf("GetTransfer = %+v, %v", again, err)
+	if got, err := f.s.GetTransfer(f.ctx, want.ID); err != nil || !cmp.Equal(want, got) {
+		t.Fatalf("GetTransfer = %+v, %v; want %+v", got, err, want)
 	}
-	// A replay answers the first request without building.
-	if again, err := f.s.CreateTransfer(f.ctx, op, b.NIK, func(*ppks.Beneficiary, bool) (*ppks.Transfer, error) {
-		t.Error("a replay built a request")
-		return nil, refused
-	}); err != nil || again.ID != want.ID {
-		t.Errorf("replayed CreateTransfer = %+v, %v", again, err)
+	// A replay writes nothing and names the first request.
+	if name, err := insertTransfer(f, op, newTransfer(b, kecC)); err != nil || name != want.Name() {
+		t.Errorf("replayed InsertTransfer = %q, %v", name, err)
 	}
-	// The build is told of the pending request.
-	_, err = f.s.CreateTransfer(f.ctx, newOp("CreateTransfer", "again"), b.NIK, func(_ *ppks.Beneficiary, pending bool) (*ppks.Transfer, error) {
-		if !pending {
-			t.Error("a second request does not see the pending one")
-		}
-		return nil, refused
-	})
-	wantErr(t, err, ppks.KindFailedPrecondition, "NO")
+	// One pending request per person, whatever the caller checked.
+	_, err := insertTransfer(f, newOp("CreateTransfer", "again"), newTransfer(b, kecC))
+	wantErr(t, err, ppks.KindAlreadyExists, "TRANSFER_PENDING")
+	_, err = insertTransfer(f, newOp("CreateTransfer", "same id"), want)
+	wantErr(t, err, ppks.KindAlreadyExists, "")
 
-	// Lists by requester and state.
 	other := f.person(t, func(p *ppks.Beneficiary) { p.KecamatanCode = kecC })
 	second := newTransfer(other, kecB)
 	second.RequestedBy = "petugas.c"
-	if _, err := f.s.CreateTransfer(f.ctx, newOp("CreateTransfer", "second"), other.NIK, func(*ppks.Beneficiary, bool) (*ppks.Transfer, error) {
-		c := *second
-		return &c, nil
-	}); err != nil {
+	if _, err := insertTransfer(f, newOp("CreateTransfer", "second"), second); err != nil {
 		t.Fatal(err)
 	}
 	list := func(tf ppks.TransferFilter) []string {
@@ -87,12 +66,13 @@ func testTransfers(t *testing.T, f *fixture) {
 	if got := list(ppks.TransferFilter{RequestedBy: "petugas.c"}); !cmp.Equal(got, []string{second.ID}) {
 		t.Errorf("transfers of petugas.c = %v", got)
 	}
+	if got := list(ppks.TransferFilter{BeneficiaryID: b.ID, State: ppks.TransferPending}); !cmp.Equal(got, []string{want.ID}) {
+		t.Errorf("pending transfers of b = %v", got)
+	}
 	pending := []string{want.ID, second.ID}
 	for range 3 {
 		more := newTransfer(f.person(t, nil), kecC)
-		if _, err := f.s.CreateTransfer(f.ctx, newOp("CreateTransfer", more.ID), more.NIK, func(*ppks.Beneficiary, bool) (*ppks.Transfer, error) {
-			return more, nil
-		}); err != nil {
+		if _, err := insertTransfer(f, newOp("CreateTransfer", more.ID), more); err != nil {
 			t.Fatal(err)
 		}
 		pending = append(pending, more.ID)
@@ -101,43 +81,49 @@ func testTransfers(t *testing.T, f *fixture) {
 		return f.s.ListTransfers(f.ctx, ppks.TransferFilter{State: ppks.TransferPending}, p)
 	}, func(x *ppks.Transfer) string { return x.ID }, sorted(pending...))
 
-	// Deciding: the request and the person change together, the person's revision moves,
-	// and the change is in the person's history.
-	decided := baseTime.Add(3600e9)
-	dop := newOp("ApproveTransfer", "approve")
-	out, err := f.s.DecideTransfer(f.ctx, dop, want.ID, func(tr *ppks.Transfer, holder *ppks.Beneficiary) error {
-		if !cmp.Equal(want, tr) || !cmp.Equal(b, holder) {
-			t.Errorf("decide got %+v and %+v", tr, holder)
+	// A decision and the person's move commit together.
+	decided := baseTime.Add(time.Hour)
+	if _, err := f.w().write(newOp("ApproveTransfer", "approve"), want.Name(), func(ctx context.Context, tx ppks.Tx) error {
+		tr, err := tx.GetTransfer(ctx, want.ID)
+		if err != nil {
+			return err
+		}
+		holder, err := tx.GetBeneficiary(ctx, tr.BeneficiaryID)
+		if err != nil {
+			return err
 		}
 		tr.State, tr.DecidedBy, tr.DecideTime = ppks.TransferApproved, "kabid", decided
 		holder.KecamatanCode, holder.UpdateTime = kecB, decided
-		dop.Audit.Changes = []*ppks.Change{{RecordID: holder.ID, Record: holder.Name(), Time: decided, Username: "kabid",
-			Method: "ApproveTransfer", Fields: []ppks.FieldChange{{Field: "kecamatan_code", Old: kecA, New: kecB}}}}
-		return nil
-	})
-	if err != nil || out.State != ppks.TransferApproved || out.DecidedBy != "kabid" || !out.DecideTime.Equal(decided) {
-		t.Fatalf("DecideTransfer = %+v, %v", out, err)
+		if err := tx.UpdateTransfer(ctx, tr); err != nil {
+			return err
+		}
+		return tx.UpdateBeneficiary(ctx, holder)
+	}); err != nil {
+		t.Fatal(err)
 	}
-	moved, err := f.s.GetBeneficiary(f.ctx, b.ID)
-	if err != nil || moved.KecamatanCode != kecB || moved.Revision != b.Revision+1 {
+	if out, err := f.s.GetTransfer(f.ctx, want.ID); err != nil || out.State != ppks.TransferApproved || out.DecidedBy != "kabid" || !out.DecideTime.Equal(decided) {
+		t.Fatalf("decided transfer = %+v, %v", out, err)
+	}
+	if moved, err := f.s.GetBeneficiary(f.ctx, b.ID); err != nil || moved.KecamatanCode != kecB || moved.Revision != b.Revision+1 {
 		t.Errorf("person after the transfer = %+v, %v; want in %s at revision %d", moved, err, kecB, b.Revision+1)
 	}
-	if h, err := f.s.ListChanges(f.ctx, b.ID, ppks.PageRequest{Limit: 10}); err != nil || len(h) == 0 ||
-		h[len(h)-1].Method != "ApproveTransfer" {
-		t.Errorf("history of the person = %+v, %v; want the transfer last", h, err)
+	// With the first decided, another request for the person may wait.
+	if _, err := insertTransfer(f, newOp("CreateTransfer", "after"), newTransfer(b, kecC)); err != nil {
+		t.Errorf("a request after the first was decided: %v", err)
 	}
 	// A refused decision changes neither.
-	_, err = f.s.DecideTransfer(f.ctx, newOp("RejectTransfer", "r"), second.ID, func(tr *ppks.Transfer, holder *ppks.Beneficiary) error {
+	refused := ppks.FailedPrecondition("NO", "no", "tidak")
+	_, err = f.w().write(newOp("RejectTransfer", "r"), second.Name(), func(ctx context.Context, tx ppks.Tx) error {
+		tr, _ := tx.GetTransfer(ctx, second.ID)
 		tr.State = ppks.TransferRejected
-		holder.KecamatanCode = kecA
+		if err := tx.UpdateTransfer(ctx, tr); err != nil {
+			return err
+		}
 		return refused
 	})
 	wantErr(t, err, ppks.KindFailedPrecondition, "NO")
 	if again, _ := f.s.GetTransfer(f.ctx, second.ID); again.State != ppks.TransferPending {
 		t.Errorf("a refused decision stored state %v", again.State)
-	}
-	if again, _ := f.s.GetBeneficiary(f.ctx, other.ID); again.KecamatanCode != kecC {
-		t.Errorf("a refused decision moved the person to %s", again.KecamatanCode)
 	}
 	_, err = f.s.GetTransfer(f.ctx, newID())
 	wantErr(t, err, ppks.KindNotFound, "")

@@ -19,7 +19,7 @@ func testUsers(t *testing.T, f *fixture) {
 	disabled.Role, disabled.Kecamatan, disabled.Disabled = ppks.RolePlanner, nil, true
 	disabled.UpdateTime, disabled.Revision = baseTime.Add(time.Hour), 4
 	for _, want := range []*ppks.User{newUser(), admin, unsorted, disabled} {
-		got, err := f.s.CreateUser(f.ctx, newOp("CreateUser", want.Username), want)
+		got, err := f.w().CreateUser(newOp("CreateUser", want.Username), want)
 		if err != nil {
 			t.Fatalf("CreateUser: %v", err)
 		}
@@ -37,11 +37,11 @@ func testUsers(t *testing.T, f *fixture) {
 
 	// Replay: the first user, nothing written.
 	op := newOp("CreateUser", "replay")
-	first, err := f.s.CreateUser(f.ctx, op, newUser())
+	first, err := f.w().CreateUser(op, newUser())
 	if err != nil {
 		t.Fatalf("CreateUser: %v", err)
 	}
-	again, err := f.s.CreateUser(f.ctx, op, newUser())
+	again, err := f.w().CreateUser(op, newUser())
 	if err != nil {
 		t.Fatalf("CreateUser replay: %v", err)
 	}
@@ -52,7 +52,7 @@ func testUsers(t *testing.T, f *fixture) {
 	// A username in use.
 	dup := newUser()
 	dup.Username, dup.DisplayName = admin.Username, "Someone Else"
-	_, err = f.s.CreateUser(f.ctx, newOp("CreateUser", "dup"), dup)
+	_, err = f.w().CreateUser(newOp("CreateUser", "dup"), dup)
 	e := wantErr(t, err, ppks.KindAlreadyExists, "USERNAME_EXISTS")
 	if len(e.Violations) != 1 || e.Violations[0].Field != "user.username" || e.Violations[0].Reason != "USERNAME_EXISTS" {
 		t.Errorf("Violations = %+v, want one on user.username with reason USERNAME_EXISTS", e.Violations)
@@ -64,7 +64,7 @@ func testUsers(t *testing.T, f *fixture) {
 	// Not there.
 	_, err = f.s.GetUser(f.ctx, "nobody")
 	wantErr(t, err, ppks.KindNotFound, "")
-	_, err = f.s.UpdateUser(f.ctx, ppks.Op{}, "nobody", func(*ppks.User) error {
+	_, err = f.w().UpdateUser(ppks.Op{}, "nobody", func(*ppks.User) error {
 		t.Error("UpdateUser of a missing user called update")
 		return nil
 	})
@@ -73,7 +73,7 @@ func testUsers(t *testing.T, f *fixture) {
 	// Update: every field but the username, revision incremented.
 	later := baseTime.Add(24 * time.Hour)
 	op = newOp("UpdateUser", "1")
-	got, err := f.s.UpdateUser(f.ctx, op, unsorted.Username, func(u *ppks.User) error {
+	got, err := f.w().UpdateUser(op, unsorted.Username, func(u *ppks.User) error {
 		if diff := cmp.Diff(unsorted, u); diff != "" {
 			t.Errorf("update got (-want +got):\n%s", diff)
 		}
@@ -98,7 +98,7 @@ func testUsers(t *testing.T, f *fixture) {
 	if op.Audit.Resource != unsorted.Name() {
 		t.Errorf("audit Resource = %q, want %q", op.Audit.Resource, unsorted.Name())
 	}
-	got, err = f.s.UpdateUser(f.ctx, ppks.Op{}, unsorted.Username, func(u *ppks.User) error {
+	got, err = f.w().UpdateUser(ppks.Op{}, unsorted.Username, func(u *ppks.User) error {
 		u.Kecamatan = []string{kecB}
 		return nil
 	})
@@ -106,7 +106,7 @@ func testUsers(t *testing.T, f *fixture) {
 		t.Errorf("second UpdateUser = %+v, %v; want revision 3, kecamatan [%s]", got, err, kecB)
 	}
 	// A failed update changes nothing.
-	_, err = f.s.UpdateUser(f.ctx, ppks.Op{}, admin.Username, func(u *ppks.User) error {
+	_, err = f.w().UpdateUser(ppks.Op{}, admin.Username, func(u *ppks.User) error {
 		u.Disabled = true
 		return errBoom
 	})
@@ -159,14 +159,14 @@ func testCountAdmins(t *testing.T, f *fixture) {
 	// Disabled administrators do not count.
 	f.user(t, func(u *ppks.User) { u.Role, u.Kecamatan, u.Disabled = ppks.RoleAdmin, nil, true })
 	count(2)
-	if _, err := f.s.UpdateUser(f.ctx, audited("UpdateUser"), a1.Username, func(u *ppks.User) error {
+	if _, err := f.w().UpdateUser(audited("UpdateUser"), a1.Username, func(u *ppks.User) error {
 		u.Disabled = true
 		return nil
 	}); err != nil {
 		t.Fatalf("UpdateUser: %v", err)
 	}
 	count(1)
-	if _, err := f.s.UpdateUser(f.ctx, audited("UpdateUser"), a1.Username, func(u *ppks.User) error {
+	if _, err := f.w().UpdateUser(audited("UpdateUser"), a1.Username, func(u *ppks.User) error {
 		u.Disabled = false
 		return nil
 	}); err != nil {
@@ -183,7 +183,7 @@ func testTokens(t *testing.T, f *fixture) {
 	forever := newToken(u.Username)
 	forever.ExpireTime, forever.Description = time.Time{}, ""
 	for _, want := range []*ppks.Token{newToken(u.Username), forever} {
-		got, err := f.s.CreateToken(f.ctx, newOp("CreateToken", want.ID), want)
+		got, err := f.w().CreateToken(newOp("CreateToken", want.ID), want)
 		if err != nil {
 			t.Fatalf("CreateToken: %v", err)
 		}
@@ -207,7 +207,7 @@ func testTokens(t *testing.T, f *fixture) {
 	if _, _, err := f.s.Authenticate(f.ctx, unknown[:]); ppks.KindOf(err) != ppks.KindNotFound {
 		t.Errorf("Authenticate with an unknown hash: err %v, want NotFound", err)
 	}
-	_, err := f.s.CreateToken(f.ctx, newOp("CreateToken", "nobody"), newToken("nobody"))
+	_, err := f.w().CreateToken(newOp("CreateToken", "nobody"), newToken("nobody"))
 	wantErr(t, err, ppks.KindNotFound, "")
 	if _, err := f.s.ListTokens(f.ctx, "nobody", all); ppks.KindOf(err) != ppks.KindNotFound {
 		t.Errorf("ListTokens of an unknown user: err %v, want NotFound", err)
@@ -220,24 +220,24 @@ func testTokens(t *testing.T, f *fixture) {
 	}
 	dupID := newToken(u.Username)
 	dupID.ID = first[0].ID
-	_, err = f.s.CreateToken(f.ctx, ppks.Op{}, dupID)
+	_, err = f.w().CreateToken(ppks.Op{}, dupID)
 	if e := wantErr(t, err, ppks.KindAlreadyExists, ""); e.Resource != first[0].Name() {
 		t.Errorf("duplicate id: Resource = %q, want %q", e.Resource, first[0].Name())
 	}
 	dupHash := newToken(other.Username)
 	dupHash.Hash = first[0].Hash
-	_, err = f.s.CreateToken(f.ctx, ppks.Op{}, dupHash)
+	_, err = f.w().CreateToken(ppks.Op{}, dupHash)
 	if e := wantErr(t, err, ppks.KindAlreadyExists, ""); e.Resource == first[0].Name() {
 		t.Errorf("duplicate hash: Resource names another user's token %q", e.Resource)
 	}
 
 	// Replay: the first token, nothing written.
 	op := newOp("CreateToken", "replay")
-	created, err := f.s.CreateToken(f.ctx, op, newToken(other.Username))
+	created, err := f.w().CreateToken(op, newToken(other.Username))
 	if err != nil {
 		t.Fatalf("CreateToken: %v", err)
 	}
-	again, err := f.s.CreateToken(f.ctx, op, newToken(other.Username))
+	again, err := f.w().CreateToken(op, newToken(other.Username))
 	if err != nil {
 		t.Fatalf("CreateToken replay: %v", err)
 	}
@@ -260,7 +260,7 @@ func testTokens(t *testing.T, f *fixture) {
 	revoked := *target
 	revoked.RevokeTime = baseTime.Add(time.Hour)
 	op = newOp("RevokeToken", "1")
-	got, err := f.s.UpdateToken(f.ctx, op, u.Username, target.ID, func(tk *ppks.Token) error {
+	got, err := f.w().UpdateToken(op, u.Username, target.ID, func(tk *ppks.Token) error {
 		if diff := cmp.Diff(target, tk); diff != "" {
 			t.Errorf("update got (-want +got):\n%s", diff)
 		}
@@ -285,7 +285,7 @@ func testTokens(t *testing.T, f *fixture) {
 		t.Error("revoked token is valid")
 	}
 	// Expiry and description change too.
-	got, err = f.s.UpdateToken(f.ctx, ppks.Op{}, u.Username, target.ID, func(tk *ppks.Token) error {
+	got, err = f.w().UpdateToken(ppks.Op{}, u.Username, target.ID, func(tk *ppks.Token) error {
 		tk.ExpireTime, tk.Description = time.Time{}, "ponsel"
 		return nil
 	})
@@ -294,19 +294,19 @@ func testTokens(t *testing.T, f *fixture) {
 	}
 
 	// Another user's token, or none, is not found.
-	_, err = f.s.UpdateToken(f.ctx, ppks.Op{}, other.Username, target.ID, func(*ppks.Token) error {
+	_, err = f.w().UpdateToken(ppks.Op{}, other.Username, target.ID, func(*ppks.Token) error {
 		t.Error("UpdateToken under another user called update")
 		return nil
 	})
 	wantErr(t, err, ppks.KindNotFound, "")
-	_, err = f.s.UpdateToken(f.ctx, ppks.Op{}, u.Username, newID(), func(*ppks.Token) error {
+	_, err = f.w().UpdateToken(ppks.Op{}, u.Username, newID(), func(*ppks.Token) error {
 		t.Error("UpdateToken of a missing token called update")
 		return nil
 	})
 	wantErr(t, err, ppks.KindNotFound, "")
 
 	// A disabled user's token is still found, with the user as stored.
-	if _, err := f.s.UpdateUser(f.ctx, ppks.Op{}, u.Username, func(u *ppks.User) error { u.Disabled = true; return nil }); err != nil {
+	if _, err := f.w().UpdateUser(ppks.Op{}, u.Username, func(u *ppks.User) error { u.Disabled = true; return nil }); err != nil {
 		t.Fatalf("UpdateUser: %v", err)
 	}
 	if _, usr, err := f.s.Authenticate(f.ctx, first[0].Hash); err != nil || !usr.Disabled {

@@ -12,7 +12,7 @@ func testIdentityFieldsRoundTrip(t *testing.T, f *fixture) {
 	// A KK number round-trips through create, get, list and update.
 	want := newPerson()
 	want.KK = "7306010101230001"
-	got, err := f.s.CreateBeneficiary(f.ctx, newOp("CreateBeneficiary", want.ID), want)
+	got, err := f.w().CreateBeneficiary(newOp("CreateBeneficiary", want.ID), want)
 	if err != nil {
 		t.Fatalf("CreateBeneficiary: %v", err)
 	}
@@ -27,7 +27,7 @@ func testIdentityFieldsRoundTrip(t *testing.T, f *fixture) {
 		t.Errorf("ListBeneficiaries = %+v, %v; want [%+v]", list, err, want)
 	}
 	for _, kk := range []string{"7306010101239999", ""} {
-		got, err = f.s.UpdateBeneficiary(f.ctx, ppks.Op{}, want.ID, func(b *ppks.Beneficiary) error {
+		got, err = f.w().UpdateBeneficiary(ppks.Op{}, want.ID, func(b *ppks.Beneficiary) error {
 			b.KK = kk
 			return nil
 		})
@@ -49,7 +49,7 @@ func testIdentityFieldsRoundTrip(t *testing.T, f *fixture) {
 	wantIv.PersonKecamatan = got.KecamatanCode
 	wantIv.Verification, wantIv.VerifiedBy = ppks.VerificationVerified, "supervisor.a"
 	wantIv.VerifyTime = baseTime.Add(time.Minute)
-	gotIv, err := f.s.CreateIntervention(f.ctx, ppks.Op{}, got.ID, c.ID, func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error) {
+	gotIv, err := f.w().CreateIntervention(ppks.Op{}, got.ID, c.ID, func(*ppks.Beneficiary, *ppks.Case) (*ppks.Intervention, error) {
 		iv := *wantIv
 		return &iv, nil
 	})
@@ -60,7 +60,7 @@ func testIdentityFieldsRoundTrip(t *testing.T, f *fixture) {
 		t.Errorf("CreateIntervention returned (-want +got):\n%s", diff)
 	}
 	later := baseTime.Add(2 * time.Hour)
-	gotIv, err = f.s.UpdateIntervention(f.ctx, ppks.Op{}, got.ID, c.ID, wantIv.ID, func(iv *ppks.Intervention) error {
+	gotIv, err = f.w().UpdateIntervention(ppks.Op{}, got.ID, c.ID, wantIv.ID, func(iv *ppks.Intervention) error {
 		if diff := cmp.Diff(wantIv, iv); diff != "" {
 			t.Errorf("update got (-want +got):\n%s", diff)
 		}
@@ -179,7 +179,7 @@ func testVerificationInFacts(t *testing.T, f *fixture) {
 	if err != nil || len(ivs) != 1 {
 		t.Fatalf("Budi's pending interventions = %+v, %v", ivs, err)
 	}
-	if _, err := f.s.UpdateIntervention(f.ctx, ppks.Op{}, budi.ID, budiCase.ID, ivs[0].ID, func(iv *ppks.Intervention) error {
+	if _, err := f.w().UpdateIntervention(ppks.Op{}, budi.ID, budiCase.ID, ivs[0].ID, func(iv *ppks.Intervention) error {
 		iv.Verification, iv.RejectReason = ppks.VerificationRejected, "tidak ada bukti"
 		return nil
 	}); err != nil {
@@ -189,7 +189,7 @@ func testVerificationInFacts(t *testing.T, f *fixture) {
 	if err != nil || len(ivs) != 1 {
 		t.Fatalf("Dedi's active interventions = %+v, %v", ivs, err)
 	}
-	if _, err := f.s.UpdateIntervention(f.ctx, ppks.Op{}, dedi.ID, dediCase.ID, ivs[0].ID, func(iv *ppks.Intervention) error {
+	if _, err := f.w().UpdateIntervention(ppks.Op{}, dedi.ID, dediCase.ID, ivs[0].ID, func(iv *ppks.Intervention) error {
 		iv.Verification = ppks.VerificationVerified
 		return nil
 	}); err != nil {
