@@ -7,6 +7,10 @@
 //   - path parameters a pattern of literals only consumed whole
 //     ("{parent=indicators/penurunan-ppks}/targets" is "/v1/indicators/penurunan-ppks/targets")
 //     stay in the plugin's parameters though they are no longer in the path: dropped.
+//   - a body parameter named like a path parameter of its operation (PATCH
+//     /v1/users/{user} with the body "user") is named "body", as the plugin names the
+//     body of `body: "*"`: a generated client would have two fields of one name. The
+//     name of a body parameter is not sent.
 //   - definitions the simple naming strategy qualified with a package because of a type
 //     that is not in the document (ppks.v1.VerificationState against
 //     google.protobuf.ExtensionRangeOptions.VerificationState) get their short name back
@@ -66,6 +70,7 @@ func fix(doc []byte) ([]byte, error) {
 	if paths := root.get("paths"); paths != nil {
 		nameParameters(paths)
 		dropAbsentParameters(paths)
+		nameBodies(paths)
 	}
 	defs := root.get("definitions")
 	if defs == nil {
@@ -125,6 +130,29 @@ func dropAbsentParameters(paths *value) {
 			params.arr = slices.DeleteFunc(params.arr, func(prm *value) bool {
 				return prm.str("in") == "path" && !strings.Contains(p.key, "{"+prm.str("name")+"}")
 			})
+		}
+	}
+}
+
+// nameBodies renames the body parameters that have the name of a path parameter.
+func nameBodies(paths *value) {
+	for _, p := range paths.obj {
+		for _, op := range p.val.obj {
+			params := op.val.get("parameters")
+			if params == nil {
+				continue
+			}
+			inPath := map[string]bool{}
+			for _, prm := range params.arr {
+				if prm.str("in") == "path" {
+					inPath[prm.str("name")] = true
+				}
+			}
+			for _, prm := range params.arr {
+				if prm.str("in") == "body" && inPath[prm.str("name")] {
+					prm.set("name", "body")
+				}
+			}
 		}
 	}
 }

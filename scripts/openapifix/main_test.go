@@ -8,8 +8,9 @@ import (
 	"testing"
 )
 
-// A document as the plugin writes it: a collection ending in "ies", a parameter a
-// pattern of literals consumed, a package-qualified name, a wrapper nothing uses.
+// A document as the plugin writes it: a collection ending in "ies" whose body has the
+// singular's name, a parameter a pattern of literals consumed, a package-qualified name,
+// a wrapper nothing uses.
 const plugin = `{
   "swagger": "2.0",
   "paths": {
@@ -30,7 +31,7 @@ const plugin = `{
             "type": "string"
           },
           {
-            "name": "body",
+            "name": "beneficiary",
             "in": "body",
             "schema": {
               "$ref": "#/definitions/MergeBody"
@@ -96,6 +97,9 @@ func TestFix(t *testing.T) {
 	merge, ok := doc.Paths["/v1/beneficiaries/{beneficiary}:merge"]
 	if !ok || merge["post"].Parameters[0].Name != "beneficiary" {
 		t.Errorf("the person's parameter is not {beneficiary}:\n%s", out)
+	}
+	if !ok || merge["post"].Parameters[1].Name != "body" {
+		t.Errorf("the body has the name of a path parameter:\n%s", out)
 	}
 	if p := doc.Paths["/v1/indicators/penurunan-ppks/targets"]["get"].Parameters; len(p) != 0 {
 		t.Errorf("parameters not in the path remain: %v", p)
