@@ -68,5 +68,9 @@ func (s *Service) changeIntervention(ctx context.Context, p *Principal, key Requ
 		iv.UpdateTime = s.now()
 		return nil
 	})
-	return out, hidden(p, err)
+	if err != nil {
+		return nil, hidden(p, err)
+	}
+	noteReplay(ctx, op)
+	return out, nil
 }
