@@ -2,8 +2,13 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"flag"
+
 	"io"
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -12,16 +17,29 @@ import (
 	"github.com/opendinsos/ppks/internal/store/sqlite"
 )
 
-func TestLoadScenarioTwiceGivesTheReportFigure(t *testing.T) {
+// dbEnv returns a getenv giving PPKS_DB of a new database file, and the file.
+func dbEnv(t *testing.T) (func(string) string, string) {
 	db := filepath.Join(t.TempDir(), "ppks.db")
-	env := func(k string) string { return map[string]string{"PPKS_DB": db}[k] }
+	return func(k string) string { return map[string]string{"PPKS_DB": db}[k] }, db
+}
+
+// ctl runs ppksctl and returns its standard output and error.
+func ctl(t *testing.T, env func(string) string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err = run(t.Context(), args, env, &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func TestLoadScenarioTwiceGivesTheReportFigure(t *testing.T) {
+	env, db := dbEnv(t)
 	for range 2 {
-		var out bytes.Buffer
-		if err := run(t.Context(), []string{"load-scenario"}, env, &out, io.Discard); err != nil {
+		out, _, err := ctl(t, env, "load-scenario")
+		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(out.String(), "1094 people") {
-			t.Fatalf("output: %s", out.String())
+		if !strings.Contains(out, "1094 people") {
+			t.Fatalf("output: %s", out)
 		}
 	}
 	store, err := sqlite.Open(t.Context(), db)
@@ -39,8 +57,59 @@ func TestLoadScenarioTwiceGivesTheReportFigure(t *testing.T) {
 	}
 }
 
-func TestUnknownCommand(t *testing.T) {
-	if err := run(t.Context(), []string{"drop-everything"}, func(string) string { return "" }, io.Discard, io.Discard); err == nil {
-		t.Fatal("an unknown command succeeded")
+// Each command takes its own flags: another command's flag, an unknown one or a stray
+// argument is a usage error (exit status 2) that writes nothing; help lists a command's
+// flags and only them.
+func TestFlagsPerCommand(t *testing.T) {
+	env, db := dbEnv(t)
+	for _, args := range [][]string{
+		{"drop-everything"},
+		{},
+		{"create-token", "--username", "kabid", "--role", "ADMIN"},
+		{"recount", "--out", "copy.db"},
+		{"backup", "--out", "copy.db", "--timezone", "UTC"},
+		{"load-scenario", "--repair"},
+		{"load-scenario", "now"},
+		{"bootstrap-admin", "--usernme", "admin"},
+	} {
+		_, errOut, err := ctl(t, env, args...)
+		if code := exitCode(err, io.Discard); code != 2 {
+			t.Errorf("ppksctl %v: exit status %d (%v), want 2", args, code, err)
+		}
+		if !strings.Contains(errOut, "usage: ppksctl") {
+			t.Errorf("ppksctl %v printed no usage: %q", args, errOut)
+		}
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("a refused command line created the database")
+	}
+
+	flags := func(s string) string {
+		return strings.Join(regexp.MustCompile(`(?m)^  -([a-z-]+)`).FindAllString(s, -1), "")
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"help", "create-user"}, "  -db  -display-name  -kecamatan  -reference-dir  -role  -timezone  -username"},
+		{[]string{"create-token", "-h"}, "  -db  -description  -reference-dir  -timezone  -ttl  -username"},
+		{[]string{"backup", "--help"}, "  -db  -out"},
+		{[]string{"load-scenario", "-h"}, "  -db  -reference-dir  -timezone"},
+		{[]string{"recount", "-h"}, "  -db  -reference-dir  -repair  -timezone"},
+	} {
+		out, _, err := ctl(t, env, tc.args...)
+		if code := exitCode(err, io.Discard); code != 0 {
+			t.Errorf("ppksctl %v: exit status %d (%v)", tc.args, code, err)
+		}
+		if got := flags(out); got != tc.want {
+			t.Errorf("ppksctl %v lists flags %q, want %q:\n%s", tc.args, got, tc.want, out)
+		}
+	}
+	out, _, err := ctl(t, env, "help")
+	if err != nil || !strings.Contains(out, "revoke-token") || !strings.Contains(out, "recount") {
+		t.Errorf("ppksctl help: %v\n%s", err, out)
+	}
+	if exitCode(errors.New("failed"), io.Discard) != 1 || exitCode(flag.ErrHelp, io.Discard) != 0 {
+		t.Error("exit status of a failure or of help")
 	}
 }

@@ -2,17 +2,23 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
-	"io"
 
 	"github.com/opendinsos/ppks/internal/ppks"
 )
 
+func recountCommand(fs *flag.FlagSet) action {
+	repair := fs.Bool("repair", false, "after reporting a difference, rebuild the maintained counts from the raw rows")
+	return recount(repair)
+}
+
 // recount compares, year by year, the counts the store maintains with a recount of the
 // raw rows and prints both; any difference fails the command (after --repair too: it is
 // a fault to look into), and --repair then rebuilds the counts and checks again.
-func recount(repair bool) command {
-	return func(ctx context.Context, svc *ppks.Service, out io.Writer) error {
+func recount(repair *bool) action {
+	return func(ctx context.Context, e *env) error {
+		svc, out := e.svc, e.stdout
 		diffs, err := svc.VerifyCounts(ctx)
 		if err != nil {
 			return err
@@ -44,7 +50,7 @@ func recount(repair bool) command {
 			fmt.Fprintln(out, "no difference")
 			return nil
 		}
-		if repair {
+		if *repair {
 			if err := svc.Store.RebuildCounts(ctx); err != nil {
 				return fmt.Errorf("rebuild counts: %w", err)
 			}
