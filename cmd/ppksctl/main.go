@@ -77,7 +77,7 @@ var commands = []command{
 		summary: "add a user: WORKER (of the kecamatan given), SUPERVISOR, PLANNER or ADMIN"},
 	{name: "create-token", args: "--username U [--description D] [--ttl 720h]", define: createToken,
 		summary: "print a new token of the user (shown once)"},
-	{name: "revoke-token", args: "--username U --token-id ID", define: revokeToken,
+	{name: "revoke-token", args: "--username U --token-id ID | --token-id users/U/tokens/ID", define: revokeToken,
 		summary: "revoke a token; a running server stops taking it within 30 seconds"},
 	{name: "load-scenario", define: loadScenario,
 		summary: "load the 2024 reference scenario (Dinas Sosial Kabupaten Gowa)"},

@@ -113,3 +113,44 @@ func TestFlagsPerCommand(t *testing.T) {
 		t.Error("exit status of a failure or of help")
 	}
 }
+
+// A token is revoked by its id with its user, or by the full name create-token prints;
+// the token printed alone on stdout is the secret.
+func TestRevokeToken(t *testing.T) {
+	env, _ := dbEnv(t)
+	if _, _, err := ctl(t, env, "create-user", "--username", "perencana", "--display-name", "Subag Perencanaan", "--role", "PLANNER"); err != nil {
+		t.Fatal(err)
+	}
+	token := func() (name string) {
+		t.Helper()
+		out, errOut, err := ctl(t, env, "create-token", "--username", "perencana", "--ttl", "8760h")
+		if err != nil || !regexp.MustCompile(`^ppks_[A-Za-z0-9_-]{43}\n$`).MatchString(out) {
+			t.Fatalf("create-token: %v, stdout %q", err, out)
+		}
+		name = regexp.MustCompile(`users/perencana/tokens/[0-9a-f-]+`).FindString(errOut)
+		if name == "" {
+			t.Fatalf("create-token names no token: %q", errOut)
+		}
+		return name
+	}
+	byName := token()
+	if out, _, err := ctl(t, env, "revoke-token", "--token-id", byName); err != nil || out != "revoked "+byName+"\n" {
+		t.Errorf("revoke by name: %v %q", err, out)
+	}
+	byID := token()
+	id := byID[strings.LastIndexByte(byID, '/')+1:]
+	if out, _, err := ctl(t, env, "revoke-token", "--username", "perencana", "--token-id", id); err != nil || out != "revoked "+byID+"\n" {
+		t.Errorf("revoke by id: %v %q", err, out)
+	}
+	other := token()
+	for _, args := range [][]string{
+		{"--username", "kabid", "--token-id", other},                // the name's user is another
+		{"--token-id", other[strings.LastIndexByte(other, '/')+1:]}, // an id without its user
+		{"--token-id", "tokens/" + id},
+		{"--username", "perencana"},
+	} {
+		if _, _, err := ctl(t, env, append([]string{"revoke-token"}, args...)...); exitCode(err, io.Discard) != 2 {
+			t.Errorf("revoke-token %v: %v, want a usage error", args, err)
+		}
+	}
+}

@@ -70,15 +70,41 @@ func createToken(fs *flag.FlagSet) action {
 }
 
 func revokeToken(fs *flag.FlagSet) action {
-	username := fs.String("username", "", "whose token (required)")
-	tokenID := fs.String("token-id", "", "the token's id (required)")
+	username := fs.String("username", "", "whose token (not needed with the token's full name)")
+	tokenID := fs.String("token-id", "", "the token's id, or its full name users/U/tokens/ID as create-token and the API print it (required)")
 	return func(ctx context.Context, e *env) error {
-		t, err := e.svc.RevokeToken(ctx, ppks.RequestKey{}, *username, *tokenID)
+		user, id, err := tokenRef(*username, *tokenID)
+		if err != nil {
+			return err
+		}
+		t, err := e.svc.RevokeToken(ctx, ppks.RequestKey{}, user, id)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "revoked %s\n", t.Name())
 		return nil
+	}
+}
+
+// tokenRef reads --username and --token-id: a bare id with its user, or the token's full
+// name (users/U/tokens/ID), whose user must be --username's when both are given.
+func tokenRef(username, token string) (user, id string, err error) {
+	parts := strings.Split(token, "/")
+	switch {
+	case token == "":
+		return "", "", usageError{fmt.Errorf("revoke-token: --token-id is required")}
+	case len(parts) == 1:
+		if username == "" {
+			return "", "", usageError{fmt.Errorf("revoke-token: --username is required with a bare token id (or give the full name users/U/tokens/%s)", token)}
+		}
+		return username, token, nil
+	case len(parts) == 4 && parts[0] == "users" && parts[2] == "tokens" && parts[1] != "" && parts[3] != "":
+		if username != "" && username != parts[1] {
+			return "", "", usageError{fmt.Errorf("revoke-token: token %s is not of user %s", token, username)}
+		}
+		return parts[1], parts[3], nil
+	default:
+		return "", "", usageError{fmt.Errorf("revoke-token: %q is neither a token id nor a token name users/U/tokens/ID", token)}
 	}
 }
 
