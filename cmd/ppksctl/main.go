@@ -80,7 +80,7 @@ var commands = []command{
 	{name: "revoke-token", args: "--username U --token-id ID | --token-id users/U/tokens/ID", define: revokeToken,
 		summary: "revoke a token; a running server stops taking it within 30 seconds"},
 	{name: "load-scenario", define: loadScenario,
-		summary: "load the 2024 reference scenario (Dinas Sosial Kabupaten Gowa)"},
+		summary: "load the 2024 reference scenario (Dinas Sosial Kabupaten Gowa); a second load writes nothing"},
 	{name: "backup", args: "--out FILE", file: true, define: backupCommand,
 		summary: "write a consistent copy of the database to a new FILE, also while the service runs"},
 	{name: "recount", args: "[--repair]", define: recountCommand,

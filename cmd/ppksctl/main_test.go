@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"database/sql"
 	"errors"
 	"flag"
 
@@ -31,17 +32,49 @@ func ctl(t *testing.T, env func(string) string, args ...string) (stdout, stderr 
 	return out.String(), errOut.String(), err
 }
 
+// auditCount counts the audit log's entries: every write appends one.
+func auditCount(t *testing.T, db string) int {
+	t.Helper()
+	raw, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var n int
+	if err := raw.QueryRowContext(t.Context(), `SELECT count(*) FROM audit_log`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// A second load says it replayed every request and wrote nothing, and it did: the audit
+// log, where every write appends an entry, did not grow. The first load shows its
+// progress on stderr.
 func TestLoadScenarioTwiceGivesTheReportFigure(t *testing.T) {
 	env, db := dbEnv(t)
-	for range 2 {
-		out, _, err := ctl(t, env, "load-scenario")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(out, "1094 people") {
-			t.Fatalf("output: %s", out)
-		}
+	out, errOut, err := ctl(t, env, "load-scenario")
+	if err != nil {
+		t.Fatal(err)
 	}
+	if !strings.Contains(out, "loaded the 2024 scenario") || !strings.Contains(out, "1094 people") {
+		t.Fatalf("first load: %s", out)
+	}
+	if !strings.Contains(errOut, "200 of 1094 people") || !strings.Contains(errOut, "1000 of 1094 people") {
+		t.Errorf("first load's progress: %s", errOut)
+	}
+	written := auditCount(t, db)
+	out, _, err = ctl(t, env, "load-scenario")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`^already loaded: replayed (\d+) requests, wrote nothing`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("second load: %s", out)
+	}
+	if m[1] == "0" || auditCount(t, db) != written {
+		t.Errorf("second load replayed %s requests; audit entries %d, then %d", m[1], written, auditCount(t, db))
+	}
+
 	store, err := sqlite.Open(t.Context(), db)
 	if err != nil {
 		t.Fatal(err)
