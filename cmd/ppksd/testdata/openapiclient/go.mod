@@ -1,3 +1,5 @@
+// The client cmd/ppksd's TestGeneratedClient generates with go-swagger (a tool, at
+// scripts/gen.sh's GO_SWAGGER_VERSION) and builds: what the generated code imports.
 module ppks.test/openapiclient
 
 go 1.26.0
