@@ -38,7 +38,7 @@ go build -o "$work/ppksctl" ./cmd/ppksctl
 go build -o "$work/benchecho" ./internal/benchecho
 db=$work/ppks.db
 "$work/ppksctl" create-user --db "$db" --username bench --display-name Bench --role SUPERVISOR >/dev/null
-token=$("$work/ppksctl" create-token --db "$db" --username bench | sed -n 's/^token (shown once, keep it safe): //p')
+token=$("$work/ppksctl" create-token --db "$db" --username bench 2>/dev/null) # the token alone on stdout
 
 "$work/ppksd" --grpc-addr "$GRPC" --http-addr "$HTTP" --db "$db" 2>"$work/ppksd.log" &
 pids+=($!)

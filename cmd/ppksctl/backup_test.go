@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -71,10 +72,16 @@ func TestBackupWhileWriting(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	before := acked.Load()
-	if err := run(t.Context(), []string{"backup", "--db", src, "--out", dst}, env, io.Discard, io.Discard); err != nil {
+	backupTick = time.Millisecond // the copy takes tens of milliseconds: a few reports
+	defer func() { backupTick = 2 * time.Second }()
+	var progress strings.Builder
+	if err := run(t.Context(), []string{"backup", "--db", src, "--out", dst}, env, io.Discard, &progress); err != nil {
 		t.Fatalf("backup: %v", err)
 	}
 	after := acked.Load()
+	if !strings.Contains(progress.String(), "backing up "+src) || !strings.Contains(progress.String(), "MiB written") {
+		t.Errorf("backup's progress on stderr: %q", progress.String())
+	}
 	stopWriting()
 	wg.Wait()
 	if after == before {

@@ -12,11 +12,9 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/opendinsos/ppks/internal/app"
 	"github.com/opendinsos/ppks/internal/ppks"
-	"github.com/opendinsos/ppks/internal/scenario"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
 )
 
@@ -24,158 +22,150 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(0)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "ppksctl:", err)
-		os.Exit(1)
-	}
+	os.Exit(exitCode(err, os.Stderr))
 }
 
-const usage = `usage: ppksctl <command> [flags]
+// exitCode is 0 for success and for help asked for, 2 for a command line that is wrong
+// (the usage was printed), 1 for a command that failed.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	fmt.Fprintln(stderr, "ppksctl:", err)
+	var u usageError
+	if errors.As(err, &u) {
+		return 2
+	}
+	return 1
+}
 
-commands:
-  bootstrap-admin --username U --display-name N
-                  create the first administrator on a database that has none, and print
-                  their token (shown once)
-  create-user     --username U --display-name N --role WORKER|SUPERVISOR|PLANNER|ADMIN
-                  [--kecamatan 73.06.08,73.06.01]
-  create-token    --username U [--description D] [--ttl 720h]   print a new token (shown once)
-  revoke-token    --username U --token-id ID
-  load-scenario   load the 2024 reference scenario (Dinas Sosial Kabupaten Gowa)
-  backup          --out FILE   write a consistent copy of the database to a new FILE, also
-                  while the service runs (restore: stop the service, put FILE in place of --db)
-  recount         [--repair]   recount the indicator from the raw rows and compare it, year by
-                  year, with the counts the store maintains; fails on any difference, and
-                  --repair then rebuilds the maintained counts
+// usageError is a command line ppksctl does not accept.
+type usageError struct{ err error }
 
-common flags: --db (env PPKS_DB, default data/ppks.db), --reference-dir, --timezone
-`
+func (u usageError) Error() string { return u.err.Error() }
+func (u usageError) Unwrap() error { return u.err }
 
-// command is what a subcommand does once the database and service are open.
-type command func(ctx context.Context, svc *ppks.Service, stdout io.Writer) error
+// command is a subcommand: its own flags and what it does with them.
+type command struct {
+	name    string
+	args    string // its flags in short, for the list of commands
+	summary string
+	// file: the command works on the database file itself (backup), not through the
+	// domain service, so it takes neither --reference-dir nor --timezone.
+	file bool
+	// define defines the command's flags on fs and returns its action, which reads them
+	// once they are parsed.
+	define func(fs *flag.FlagSet) action
+}
+
+// action is what a command does, once its flags are parsed and, unless it works on the
+// file, the service is open.
+type action func(ctx context.Context, e *env) error
+
+// env is what an action works with.
+type env struct {
+	db             string
+	svc            *ppks.Service // nil for a command on the file
+	stdout, stderr io.Writer
+}
+
+// commands are ppksctl's subcommands, in the order help lists them.
+var commands = []command{
+	{name: "bootstrap-admin", args: "--username U --display-name N", define: bootstrapAdmin,
+		summary: "create the first administrator on a database that has none; print their token (shown once)"},
+	{name: "create-user", args: "--username U --display-name N --role R [--kecamatan K,...]", define: createUser,
+		summary: "add a user: WORKER (of the kecamatan given), SUPERVISOR, PLANNER or ADMIN"},
+	{name: "create-token", args: "--username U [--description D] [--ttl 720h]", define: createToken,
+		summary: "print a new token of the user (shown once)"},
+	{name: "revoke-token", args: "--username U --token-id ID | --token-id users/U/tokens/ID", define: revokeToken,
+		summary: "revoke a token; a running server stops taking it within 30 seconds"},
+	{name: "load-scenario", define: loadScenario,
+		summary: "load the 2024 reference scenario (Dinas Sosial Kabupaten Gowa); a second load writes nothing"},
+	{name: "backup", args: "--out FILE", file: true, define: backupCommand,
+		summary: "write a consistent copy of the database to a new FILE, also while the service runs"},
+	{name: "recount", args: "[--repair]", define: recountCommand,
+		summary: "compare the maintained counts with a recount of the raw rows; --repair rebuilds them"},
+}
+
+func lookup(name string) *command {
+	for i := range commands {
+		if commands[i].name == name {
+			return &commands[i]
+		}
+	}
+	return nil
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "usage: ppksctl <command> [flags]")
+	fmt.Fprintln(w, "\ncommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %s\n      %s\n", strings.TrimSpace(c.name+" "+c.args), c.summary)
+	}
+	fmt.Fprintln(w, "\n`ppksctl help COMMAND` or `ppksctl COMMAND -h` lists a command's flags. Every command")
+	fmt.Fprintln(w, "takes --db (env PPKS_DB, default data/ppks.db).")
+}
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return errors.New("no command")
+		printUsage(stderr)
+		return usageError{errors.New("no command")}
 	}
 	name, args := args[0], args[1:]
 	if name == "help" || name == "-h" || name == "--help" {
-		fmt.Fprint(stdout, usage)
-		return nil
+		if len(args) == 0 {
+			printUsage(stdout)
+			return nil
+		}
+		// help COMMAND: the command's own usage, as COMMAND -h prints it.
+		name, args = args[0], []string{"-h"}
 	}
-	fs := flag.NewFlagSet("ppksctl "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dbPath := fs.String("db", envOr(getenv, "PPKS_DB", "data/ppks.db"), "SQLite database file (env PPKS_DB)")
-	refDir := fs.String("reference-dir", getenv("PPKS_REFERENCE_DIR"), "directory whose CSV files replace the embedded reference data")
-	tz := fs.String("timezone", envOr(getenv, "PPKS_TIMEZONE", "Asia/Makassar"), "the office's time zone")
-	username := fs.String("username", "", "username")
-	display := fs.String("display-name", "", "the user's full name")
-	role := fs.String("role", "", "WORKER, SUPERVISOR, PLANNER or ADMIN")
-	kec := fs.String("kecamatan", "", "comma-separated kecamatan codes a worker serves")
-	desc := fs.String("description", "", "what the token is for")
-	ttl := fs.Duration("ttl", 0, "token lifetime (e.g. 720h); none when zero")
-	tokenID := fs.String("token-id", "", "id of the token to revoke")
-	out := fs.String("out", "", "file the backup is written to (must not exist)")
-	repair := fs.Bool("repair", false, "recount: rebuild the maintained counts after reporting a difference")
-
-	var cmd command
-	switch name {
-	case "bootstrap-admin":
-		cmd = func(ctx context.Context, svc *ppks.Service, out io.Writer) error {
-			u, secret, err := svc.BootstrapAdmin(ctx, *username, *display)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(out, "created administrator %s\ntoken (shown once, keep it safe): %s\n", u.Name(), secret)
-			return nil
-		}
-	case "create-user":
-		cmd = func(ctx context.Context, svc *ppks.Service, out io.Writer) error {
-			r, err := parseRole(*role)
-			if err != nil {
-				return err
-			}
-			var codes []string
-			if *kec != "" {
-				codes = strings.Split(*kec, ",")
-			}
-			u, err := svc.CreateUser(ctx, ppks.RequestKey{}, ppks.User{Username: *username, DisplayName: *display, Role: r, Kecamatan: codes})
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(out, "created %s (%s)\n", u.Name(), u.Role)
-			return nil
-		}
-	case "create-token":
-		cmd = func(ctx context.Context, svc *ppks.Service, out io.Writer) error {
-			var expire time.Time
-			if *ttl > 0 {
-				expire = svc.Now().Add(*ttl)
-			}
-			t, secret, err := svc.CreateToken(ctx, ppks.RequestKey{}, *username, *desc, expire)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(out, "created %s\ntoken (shown once, keep it safe): %s\n", t.Name(), secret)
-			return nil
-		}
-	case "revoke-token":
-		cmd = func(ctx context.Context, svc *ppks.Service, out io.Writer) error {
-			t, err := svc.RevokeToken(ctx, ppks.RequestKey{}, *username, *tokenID)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(out, "revoked %s\n", t.Name())
-			return nil
-		}
-	case "backup": // works on the file itself, below: it must not open (and migrate) it
-	case "recount":
-		cmd = func(ctx context.Context, svc *ppks.Service, out io.Writer) error {
-			return recount(*repair)(ctx, svc, out)
-		}
-	case "load-scenario":
-		cmd = func(ctx context.Context, svc *ppks.Service, out io.Writer) error {
-			sum, err := scenario.Load(ctx, svc)
-			if err != nil {
-				return fmt.Errorf("load scenario: %w", err)
-			}
-			fmt.Fprintf(out, "loaded the %d scenario into %s: %d people, %d cases, %d interventions (%d voided)\n",
-				scenario.Year, *dbPath, sum.Beneficiaries, sum.Cases, sum.Interventions, sum.Voided)
-			return nil
-		}
-	default:
-		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("unknown command %q", name)
+	cmd := lookup(name)
+	if cmd == nil {
+		printUsage(stderr)
+		return usageError{fmt.Errorf("unknown command %q", name)}
+	}
+	fs := flag.NewFlagSet("ppksctl "+cmd.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are printed once, by main; usage below
+	e := &env{stdout: stdout, stderr: stderr}
+	fs.StringVar(&e.db, "db", envOr(getenv, "PPKS_DB", "data/ppks.db"), "SQLite database file (env PPKS_DB)")
+	var refDir, tz *string
+	if !cmd.file {
+		refDir = fs.String("reference-dir", getenv("PPKS_REFERENCE_DIR"), "directory whose CSV files replace the embedded reference data (env PPKS_REFERENCE_DIR)")
+		tz = fs.String("timezone", envOr(getenv, "PPKS_TIMEZONE", "Asia/Makassar"), "the office's time zone (env PPKS_TIMEZONE)")
+	}
+	act := cmd.define(fs)
+	commandUsage := func(w io.Writer) {
+		fmt.Fprintf(w, "usage: ppksctl %s %s\n\n%s\n\nflags:\n", cmd.name, cmd.args, cmd.summary)
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 	}
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			commandUsage(stdout)
+			return err
+		}
+		commandUsage(stderr)
+		return usageError{fmt.Errorf("%s: %w", cmd.name, err)}
 	}
-	if name == "backup" {
-		return backup(ctx, *dbPath, *out, stdout)
+	if fs.NArg() > 0 {
+		commandUsage(stderr)
+		return usageError{fmt.Errorf("%s: unexpected argument %q", cmd.name, fs.Arg(0))}
 	}
-	store, err := sqlite.Open(ctx, *dbPath)
+	if cmd.file {
+		return act(ctx, e)
+	}
+	store, err := sqlite.Open(ctx, e.db)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
 	defer store.Close()
-	svc, err := app.NewService(store, *refDir, *tz)
-	if err != nil {
+	if e.svc, err = app.NewService(store, *refDir, *tz); err != nil {
 		return err
 	}
 	// The CLI acts as the service itself: whoever can run it can read the database file.
-	return cmd(ppks.WithPrincipal(ctx, ppks.SystemPrincipal), svc, stdout)
-}
-
-func parseRole(s string) (ppks.Role, error) {
-	for _, r := range []ppks.Role{ppks.RoleWorker, ppks.RoleSupervisor, ppks.RolePlanner, ppks.RoleAdmin} {
-		if strings.EqualFold(s, r.String()) {
-			return r, nil
-		}
-	}
-	return 0, fmt.Errorf("unknown role %q: WORKER, SUPERVISOR, PLANNER or ADMIN", s)
+	return act(ppks.WithPrincipal(ctx, ppks.SystemPrincipal), e)
 }
 
 func envOr(getenv func(string) string, name, def string) string {

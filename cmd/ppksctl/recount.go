@@ -2,21 +2,37 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
-	"io"
+	"time"
 
 	"github.com/opendinsos/ppks/internal/ppks"
 )
 
+func recountCommand(fs *flag.FlagSet) action {
+	repair := fs.Bool("repair", false, "after reporting a difference, rebuild the maintained counts from the raw rows")
+	return recount(repair)
+}
+
 // recount compares, year by year, the counts the store maintains with a recount of the
 // raw rows and prints both; any difference fails the command (after --repair too: it is
-// a fault to look into), and --repair then rebuilds the counts and checks again.
-func recount(repair bool) command {
-	return func(ctx context.Context, svc *ppks.Service, out io.Writer) error {
+// a fault to look into), and --repair then rebuilds the counts and checks again. Each
+// phase is told on stderr as it starts and ends: at ten million interventions a phase
+// takes minutes.
+func recount(repair *bool) action {
+	return func(ctx context.Context, e *env) error {
+		svc, out := e.svc, e.stdout
+		phase := func(what string) func() {
+			start := time.Now()
+			fmt.Fprintf(e.stderr, "%s...\n", what)
+			return func() { fmt.Fprintf(e.stderr, "  done in %s\n", time.Since(start).Round(time.Millisecond)) }
+		}
+		end := phase("recounting every year from the raw rows and comparing with the maintained counts")
 		diffs, err := svc.VerifyCounts(ctx)
 		if err != nil {
 			return err
 		}
+		end()
 		differs := map[int]ppks.CountMismatch{}
 		for _, d := range diffs {
 			differs[d.Year] = d
@@ -44,14 +60,18 @@ func recount(repair bool) command {
 			fmt.Fprintln(out, "no difference")
 			return nil
 		}
-		if repair {
+		if *repair {
+			end := phase("rebuilding the maintained counts from the raw rows")
 			if err := svc.Store.RebuildCounts(ctx); err != nil {
 				return fmt.Errorf("rebuild counts: %w", err)
 			}
+			end()
+			end = phase("recounting again")
 			again, err := svc.VerifyCounts(ctx)
 			if err != nil {
 				return err
 			}
+			end()
 			if len(again) > 0 {
 				return fmt.Errorf("counts still differ in %d years after rebuilding", len(again))
 			}

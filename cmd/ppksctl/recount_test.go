@@ -18,9 +18,11 @@ func TestRecount(t *testing.T) {
 	if err := run(t.Context(), []string{"load-scenario"}, env, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
+	var progress bytes.Buffer
 	recount := func(args ...string) (string, error) {
 		var out bytes.Buffer
-		err := run(t.Context(), append([]string{"recount"}, args...), env, &out, io.Discard)
+		progress.Reset()
+		err := run(t.Context(), append([]string{"recount"}, args...), env, &out, &progress)
 		return out.String(), err
 	}
 	if out, err := recount(); err != nil || !strings.Contains(out, "no difference") || !strings.Contains(out, "2024") {
@@ -40,6 +42,10 @@ func TestRecount(t *testing.T) {
 	}
 	if out, err := recount("--repair"); err == nil || !strings.Contains(out, "no difference now") {
 		t.Fatalf("recount --repair: %v\n%s", err, out)
+	}
+	// Each phase is told on stderr as it starts and as it ends.
+	if p := progress.String(); strings.Count(p, "done in") != 3 || !strings.Contains(p, "rebuilding the maintained counts") {
+		t.Errorf("recount --repair's progress on stderr:\n%s", p)
 	}
 	if out, err := recount(); err != nil || !strings.Contains(out, "no difference") {
 		t.Fatalf("recount after the repair: %v\n%s", err, out)

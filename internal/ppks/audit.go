@@ -95,9 +95,11 @@ func (s *Service) auditRead(ctx context.Context, method, resource string, record
 
 type replayKey struct{}
 
-// WithReplayNote returns a context in which a create reports, through the returned flag,
-// whether it was answered from an earlier request with the same id (nothing written)
-// rather than by creating: batch sync tells "created" from "already existed" this way.
+// WithReplayNote returns a context in which a create, or a change of an intervention
+// (void, verify, reject, correct), reports through the returned flag whether it was
+// answered from an earlier request with the same id (nothing written) rather than by
+// writing: batch sync tells "created" from "already existed" this way, and a second
+// ppksctl load-scenario that it wrote nothing.
 func WithReplayNote(ctx context.Context) (context.Context, *bool) {
 	flag := new(bool)
 	return context.WithValue(ctx, replayKey{}, flag), flag

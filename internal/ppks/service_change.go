@@ -104,6 +104,7 @@ func (s *Service) changeIntervention(ctx context.Context, p *Principal, key Requ
 	if err != nil {
 		return nil, hidden(p, err)
 	}
+	noteReplay(ctx, replayed)
 	if replayed != "" {
 		return s.replayedIntervention(ctx, p, replayed)
 	}

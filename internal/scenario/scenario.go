@@ -80,10 +80,23 @@ var targets = []ppks.Target{
 
 func ptr(n int) *int { return &n }
 
-// Summary says what a load wrote.
+// Summary says what a load holds, and how much of it this load wrote.
 type Summary struct {
 	Beneficiaries, Cases, Interventions, Voided, Verified int
+	// Requests is how many requests with a request id the load sent (creates, verifications
+	// and voids), Replayed how many of them an earlier load had already made: the store
+	// answered those from its record and wrote nothing.
+	Requests, Replayed int
 }
+
+// People is how many people the scenario registers.
+var People = func() int {
+	n := 0
+	for _, g := range groups {
+		n += g.persons
+	}
+	return n
+}()
 
 // familyCard gives the anak telantar served by family guidance their KK numbers: people
 // 0..47 of the group are pairs of siblings, 48..149 children of their own families.
@@ -102,8 +115,25 @@ func familyCard(g group, p int) string {
 // checks as one sent by a field app. Request ids derive from the scenario's own positions,
 // so loading twice writes nothing new the second time.
 func Load(ctx context.Context, svc *ppks.Service) (Summary, error) {
+	return LoadReporting(ctx, svc, nil)
+}
+
+// LoadReporting is Load that calls progress, when not nil, with the summary so far after
+// each person.
+func LoadReporting(ctx context.Context, svc *ppks.Service, progress func(Summary)) (Summary, error) {
 	ctx = ppks.WithPrincipal(ctx, ppks.SystemPrincipal)
 	var sum Summary
+	// noted returns the context of one request, and a function that counts it once it
+	// succeeded, as a replay when the store answered it from an earlier load.
+	noted := func() (context.Context, func()) {
+		rctx, replayed := ppks.WithReplayNote(ctx)
+		return rctx, func() {
+			sum.Requests++
+			if *replayed {
+				sum.Replayed++
+			}
+		}
+	}
 	rng := rand.New(rand.NewPCG(2024, 73_06))
 	ids := newIDs()
 	names := newNamer(rng)
@@ -113,17 +143,21 @@ func Load(ctx context.Context, svc *ppks.Service) (Summary, error) {
 			k := kec[rng.IntN(len(kec))]
 			b := names.person(k, g, p)
 			b.KK = familyCard(g, p)
-			person, err := svc.CreateBeneficiary(ctx, ids.key("b", gi, p, 0, b), ids.id("b", gi, p, 0), b)
+			rctx, done := noted()
+			person, err := svc.CreateBeneficiary(rctx, ids.key("b", gi, p, 0, b), ids.id("b", gi, p, 0), b)
 			if err != nil {
 				return sum, fmt.Errorf("%s person %d: %w", g.ppksType, p, err)
 			}
+			done()
 			sum.Beneficiaries++
 			opened := ppks.Date{Year: Year - 1, Month: 12, Day: 1 + rng.IntN(31)}
 			kase := ppks.Case{PpksType: g.ppksType, OpenedOn: opened, AssignedWorker: names.worker(rng)}
-			c, err := svc.CreateCase(ctx, ids.key("c", gi, p, 0, kase), person.ID, ids.id("c", gi, p, 0), kase)
+			rctx, done = noted()
+			c, err := svc.CreateCase(rctx, ids.key("c", gi, p, 0, kase), person.ID, ids.id("c", gi, p, 0), kase)
 			if err != nil {
 				return sum, fmt.Errorf("%s case %d: %w", g.ppksType, p, err)
 			}
+			done()
 			sum.Cases++
 			for si, s := range g.services {
 				if p < s.from || p >= s.to {
@@ -132,16 +166,20 @@ func Load(ctx context.Context, svc *ppks.Service) (Summary, error) {
 				for _, d := range deliveries(rng, s, gi, p) {
 					iv := ppks.Intervention{InterventionType: s.interventionType, DeliveredOn: d, Quantity: 1, Unit: s.unit}
 					n := si*1000 + d.Month
-					rec, err := svc.CreateIntervention(ctx, ids.key("i", gi, p, n, iv), person.ID, c.ID, ids.id("i", gi, p, n), iv)
+					rctx, done := noted()
+					rec, err := svc.CreateIntervention(rctx, ids.key("i", gi, p, n, iv), person.ID, c.ID, ids.id("i", gi, p, n), iv)
 					if err != nil {
 						return sum, fmt.Errorf("%s %s %d: %w", g.ppksType, s.interventionType, p, err)
 					}
+					done()
 					sum.Interventions++
 					// Supervisors have checked the year up to November; December waits.
 					if d.Month < 12 && rec.Verification == ppks.VerificationPending {
-						if _, err := svc.VerifyIntervention(ctx, ids.key("y", gi, p, n, rec.ID), person.ID, c.ID, rec.ID); err != nil {
+						rctx, done := noted()
+						if _, err := svc.VerifyIntervention(rctx, ids.key("y", gi, p, n, rec.ID), person.ID, c.ID, rec.ID); err != nil {
 							return sum, fmt.Errorf("verify %s %d: %w", s.interventionType, p, err)
 						}
+						done()
 						sum.Verified++
 					}
 				}
@@ -150,20 +188,34 @@ func Load(ctx context.Context, svc *ppks.Service) (Summary, error) {
 			// later voided: it must not change the figure.
 			if g.services[0].interventionType == "PERMAKANAN" && p%10 == 0 {
 				iv := ppks.Intervention{InterventionType: "PERMAKANAN", DeliveredOn: ppks.Date{Year: Year, Month: 3, Day: 5}, Quantity: 1, Unit: "paket"}
-				dup, err := svc.CreateIntervention(ctx, ids.key("d", gi, p, 0, iv), person.ID, c.ID, ids.id("d", gi, p, 0), iv)
+				rctx, done := noted()
+				dup, err := svc.CreateIntervention(rctx, ids.key("d", gi, p, 0, iv), person.ID, c.ID, ids.id("d", gi, p, 0), iv)
 				if err != nil {
 					return sum, fmt.Errorf("duplicate %d: %w", p, err)
 				}
-				if _, err := svc.VoidIntervention(ctx, ids.key("v", gi, p, 0, dup.ID), person.ID, c.ID, dup.ID, "Tercatat dua kali"); err != nil {
+				done()
+				rctx, done = noted()
+				if _, err := svc.VoidIntervention(rctx, ids.key("v", gi, p, 0, dup.ID), person.ID, c.ID, dup.ID, "Tercatat dua kali"); err != nil {
 					return sum, fmt.Errorf("void %d: %w", p, err)
 				}
+				done()
 				sum.Interventions++
 				sum.Voided++
+			}
+			if progress != nil {
+				progress(sum)
 			}
 		}
 	}
 	for _, t := range targets {
 		t.Indicator = ppks.IndicatorID
+		cur, err := svc.GetTarget(ctx, t.Indicator, t.Year)
+		if err != nil && ppks.KindOf(err) != ppks.KindNotFound {
+			return sum, fmt.Errorf("target %d: %w", t.Year, err)
+		}
+		if err == nil && same(cur.Value, t.Value) && same(cur.Renstra, t.Renstra) && same(cur.Historical, t.Historical) {
+			continue // written by an earlier load
+		}
 		var paths []string
 		if t.Value != nil {
 			paths = append(paths, "value")

@@ -1084,12 +1084,12 @@ const file_ppks_v1_indicator_proto_rawDesc = "" +
 	"updateMask\x12(\n" +
 	"\rallow_missing\x18\x03 \x01(\bB\x03\xe0A\x01R\fallowMissing\"?\n" +
 	"\x14UpdateTargetResponse\x12'\n" +
-	"\x06target\x18\x01 \x01(\v2\x0f.ppks.v1.TargetR\x06target2\xcd\x04\n" +
-	"\x10IndicatorService\x12\x97\x01\n" +
-	"\x10GetIndicatorYear\x12 .ppks.v1.GetIndicatorYearRequest\x1a!.ppks.v1.GetIndicatorYearResponse\">\xdaA\x04name\x82\xd3\xe4\x93\x021b\x0eindicator_year\x12\x1f/v1/{name=indicators/*/years/*}\x12|\n" +
-	"\tGetTarget\x12\x19.ppks.v1.GetTargetRequest\x1a\x1a.ppks.v1.GetTargetResponse\"8\xdaA\x04name\x82\xd3\xe4\x93\x02+b\x06target\x12!/v1/{name=indicators/*/targets/*}\x12|\n" +
-	"\vListTargets\x12\x1b.ppks.v1.ListTargetsRequest\x1a\x1c.ppks.v1.ListTargetsResponse\"2\xdaA\x06parent\x82\xd3\xe4\x93\x02#\x12!/v1/{parent=indicators/*}/targets\x12\xa2\x01\n" +
-	"\fUpdateTarget\x12\x1c.ppks.v1.UpdateTargetRequest\x1a\x1d.ppks.v1.UpdateTargetResponse\"U\xdaA\x12target,update_mask\x82\xd3\xe4\x93\x02::\x06targetb\x06target2(/v1/{target.name=indicators/*/targets/*}B/Z-github.com/opendinsos/ppks/gen/ppks/v1;ppksv1b\x06proto3"
+	"\x06target\x18\x01 \x01(\v2\x0f.ppks.v1.TargetR\x06target2\x83\x05\n" +
+	"\x10IndicatorService\x12\xa4\x01\n" +
+	"\x10GetIndicatorYear\x12 .ppks.v1.GetIndicatorYearRequest\x1a!.ppks.v1.GetIndicatorYearResponse\"K\xdaA\x04name\x82\xd3\xe4\x93\x02>b\x0eindicator_year\x12,/v1/{name=indicators/penurunan-ppks/years/*}\x12\x89\x01\n" +
+	"\tGetTarget\x12\x19.ppks.v1.GetTargetRequest\x1a\x1a.ppks.v1.GetTargetResponse\"E\xdaA\x04name\x82\xd3\xe4\x93\x028b\x06target\x12./v1/{name=indicators/penurunan-ppks/targets/*}\x12\x89\x01\n" +
+	"\vListTargets\x12\x1b.ppks.v1.ListTargetsRequest\x1a\x1c.ppks.v1.ListTargetsResponse\"?\xdaA\x06parent\x82\xd3\xe4\x93\x020\x12./v1/{parent=indicators/penurunan-ppks}/targets\x12\xaf\x01\n" +
+	"\fUpdateTarget\x12\x1c.ppks.v1.UpdateTargetRequest\x1a\x1d.ppks.v1.UpdateTargetResponse\"b\xdaA\x12target,update_mask\x82\xd3\xe4\x93\x02G:\x06targetb\x06target25/v1/{target.name=indicators/penurunan-ppks/targets/*}B/Z-github.com/opendinsos/ppks/gen/ppks/v1;ppksv1b\x06proto3"
 
 var (
 	file_ppks_v1_indicator_proto_rawDescOnce sync.Once

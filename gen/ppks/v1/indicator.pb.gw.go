@@ -259,7 +259,7 @@ func RegisterIndicatorServiceHandlerServer(ctx context.Context, mux *runtime.Ser
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ppks.v1.IndicatorService/GetIndicatorYear", runtime.WithHTTPPathPattern("/v1/{name=indicators/*/years/*}"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ppks.v1.IndicatorService/GetIndicatorYear", runtime.WithHTTPPathPattern("/v1/{name=indicators/penurunan-ppks/years/*}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -279,7 +279,7 @@ func RegisterIndicatorServiceHandlerServer(ctx context.Context, mux *runtime.Ser
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ppks.v1.IndicatorService/GetTarget", runtime.WithHTTPPathPattern("/v1/{name=indicators/*/targets/*}"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ppks.v1.IndicatorService/GetTarget", runtime.WithHTTPPathPattern("/v1/{name=indicators/penurunan-ppks/targets/*}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -299,7 +299,7 @@ func RegisterIndicatorServiceHandlerServer(ctx context.Context, mux *runtime.Ser
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ppks.v1.IndicatorService/ListTargets", runtime.WithHTTPPathPattern("/v1/{parent=indicators/*}/targets"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ppks.v1.IndicatorService/ListTargets", runtime.WithHTTPPathPattern("/v1/{parent=indicators/penurunan-ppks}/targets"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -319,7 +319,7 @@ func RegisterIndicatorServiceHandlerServer(ctx context.Context, mux *runtime.Ser
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ppks.v1.IndicatorService/UpdateTarget", runtime.WithHTTPPathPattern("/v1/{target.name=indicators/*/targets/*}"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ppks.v1.IndicatorService/UpdateTarget", runtime.WithHTTPPathPattern("/v1/{target.name=indicators/penurunan-ppks/targets/*}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -377,7 +377,7 @@ func RegisterIndicatorServiceHandlerClient(ctx context.Context, mux *runtime.Ser
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ppks.v1.IndicatorService/GetIndicatorYear", runtime.WithHTTPPathPattern("/v1/{name=indicators/*/years/*}"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ppks.v1.IndicatorService/GetIndicatorYear", runtime.WithHTTPPathPattern("/v1/{name=indicators/penurunan-ppks/years/*}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -394,7 +394,7 @@ func RegisterIndicatorServiceHandlerClient(ctx context.Context, mux *runtime.Ser
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ppks.v1.IndicatorService/GetTarget", runtime.WithHTTPPathPattern("/v1/{name=indicators/*/targets/*}"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ppks.v1.IndicatorService/GetTarget", runtime.WithHTTPPathPattern("/v1/{name=indicators/penurunan-ppks/targets/*}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -411,7 +411,7 @@ func RegisterIndicatorServiceHandlerClient(ctx context.Context, mux *runtime.Ser
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ppks.v1.IndicatorService/ListTargets", runtime.WithHTTPPathPattern("/v1/{parent=indicators/*}/targets"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ppks.v1.IndicatorService/ListTargets", runtime.WithHTTPPathPattern("/v1/{parent=indicators/penurunan-ppks}/targets"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -428,7 +428,7 @@ func RegisterIndicatorServiceHandlerClient(ctx context.Context, mux *runtime.Ser
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ppks.v1.IndicatorService/UpdateTarget", runtime.WithHTTPPathPattern("/v1/{target.name=indicators/*/targets/*}"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ppks.v1.IndicatorService/UpdateTarget", runtime.WithHTTPPathPattern("/v1/{target.name=indicators/penurunan-ppks/targets/*}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -472,10 +472,10 @@ func (m response_IndicatorService_UpdateTarget_0) XXX_ResponseBody() interface{}
 }
 
 var (
-	pattern_IndicatorService_GetIndicatorYear_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "indicators", "years", "name"}, ""))
-	pattern_IndicatorService_GetTarget_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "indicators", "targets", "name"}, ""))
-	pattern_IndicatorService_ListTargets_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "indicators", "parent", "targets"}, ""))
-	pattern_IndicatorService_UpdateTarget_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "indicators", "targets", "target.name"}, ""))
+	pattern_IndicatorService_GetIndicatorYear_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 2, 3, 1, 0, 4, 4, 5, 4}, []string{"v1", "indicators", "penurunan-ppks", "years", "name"}, ""))
+	pattern_IndicatorService_GetTarget_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 2, 3, 1, 0, 4, 4, 5, 4}, []string{"v1", "indicators", "penurunan-ppks", "targets", "name"}, ""))
+	pattern_IndicatorService_ListTargets_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 4, 2, 5, 3, 2, 4}, []string{"v1", "indicators", "penurunan-ppks", "parent", "targets"}, ""))
+	pattern_IndicatorService_UpdateTarget_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 2, 3, 1, 0, 4, 4, 5, 4}, []string{"v1", "indicators", "penurunan-ppks", "targets", "target.name"}, ""))
 )
 
 var (

@@ -2126,7 +2126,7 @@ const file_ppks_v1_report_service_proto_rawDesc = "" +
 	"ReportView\x12\x1b\n" +
 	"\x17REPORT_VIEW_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12REPORT_VIEW_SIGNED\x10\x01\x12\x14\n" +
-	"\x10REPORT_VIEW_LIVE\x10\x022\xf6\x17\n" +
+	"\x10REPORT_VIEW_LIVE\x10\x022\x91\x18\n" +
 	"\rReportService\x12o\n" +
 	"\tGetReport\x12\x19.ppks.v1.GetReportRequest\x1a\x1a.ppks.v1.GetReportResponse\"+\xdaA\x04name\x82\xd3\xe4\x93\x02\x1eb\x06report\x12\x14/v1/{name=reports/*}\x12z\n" +
 	"\n" +
@@ -2141,9 +2141,9 @@ const file_ppks_v1_report_service_proto_rawDesc = "" +
 	"\x13GetProgramIndicator\x12#.ppks.v1.GetProgramIndicatorRequest\x1a$.ppks.v1.GetProgramIndicatorResponse\"J\xdaA\x04name\x82\xd3\xe4\x93\x02=b\x11program_indicator\x12(/v1/{name=reports/*/programIndicators/*}\x12\xa1\x01\n" +
 	"\x15ListProgramIndicators\x12%.ppks.v1.ListProgramIndicatorsRequest\x1a&.ppks.v1.ListProgramIndicatorsResponse\"9\xdaA\x06parent\x82\xd3\xe4\x93\x02*\x12(/v1/{parent=reports/*}/programIndicators\x12\xf4\x01\n" +
 	"\x16UpdateProgramIndicator\x12&.ppks.v1.UpdateProgramIndicatorRequest\x1a'.ppks.v1.UpdateProgramIndicatorResponse\"\x88\x01\xdaA\x1dprogram_indicator,update_mask\x82\xd3\xe4\x93\x02b:\x11program_indicatorb\x11program_indicator2:/v1/{program_indicator.name=reports/*/programIndicators/*}\x12\xa2\x01\n" +
-	"\x16DeleteProgramIndicator\x12&.ppks.v1.DeleteProgramIndicatorRequest\x1a'.ppks.v1.DeleteProgramIndicatorResponse\"7\xdaA\x04name\x82\xd3\xe4\x93\x02**(/v1/{name=reports/*/programIndicators/*}\x12\x9d\x01\n" +
-	"\x10GetStrategicPlan\x12 .ppks.v1.GetStrategicPlanRequest\x1a!.ppks.v1.GetStrategicPlanResponse\"D\xdaA\x04name\x82\xd3\xe4\x93\x027b\x0estrategic_plan\x12%/v1/{name=indicators/*/strategicPlan}\x12\xdb\x01\n" +
-	"\x13UpdateStrategicPlan\x12#.ppks.v1.UpdateStrategicPlanRequest\x1a$.ppks.v1.UpdateStrategicPlanResponse\"y\xdaA\x1astrategic_plan,update_mask\x82\xd3\xe4\x93\x02V:\x0estrategic_planb\x0estrategic_plan24/v1/{strategic_plan.name=indicators/*/strategicPlan}\x12\xa8\x01\n" +
+	"\x16DeleteProgramIndicator\x12&.ppks.v1.DeleteProgramIndicatorRequest\x1a'.ppks.v1.DeleteProgramIndicatorResponse\"7\xdaA\x04name\x82\xd3\xe4\x93\x02**(/v1/{name=reports/*/programIndicators/*}\x12\xaa\x01\n" +
+	"\x10GetStrategicPlan\x12 .ppks.v1.GetStrategicPlanRequest\x1a!.ppks.v1.GetStrategicPlanResponse\"Q\xdaA\x04name\x82\xd3\xe4\x93\x02Db\x0estrategic_plan\x122/v1/{name=indicators/penurunan-ppks/strategicPlan}\x12\xe9\x01\n" +
+	"\x13UpdateStrategicPlan\x12#.ppks.v1.UpdateStrategicPlanRequest\x1a$.ppks.v1.UpdateStrategicPlanResponse\"\x86\x01\xdaA\x1astrategic_plan,update_mask\x82\xd3\xe4\x93\x02c:\x0estrategic_planb\x0estrategic_plan2A/v1/{strategic_plan.name=indicators/penurunan-ppks/strategicPlan}\x12\xa8\x01\n" +
 	"\x0fCreateAmendment\x12\x1f.ppks.v1.CreateAmendmentRequest\x1a .ppks.v1.CreateAmendmentResponse\"R\xdaA\x10parent,amendment\x82\xd3\xe4\x93\x029:\tamendmentb\tamendment\"!/v1/{parent=reports/*}/amendments\x12\x88\x01\n" +
 	"\fGetAmendment\x12\x1c.ppks.v1.GetAmendmentRequest\x1a\x1d.ppks.v1.GetAmendmentResponse\";\xdaA\x04name\x82\xd3\xe4\x93\x02.b\tamendment\x12!/v1/{name=reports/*/amendments/*}\x12\x85\x01\n" +
 	"\x0eListAmendments\x12\x1e.ppks.v1.ListAmendmentsRequest\x1a\x1f.ppks.v1.ListAmendmentsResponse\"2\xdaA\x06parent\x82\xd3\xe4\x93\x02#\x12!/v1/{parent=reports/*}/amendments\x12\x97\x01\n" +

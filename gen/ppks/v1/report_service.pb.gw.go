@@ -1253,7 +1253,7 @@ func RegisterReportServiceHandlerServer(ctx context.Context, mux *runtime.ServeM
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ppks.v1.ReportService/GetStrategicPlan", runtime.WithHTTPPathPattern("/v1/{name=indicators/*/strategicPlan}"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ppks.v1.ReportService/GetStrategicPlan", runtime.WithHTTPPathPattern("/v1/{name=indicators/penurunan-ppks/strategicPlan}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1273,7 +1273,7 @@ func RegisterReportServiceHandlerServer(ctx context.Context, mux *runtime.ServeM
 		var stream runtime.ServerTransportStream
 		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ppks.v1.ReportService/UpdateStrategicPlan", runtime.WithHTTPPathPattern("/v1/{strategic_plan.name=indicators/*/strategicPlan}"))
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ppks.v1.ReportService/UpdateStrategicPlan", runtime.WithHTTPPathPattern("/v1/{strategic_plan.name=indicators/penurunan-ppks/strategicPlan}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1632,7 +1632,7 @@ func RegisterReportServiceHandlerClient(ctx context.Context, mux *runtime.ServeM
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ppks.v1.ReportService/GetStrategicPlan", runtime.WithHTTPPathPattern("/v1/{name=indicators/*/strategicPlan}"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ppks.v1.ReportService/GetStrategicPlan", runtime.WithHTTPPathPattern("/v1/{name=indicators/penurunan-ppks/strategicPlan}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1649,7 +1649,7 @@ func RegisterReportServiceHandlerClient(ctx context.Context, mux *runtime.ServeM
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
 		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
-		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ppks.v1.ReportService/UpdateStrategicPlan", runtime.WithHTTPPathPattern("/v1/{strategic_plan.name=indicators/*/strategicPlan}"))
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ppks.v1.ReportService/UpdateStrategicPlan", runtime.WithHTTPPathPattern("/v1/{strategic_plan.name=indicators/penurunan-ppks/strategicPlan}"))
 		if err != nil {
 			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
 			return
@@ -1855,8 +1855,8 @@ var (
 	pattern_ReportService_ListProgramIndicators_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "reports", "parent", "programIndicators"}, ""))
 	pattern_ReportService_UpdateProgramIndicator_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "reports", "programIndicators", "program_indicator.name"}, ""))
 	pattern_ReportService_DeleteProgramIndicator_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "reports", "programIndicators", "name"}, ""))
-	pattern_ReportService_GetStrategicPlan_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 4, 3, 5, 3}, []string{"v1", "indicators", "strategicPlan", "name"}, ""))
-	pattern_ReportService_UpdateStrategicPlan_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 4, 3, 5, 3}, []string{"v1", "indicators", "strategicPlan", "strategic_plan.name"}, ""))
+	pattern_ReportService_GetStrategicPlan_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 2, 3, 4, 3, 5, 4}, []string{"v1", "indicators", "penurunan-ppks", "strategicPlan", "name"}, ""))
+	pattern_ReportService_UpdateStrategicPlan_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 2, 3, 4, 3, 5, 4}, []string{"v1", "indicators", "penurunan-ppks", "strategicPlan", "strategic_plan.name"}, ""))
 	pattern_ReportService_CreateAmendment_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "reports", "parent", "amendments"}, ""))
 	pattern_ReportService_GetAmendment_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "reports", "amendments", "name"}, ""))
 	pattern_ReportService_ListAmendments_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 4, 2, 5, 2, 2, 3}, []string{"v1", "reports", "parent", "amendments"}, ""))
