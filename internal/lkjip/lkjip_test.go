@@ -1,0 +1,105 @@
+package lkjip_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/lkjip"
+	"github.com/opendinsos/ppks/internal/ppks"
+	"github.com/opendinsos/ppks/internal/scenario"
+	"github.com/opendinsos/ppks/internal/store/sqlite"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// report loads the reference scenario (with the 2024 budget) into a new SQLite file and
+// returns the live 2024 report as the domain service computes it.
+func report(t *testing.T) (*ppks.Report, lkjip.Status) {
+	t.Helper()
+	ctx := t.Context()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "ppks.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	svc, err := app.NewService(store, "", "Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := scenario.Load(ctx, svc); err != nil {
+		t.Fatal(err)
+	}
+	r, lock, err := svc.GetReport(ppks.WithPrincipal(ctx, ppks.SystemPrincipal), 2024, ppks.ViewDefault)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, lkjip.StatusOf(lock, ppks.ViewDefault)
+}
+
+// Golden compares got with testdata/name (or rewrites it with -update). cmd/ppksreport
+// compares the files it writes from the gRPC report with the same golden files, so the
+// proto path and the domain path print the same tables.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./internal/lkjip -update to write the golden files)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from %s:\n%s", name, path, got)
+	}
+}
+
+// The Markdown and each table's CSV of the reference scenario, from the domain's report.
+func TestGolden(t *testing.T) {
+	r, st := report(t)
+	var md bytes.Buffer
+	if err := lkjip.WriteMarkdown(&md, r, st); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, lkjip.BaseName(2024)+".md", md.Bytes())
+	ids := []string{"tabel-3-1", "rincian-3-1", "tabel-3-2", "tabel-3-3", "tabel-3-4", "tabel-3-5", "tabel-3-6", "tabel-3-7", "sebaran-kecamatan"}
+	tables := lkjip.Tables(r)
+	if len(tables) != len(ids) {
+		t.Fatalf("%d tables, want %d", len(tables), len(ids))
+	}
+	for i, tb := range tables {
+		if tb.ID != ids[i] {
+			t.Errorf("table %d is %s, want %s", i, tb.ID, ids[i])
+		}
+		var b bytes.Buffer
+		if err := lkjip.WriteCSV(&b, tb); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, lkjip.BaseName(2024)+"-"+tb.ID+".csv", b.Bytes())
+	}
+}
+
+func TestStatusOf(t *testing.T) {
+	lock := &ppks.YearLock{Year: 2024, Username: "admin", Hash: "ab12"}
+	for _, c := range []struct {
+		lock *ppks.YearLock
+		view ppks.ReportView
+		want lkjip.Status
+	}{
+		{nil, ppks.ViewDefault, lkjip.Status{}},
+		{lock, ppks.ViewDefault, lkjip.Status{Signed: true, LockedBy: "admin", ContentHash: "ab12"}},
+		{lock, ppks.ViewSigned, lkjip.Status{Signed: true, LockedBy: "admin", ContentHash: "ab12"}},
+		{lock, ppks.ViewLive, lkjip.Status{}},
+	} {
+		if got := lkjip.StatusOf(c.lock, c.view); got != c.want {
+			t.Errorf("StatusOf(%v, %v) = %+v, want %+v", c.lock, c.view, got, c.want)
+		}
+	}
+}
