@@ -29,15 +29,34 @@ func writeFiles(dir string, r *ppks.Report, st lkjip.Status) (int, error) {
 	return len(tables), nil
 }
 
-// writeFile writes a file through write.
-func writeFile(path string, write func(io.Writer) error) error {
-	f, err := os.Create(path)
+// fileMode is the mode of every file written: readable by all, writable by its owner,
+// executable by none (0644, like the Markdown and CSV files always were). The files
+// hold figures only, never personal data (the report RPCs give aggregates), and they
+// are made to be passed on; put them in a private directory to keep them private.
+const fileMode = 0o644
+
+// writeFile writes a file through write: into a temporary file beside it, renamed into
+// place once complete, so that a failed run never leaves half a file, and a file from an
+// earlier run gets this run's mode.
+func writeFile(path string, write func(io.Writer) error) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return err
 	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
 	if err := write(f); err != nil {
-		f.Close()
 		return err
 	}
-	return f.Close()
+	if err := f.Chmod(fileMode); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }

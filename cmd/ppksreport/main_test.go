@@ -101,23 +101,23 @@ func TestGenerate(t *testing.T) {
 		{"Tabel 3.1", "A3", "Sasaran Strategis", ""},
 		{"Tabel 3.1", "C4", "580", lkjip.FormatCount},
 		{"Tabel 3.1", "D4", "653", lkjip.FormatCount},
-		{"Tabel 3.1", "E4", "112.59", lkjip.FormatPercent},
+		{"Tabel 3.1", "E4", "1.1259", lkjip.FormatPercent},
 		{"Tabel 3.1", "F4", "Sangat Berhasil", ""},
 		{"Tabel 3.2", "D4", "2444", lkjip.FormatCount},
-		{"Tabel 3.2", "A6", "2023", ""},
+		{"Tabel 3.2", "A6", "2023", lkjip.FormatYear},
 		{"Tabel 3.2", "D6", "563", lkjip.FormatCount},
 		{"Tabel 3.2", "D7", "653", lkjip.FormatCount},
-		{"Tabel 3.2", "F7", "112.59", lkjip.FormatPercent},
+		{"Tabel 3.2", "F7", "1.1259", lkjip.FormatPercent},
 		{"Tabel 3.4", "C4", "276", lkjip.FormatCount},
 		{"Tabel 3.4", "C8", "441", lkjip.FormatCount},
 		{"Tabel 3.5", "F4", "5319338072", lkjip.FormatRupiah},
 		{"Tabel 3.5", "G4", "4996397274", lkjip.FormatRupiah},
-		{"Tabel 3.5", "H4", "93.93", lkjip.FormatPercent},
-		{"Tabel 3.5", "I4", "18.66", lkjip.FormatPercent},
+		{"Tabel 3.5", "H4", "0.9393", lkjip.FormatPercent},
+		{"Tabel 3.5", "I4", "0.1866", lkjip.FormatPercent},
 		{"Tabel 3.7", "B15", "Jumlah", ""},
 		{"Tabel 3.7", "C15", "5319338072", lkjip.FormatRupiah},
 		{"Tabel 3.7", "D15", "4996397274", lkjip.FormatRupiah},
-		{"Tabel 3.7", "E15", "93.93", lkjip.FormatPercent},
+		{"Tabel 3.7", "E15", "0.9393", lkjip.FormatPercent},
 		// In the printed order: the perjanjian kinerja's programmes first, then the others.
 		{"Tabel 3.7", "C4", "84000000", lkjip.FormatRupiah},
 		{"Tabel 3.7", "C10", "133680500", lkjip.FormatRupiah},
@@ -142,6 +142,24 @@ func TestGenerate(t *testing.T) {
 		}
 		if format != c.format {
 			t.Errorf("%s!%s format %q, want %q", c.sheet, c.cell, format, c.format)
+		}
+	}
+
+	// Figures only, made to be passed on: readable by all, written by the owner only.
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 11 {
+		t.Errorf("%d files written, want 11 (no temporary file left)", len(entries))
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mode := info.Mode().Perm(); mode != 0o644 {
+			t.Errorf("%s has mode %v, want 0644", e.Name(), mode)
 		}
 	}
 

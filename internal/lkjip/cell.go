@@ -16,6 +16,7 @@ const (
 	Count        // whole persons
 	Rupiah       // whole rupiah
 	Percent      // a percentage, exact, shown rounded half up to two decimals
+	Year         // a calendar year: a number, written without separators
 )
 
 // Cell is one value of a table. An empty cell has no value (shown "-" to people, left
@@ -23,7 +24,7 @@ const (
 type Cell struct {
 	Kind    Kind
 	Text    string   // Text
-	Number  int64    // Count, Rupiah
+	Number  int64    // Count, Rupiah, Year
 	Percent *big.Rat // Percent: percent points (112.59 for 653 of 580), exact
 	Empty   bool
 }
@@ -32,6 +33,7 @@ func txt(s string) Cell { return Cell{Kind: Text, Text: s} }
 func num(n int) Cell    { return Cell{Kind: Count, Number: int64(n)} }
 func rp(n int64) Cell   { return Cell{Kind: Rupiah, Number: n} }
 func none() Cell        { return Cell{Kind: Text, Empty: true} }
+func year(y int) Cell   { return Cell{Kind: Year, Number: int64(y)} }
 
 func optCount(n *int) Cell {
 	if n == nil {
@@ -63,6 +65,8 @@ func (c Cell) Display() string {
 		return "Rp " + idInt(c.Number)
 	case Percent:
 		return idDecimal(c.rounded()) + " %"
+	case Year:
+		return strconv.FormatInt(c.Number, 10)
 	}
 	return c.Text
 }
@@ -74,7 +78,7 @@ func (c Cell) Raw() string {
 		return ""
 	}
 	switch c.Kind {
-	case Count, Rupiah:
+	case Count, Rupiah, Year:
 		return strconv.FormatInt(c.Number, 10)
 	case Percent:
 		return c.rounded().FloatString(2)

@@ -12,6 +12,7 @@ import (
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/scenario"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
+	"github.com/xuri/excelize/v2"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -61,9 +62,15 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-// The Markdown and each table's CSV of the reference scenario, from the domain's report.
-func TestGolden(t *testing.T) {
+// The reference scenario's report (loaded once: it takes seconds), written each way.
+func TestReport(t *testing.T) {
 	r, st := report(t)
+	t.Run("golden", func(t *testing.T) { testGolden(t, r, st) })
+	t.Run("workbook", func(t *testing.T) { testWorkbook(t, r, st) })
+}
+
+// The Markdown and each table's CSV of the reference scenario, from the domain's report.
+func testGolden(t *testing.T, r *ppks.Report, st lkjip.Status) {
 	var md bytes.Buffer
 	if err := lkjip.WriteMarkdown(&md, r, st); err != nil {
 		t.Fatal(err)
@@ -100,6 +107,80 @@ func TestStatusOf(t *testing.T) {
 	} {
 		if got := lkjip.StatusOf(c.lock, c.view); got != c.want {
 			t.Errorf("StatusOf(%v, %v) = %+v, want %+v", c.lock, c.view, got, c.want)
+		}
+	}
+}
+
+// The workbook as a spreadsheet reads it: numbers as numbers with their format
+// (percentages as fractions under a percent format, years as numbers), every text cell a
+// string and no formula anywhere, the headings frozen.
+func testWorkbook(t *testing.T, r *ppks.Report, st lkjip.Status) {
+	var b bytes.Buffer
+	if err := lkjip.WriteXLSX(&b, r, st); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, c := range []struct {
+		sheet, cell, value, format string
+		typ                        excelize.CellType
+	}{
+		{"Tabel 3.1", "A3", "Sasaran Strategis", "", excelize.CellTypeSharedString},
+		{"Tabel 3.1", "D4", "653", lkjip.FormatCount, excelize.CellTypeUnset},
+		{"Tabel 3.1", "E4", "1.1259", lkjip.FormatPercent, excelize.CellTypeUnset},
+		{"Tabel 3.2", "A4", "Data Awal (2021)", "", excelize.CellTypeSharedString},
+		{"Tabel 3.2", "A6", "2023", lkjip.FormatYear, excelize.CellTypeUnset},
+		{"Tabel 3.3", "A6", "2024", lkjip.FormatYear, excelize.CellTypeUnset},
+		{"Tabel 3.3", "D6", "1.0618", lkjip.FormatPercent, excelize.CellTypeUnset},
+		{"Tabel 3.5", "I4", "0.1866", lkjip.FormatPercent, excelize.CellTypeUnset},
+		{"Tabel 3.7", "E5", "0.9762", lkjip.FormatPercent, excelize.CellTypeUnset},
+	} {
+		got, err := f.GetCellValue(c.sheet, c.cell, excelize.Options{RawCellValue: true})
+		if err != nil || got != c.value {
+			t.Errorf("%s!%s = %q (%v), want %q", c.sheet, c.cell, got, err, c.value)
+		}
+		if typ, err := f.GetCellType(c.sheet, c.cell); err != nil || typ != c.typ {
+			t.Errorf("%s!%s type %v (%v), want %v", c.sheet, c.cell, typ, err, c.typ)
+		}
+		id, _ := f.GetCellStyle(c.sheet, c.cell)
+		style, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		format := ""
+		if style.CustomNumFmt != nil {
+			format = *style.CustomNumFmt
+		}
+		if format != c.format {
+			t.Errorf("%s!%s format %q, want %q", c.sheet, c.cell, format, c.format)
+		}
+	}
+	for _, sheet := range f.GetSheetList() {
+		rows, err := f.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for ri, row := range rows {
+			for ci := range row {
+				name, _ := excelize.CoordinatesToCellName(ci+1, ri+1)
+				if formula, _ := f.GetCellFormula(sheet, name); formula != "" {
+					t.Errorf("%s!%s holds a formula: %s", sheet, name, formula)
+				}
+			}
+		}
+		panes, err := f.GetPanes(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantX := 0
+		if sheet == "Sebaran Kecamatan" {
+			wantX = 1
+		}
+		if !panes.Freeze || panes.YSplit != lkjip.HeaderRow || panes.XSplit != wantX {
+			t.Errorf("%s panes %+v: want the first %d rows (and %d columns) frozen", sheet, panes, lkjip.HeaderRow, wantX)
 		}
 	}
 }

@@ -17,6 +17,9 @@ type Table struct {
 	Columns []string
 	Rows    [][]Cell
 	Notes   []string
+	// RowLabels: the first column names the rows (a table wider than a screen keeps it
+	// in view: frozen in the workbook).
+	RowLabels bool
 }
 
 // SuppressedMark stands for a suppressed count.
@@ -83,7 +86,7 @@ func history(h ppks.History) Table {
 			txt("Kondisi awal"), pct(nil)})
 	}
 	for _, hy := range h.Years {
-		t.Rows = append(t.Rows, []Cell{txt(fmt.Sprint(hy.Year)), optCount(hy.Target), optCount(hy.Renstra), optCount(hy.Realisasi),
+		t.Rows = append(t.Rows, []Cell{year(hy.Year), optCount(hy.Target), optCount(hy.Renstra), optCount(hy.Realisasi),
 			txt(sources[hy.Source]), pct(hy.Achievement)})
 	}
 	return t
@@ -98,7 +101,7 @@ func mediumTerm(d ppks.ReportDefinition, h ppks.History) Table {
 		if hy.Realisasi != nil && h.MediumTermTarget != nil && *h.MediumTermTarget > 0 {
 			ach = ppks.Achievement(*hy.Realisasi, *h.MediumTermTarget, d.LowerIsBetter)
 		}
-		t.Rows = append(t.Rows, []Cell{txt(fmt.Sprint(hy.Year)), optCount(h.MediumTermTarget), optCount(hy.Realisasi), pct(ach)})
+		t.Rows = append(t.Rows, []Cell{year(hy.Year), optCount(h.MediumTermTarget), optCount(hy.Realisasi), pct(ach)})
 	}
 	return t
 }
@@ -127,7 +130,7 @@ func budget(y string, b ppks.BudgetTable) Table {
 // breakdown is the realisasi per kecamatan and counted type, small cells suppressed.
 func breakdown(y string, bd ppks.Breakdown) Table {
 	t := Table{ID: "sebaran-kecamatan", Sheet: "Sebaran Kecamatan", Title: "Realisasi per Kecamatan dan Jenis Intervensi Tahun " + y,
-		Columns: []string{"Kecamatan"}, Notes: []string{fmt.Sprintf("%s: disembunyikan (jumlah 1 sampai %d, atau agar tidak dapat dihitung kembali dari jumlah baris dan kolom).", SuppressedMark, bd.Threshold)}}
+		Columns: []string{"Kecamatan"}, RowLabels: true, Notes: []string{fmt.Sprintf("%s: disembunyikan (jumlah 1 sampai %d, atau agar tidak dapat dihitung kembali dari jumlah baris dan kolom).", SuppressedMark, bd.Threshold)}}
 	for _, c := range bd.Columns {
 		t.Columns = append(t.Columns, c.Name)
 	}
