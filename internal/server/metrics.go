@@ -71,12 +71,15 @@ func (m *Metrics) Handler() http.Handler {
 // Gatherer gives access to the collected metrics (tests).
 func (m *Metrics) Gatherer() prometheus.Gatherer { return m.registry }
 
+// observeRPC counts a gRPC call. method is a known method's name or "unknown"
+// (methodLabel), so that the label takes a bounded set of values.
 func (m *Metrics) observeRPC(method string, d time.Duration, err error) {
 	code := status.Code(err).String()
 	m.rpcs.WithLabelValues(method, code).Inc()
 	m.rpcTime.WithLabelValues(method, code).Observe(d.Seconds())
 }
 
+// observeHTTP counts an HTTP request by route template (ObserveHTTP).
 func (m *Metrics) observeHTTP(route string, code int, d time.Duration) {
 	m.https.WithLabelValues(route, strconv.Itoa(code)).Inc()
 	m.httpTime.WithLabelValues(route).Observe(d.Seconds())
