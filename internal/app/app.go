@@ -133,12 +133,9 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 	defer httpLis.Close()
 
 	srv := server.New(svc, log)
-	opts := []grpc.ServerOption{
-		// Metrics and the log line outermost, so that they see every outcome, refusals
-		// and recovered panics included.
-		grpc.ChainUnaryInterceptor(metrics.Unary(), server.LogUnary(log), server.RecoverUnary(log), srv.AuthUnary()),
-		grpc.ChainStreamInterceptor(metrics.Stream(), server.LogStream(log), server.RecoverStream(log), srv.AuthStream()),
-	}
+	// Authentication before a message is read, its size limit, the log line and the
+	// metrics of every call, refusals and recovered panics included (server/options.go).
+	opts := srv.ServerOptions(metrics)
 	dialCreds := insecure.NewCredentials()
 	if tlsConf != nil {
 		opts = append(opts, grpc.Creds(credentials.NewTLS(tlsConf)))
@@ -160,12 +157,12 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 	}
 	defer conn.Close()
 	// /metrics needs no token: its labels hold no ids or names (server/metrics.go).
-	gw, err := server.NewGateway(ctx, conn, map[string]http.Handler{"GET /metrics": metrics.Handler()})
+	gw, err := srv.NewGateway(ctx, conn, map[string]http.Handler{"GET /metrics": metrics.Handler()})
 	if err != nil {
 		return err
 	}
 	hsrv := &http.Server{
-		Handler:           metrics.HTTP(server.HTTPRequestID(gw)),
+		Handler:           server.HTTPHandler(log, metrics, gw),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
@@ -198,6 +195,7 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 		return fmt.Errorf("serve: %w", err)
 	}
 	log.Info("shutting down")
+	srv.ShuttingDown()
 	hs.Shutdown()
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
