@@ -93,7 +93,7 @@ func (s adminServer) UpdateUser(ctx context.Context, req *ppksv1.UpdateUserReque
 	}
 	patch := userFromProto(p)
 	patch.Username = name
-	paths := maskPaths(req.GetUpdateMask(), p, "name", "etag", "create_time", "update_time")
+	paths := maskPaths(req.GetUpdateMask(), p)
 	u, err := s.svc.UpdateUser(ctx, requestKey(ppksv1.AdminService_UpdateUser_FullMethodName, "", req), patch, paths, p.GetEtag())
 	if err != nil {
 		return nil, s.status(ctx, err)

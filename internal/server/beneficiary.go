@@ -53,7 +53,7 @@ func (s caseServer) UpdateBeneficiary(ctx context.Context, req *ppksv1.UpdateBen
 	}
 	b := beneficiaryFromProto(patch)
 	b.ID = id
-	paths := maskPaths(req.GetUpdateMask(), patch, "name", "etag", "create_time", "update_time")
+	paths := maskPaths(req.GetUpdateMask(), patch)
 	updated, err := s.svc.UpdateBeneficiary(ctx, requestKey(ppksv1.CaseService_UpdateBeneficiary_FullMethodName, "", req), b, paths, patch.GetEtag())
 	if err != nil {
 		return nil, s.status(ctx, err)

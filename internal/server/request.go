@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"google.golang.org/genproto/googleapis/api/annotations"
 	"strings"
 
 	"github.com/opendinsos/ppks/internal/ppks"
@@ -27,13 +28,11 @@ func requestKey(method, requestID string, req proto.Message) ppks.RequestKey {
 }
 
 // maskPaths returns the update_mask paths: those sent, or, without a mask, the populated
-// fields of the resource (AIP-134). Identifier and output-only fields (name, etag, times)
-// are dropped: clients echo them back and they are never updated through a mask.
-func maskPaths(mask *fieldmaskpb.FieldMask, resource proto.Message, ignore ...string) []string {
-	skip := map[string]bool{}
-	for _, f := range ignore {
-		skip[f] = true
-	}
+// fields of the resource (AIP-134). The fields the protos mark IDENTIFIER or OUTPUT_ONLY
+// (name, times, states) and the etag (a precondition, AIP-154) are dropped: clients echo
+// them back and they are never updated through a mask.
+func maskPaths(mask *fieldmaskpb.FieldMask, resource proto.Message) []string {
+	skip := notUpdatable(resource.ProtoReflect().Descriptor())
 	var paths []string
 	if mask != nil && len(mask.GetPaths()) > 0 {
 		seen := map[string]bool{}
@@ -72,4 +71,21 @@ func wholeField(resource proto.Message, path string) string {
 		return path // the domain refuses it, naming the path
 	}
 	return head
+}
+
+// notUpdatable names the fields of a resource that no update sets, by their field
+// behaviour in the protos.
+func notUpdatable(md protoreflect.MessageDescriptor) map[string]bool {
+	skip := map[string]bool{"etag": true}
+	fields := md.Fields()
+	for i := 0; i < fields.Len(); i++ {
+		fd := fields.Get(i)
+		behaviors, _ := proto.GetExtension(fd.Options(), annotations.E_FieldBehavior).([]annotations.FieldBehavior)
+		for _, b := range behaviors {
+			if b == annotations.FieldBehavior_IDENTIFIER || b == annotations.FieldBehavior_OUTPUT_ONLY {
+				skip[string(fd.Name())] = true
+			}
+		}
+	}
+	return skip
 }
