@@ -105,11 +105,6 @@ func (p *Principal) Scoped() bool { return p.Role == RoleWorker }
 // SeesFullNIK reports whether the caller's work needs full NIKs.
 func (p *Principal) SeesFullNIK() bool { return p.Role == RoleSupervisor || p.Role == RoleSystem }
 
-// ReadsPeople reports whether the caller may read personal records at all.
-func (p *Principal) ReadsPeople() bool {
-	return p.Role == RoleWorker || p.Role == RoleSupervisor || p.Role == RoleSystem
-}
-
 // Unauthenticated is the one error of a failed authentication: it never says why, so it
 // tells nothing of which tokens or users exist.
 func Unauthenticated() *Error {

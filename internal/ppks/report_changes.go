@@ -39,7 +39,7 @@ func (c *ReportChanges) Name() string { return ReportName(c.Year) + "/changes" }
 // GetReportChanges compares the signed report of a locked year with the live one, and
 // lists the year's amendments with the interventions changed under each.
 func (s *Service) GetReportChanges(ctx context.Context, year int) (*ReportChanges, error) {
-	if _, err := requireRole(ctx, aggregateReaders...); err != nil {
+	if _, err := requireRole(ctx, AggregateReaders...); err != nil {
 		return nil, err
 	}
 	if err := checkReportYear(year, "name"); err != nil {

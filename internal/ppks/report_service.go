@@ -15,9 +15,6 @@ const (
 	ViewLive
 )
 
-// reportWriters may enter the budget and the programme indicators.
-var reportWriters = []Role{RolePlanner, RoleAdmin}
-
 // threshold returns the small-cell threshold in force.
 func (s *Service) threshold() int {
 	if s.SmallCellThreshold > 0 {
@@ -36,7 +33,7 @@ func checkReportYear(year int, field string) error {
 // GetReport returns the report of a year with its lock (nil while the year is open): the
 // signed snapshot when locked, unless view asks for the live figures.
 func (s *Service) GetReport(ctx context.Context, year int, view ReportView) (*Report, *YearLock, error) {
-	if _, err := requireRole(ctx, aggregateReaders...); err != nil {
+	if _, err := requireRole(ctx, AggregateReaders...); err != nil {
 		return nil, nil, err
 	}
 	if err := checkReportYear(year, "name"); err != nil {
@@ -71,7 +68,7 @@ func yearLock(ctx context.Context, r ReportReader, year int) (*YearLock, error) 
 // stored as the signed snapshot with its hash. A year is locked once; a retry of the same
 // request returns the signed report.
 func (s *Service) LockReport(ctx context.Context, key RequestKey, year int) (*Report, *YearLock, error) {
-	p, err := requireRole(ctx, RoleAdmin)
+	p, err := requireRole(ctx, Administrators...)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -175,7 +175,7 @@ func (s *Service) RejectTransfer(ctx context.Context, key RequestKey, id, reason
 }
 
 func (s *Service) decideTransfer(ctx context.Context, key RequestKey, method, id string, to TransferState, reason string) (*Transfer, error) {
-	p, err := requireRole(ctx, RoleSupervisor)
+	p, err := requireRole(ctx, Supervisors...)
 	if err != nil {
 		return nil, err
 	}

@@ -10,13 +10,14 @@ import (
 	"google.golang.org/grpc/metadata"
 )
 
+// The domain's role sets (ppks/roles.go), under the short names of the matrix below.
 var (
-	anyone        = []ppks.Role{ppks.RoleWorker, ppks.RoleSupervisor, ppks.RolePlanner, ppks.RoleAdmin}
-	fieldWork     = []ppks.Role{ppks.RoleWorker, ppks.RoleSupervisor}
-	aggregates    = []ppks.Role{ppks.RoleSupervisor, ppks.RolePlanner, ppks.RoleAdmin}
-	adminOnly     = []ppks.Role{ppks.RoleAdmin}
-	reportWriters = []ppks.Role{ppks.RolePlanner, ppks.RoleAdmin}
-	supervisors   = []ppks.Role{ppks.RoleSupervisor}
+	anyone        = ppks.AnyRole
+	fieldWork     = ppks.FieldWorkers
+	aggregates    = ppks.AggregateReaders
+	adminOnly     = ppks.Administrators
+	reportWriters = ppks.ReportWriters
+	supervisors   = ppks.Supervisors
 )
 
 // Access is the role rule of every RPC of the API. A method missing here is refused to
@@ -77,7 +78,7 @@ var Access = map[string][]ppks.Role{
 	ppksv1.ReportService_GetReport_FullMethodName:              aggregates,
 	ppksv1.ReportService_LockReport_FullMethodName:             adminOnly,
 	ppksv1.ReportService_GetReportChanges_FullMethodName:       aggregates,
-	ppksv1.ReportService_ListFigurePersons_FullMethodName:      {ppks.RoleSupervisor},
+	ppksv1.ReportService_ListFigurePersons_FullMethodName:      supervisors,
 	ppksv1.ReportService_ExportInterventions_FullMethodName:    supervisors,
 	ppksv1.ReportService_GetBudgetLine_FullMethodName:          aggregates,
 	ppksv1.ReportService_ListBudgetLines_FullMethodName:        aggregates,
