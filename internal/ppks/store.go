@@ -196,5 +196,43 @@ type Store interface {
 	// expired); NotFound when none.
 	OpenAmendment(ctx context.Context, year int, t time.Time) (*Amendment, error)
 
+	// --- Web application (issue 12): passwords, sessions, the verification queue and
+	// the dashboard's kecamatan view. Kept together so that the Store's reshape can move
+	// them as one. ---
+
+	// SetPassword stores the user's password (replacing any) and, in the same
+	// transaction, revokes every session of the user but keepSession ("" for none).
+	// NotFound when the user does not exist.
+	SetPassword(ctx context.Context, op Op, pw *Password, keepSession string) error
+	// GetPassword returns a user's password hash; NotFound when none is set.
+	GetPassword(ctx context.Context, username string) (*Password, error)
+	// CreateSession stores a new session of an existing user.
+	CreateSession(ctx context.Context, op Op, s *Session) (*Session, error)
+	// SessionByHash finds the session with the secret hash and its user; NotFound when
+	// none. It does not check that the session is live: the domain does.
+	SessionByHash(ctx context.Context, hash []byte) (*Session, *User, error)
+	// TouchSession records a request of the session at t (no audit entry: a read).
+	TouchSession(ctx context.Context, id string, t time.Time) error
+	// RevokeSession revokes one session of the user at t; revoking twice is harmless.
+	RevokeSession(ctx context.Context, op Op, username, id string, t time.Time) error
+	// RevokeSessions revokes every unrevoked session of the user at t and returns how
+	// many it revoked.
+	RevokeSessions(ctx context.Context, op Op, username string, t time.Time) (int, error)
+	// ListSessions returns the user's unrevoked sessions seen at or after seenSince,
+	// newest first (at most MaxPageSize).
+	ListSessions(ctx context.Context, username string, seenSince time.Time) ([]*Session, error)
+
+	// ListPending lists the active interventions waiting for verification under the
+	// filter, by delivery date then id; PageRequest.After is "YYYY-MM-DD|id" of the
+	// last item of the previous page.
+	ListPending(ctx context.Context, f PendingFilter, p PageRequest) ([]*Intervention, error)
+	// CountPending counts the active interventions waiting for verification delivered
+	// in the months fromMonth to toMonth ("YYYY-MM"; "" unbounded), per kecamatan,
+	// intervention type and worker. Its time must not grow with the length of the queue.
+	CountPending(ctx context.Context, fromMonth, toMonth string) ([]PendingCount, error)
+	// KecamatanFacts returns the facts of CountFacts of the year whose first delivery
+	// was in the kecamatan, from the maintained counts.
+	KecamatanFacts(ctx context.Context, year int, kecamatan string) ([]CountFact, error)
+
 	Close() error
 }

@@ -1,0 +1,87 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/opendinsos/ppks/internal/ppks"
+)
+
+// ListPending lists the active interventions waiting for verification, oldest delivery
+// first, through the partial index of migration 0008 (named, since the planner would
+// rather take interventions_verification and sort the whole queue). Its conditions are
+// literal so that they match the index's WHERE.
+func (db *DB) ListPending(ctx context.Context, f ppks.PendingFilter, p ppks.PageRequest) ([]*ppks.Intervention, error) {
+	var w where
+	w.add("i.verification = 1 AND i.state = 1") // ppks.VerificationPending, ppks.InterventionActive
+	if p.After != "" {
+		on, id, ok := strings.Cut(p.After, "|")
+		if !ok {
+			return nil, invalidPageToken()
+		}
+		w.add("(i.delivered_on, i.id) > (?, ?)", on, id)
+	}
+	if f.KecamatanCode != "" {
+		w.add("i.kecamatan_code = ?", f.KecamatanCode)
+	}
+	if f.InterventionType != "" {
+		w.add("i.intervention_type = ?", f.InterventionType)
+	}
+	if f.Worker != "" {
+		w.add("i.worker = ?", f.Worker)
+	}
+	if !f.From.IsZero() {
+		w.add("i.delivered_on >= ?", fmt.Sprintf("%04d-%02d-01", f.From.Year, f.From.Month))
+	}
+	if !f.To.IsZero() {
+		w.add("i.delivered_on <= ?", fmt.Sprintf("%04d-%02d-31", f.To.Year, f.To.Month))
+	}
+	query := `SELECT ` + interventionColumns + ` FROM interventions i INDEXED BY interventions_pending
+		JOIN cases c ON c.id = i.case_id` + w.String() + ` ORDER BY i.delivered_on, i.id LIMIT ?`
+	var out []*ppks.Intervention
+	err := db.read(ctx, "list pending", func(tx *sql.Tx) (err error) {
+		out, err = queryRows(ctx, tx, query, append(w.args, limit(p)), scanIntervention)
+		return err
+	})
+	return out, err
+}
+
+// CountPending sums the maintained counts of the queue (pending_counts) over the months.
+func (db *DB) CountPending(ctx context.Context, fromMonth, toMonth string) ([]ppks.PendingCount, error) {
+	var w where
+	w.add("n > 0")
+	if fromMonth != "" {
+		w.add("month >= ?", fromMonth)
+	}
+	if toMonth != "" {
+		w.add("month <= ?", toMonth)
+	}
+	query := `SELECT kecamatan_code, intervention_type, worker, SUM(n) FROM pending_counts` + w.String() +
+		` GROUP BY kecamatan_code, intervention_type, worker`
+	var out []ppks.PendingCount
+	err := db.read(ctx, "count pending", func(tx *sql.Tx) (err error) {
+		out, err = queryRows(ctx, tx, query, w.args, func(s scanner) (c ppks.PendingCount, err error) {
+			return c, s.Scan(&c.KecamatanCode, &c.InterventionType, &c.Worker, &c.N)
+		})
+		return err
+	})
+	return out, err
+}
+
+// KecamatanFacts reads the maintained pairs of the year attributed to the kecamatan.
+func (db *DB) KecamatanFacts(ctx context.Context, year int, kecamatan string) ([]ppks.CountFact, error) {
+	var out []ppks.CountFact
+	err := db.read(ctx, "kecamatan facts", func(tx *sql.Tx) (err error) {
+		// The family of every fact, as CountFacts gives it (count_pairs keeps it only for
+		// the types counted in families).
+		out, err = queryRows(ctx, tx, `SELECT p.intervention_type, p.beneficiary_id, p.first_on, p.kecamatan_code,
+			p.ppks_type, p.verified, COALESCE(b.kk, 'person:' || b.id)
+			FROM count_pairs p JOIN beneficiaries b ON b.id = p.beneficiary_id
+			WHERE p.year = ? AND p.kecamatan_code = ? ORDER BY p.intervention_type, p.beneficiary_id`,
+			[]any{year, kecamatan}, scanCountFact)
+		return err
+	})
+	return out, err
+}
