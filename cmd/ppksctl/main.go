@@ -43,6 +43,9 @@ commands:
                   [--kecamatan 73.06.08,73.06.01]
   create-token    --username U [--description D] [--ttl 720h]   print a new token (shown once)
   revoke-token    --username U --token-id ID
+  set-password    --username U   set the user's password for the web application's sign-in,
+                  read from standard input (one line; at least 10 characters); every web
+                  session of the user ends
   load-scenario   load the 2024 reference scenario (Dinas Sosial Kabupaten Gowa)
   backup          --out FILE   write a consistent copy of the database to a new FILE, also
                   while the service runs (restore: stop the service, put FILE in place of --db)
@@ -129,6 +132,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 				return err
 			}
 			fmt.Fprintf(out, "revoked %s\n", t.Name())
+			return nil
+		}
+	case "set-password":
+		cmd = func(ctx context.Context, svc *ppks.Service, out io.Writer) error {
+			password, err := readPassword(stdin)
+			if err != nil {
+				return err
+			}
+			if err := svc.SetPassword(ctx, ppks.RequestKey{}, *username, password); err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "set the password of users/%s; their web sessions have ended\n", *username)
 			return nil
 		}
 	case "backup": // works on the file itself, below: it must not open (and migrate) it

@@ -1,0 +1,26 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"os"
+	"strings"
+)
+
+// stdin is where set-password reads the password from (tests replace it). A password is
+// never a flag: flags show in the process list and the shell's history.
+var stdin io.Reader = os.Stdin
+
+// readPassword reads one line from r, without its line ending.
+func readPassword(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", errors.New("set-password: give the password on standard input, e.g. read -rs P; printf '%s\\n' \"$P\" | ppksctl set-password --username U")
+	}
+	return line, nil
+}
