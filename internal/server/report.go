@@ -86,6 +86,9 @@ func (s reportServer) ExportInterventions(req *ppksv1.ExportInterventionsRequest
 	err = s.svc.ExportInterventions(ctx, year, func(records [][]string) error {
 		var buf bytes.Buffer
 		w := csv.NewWriter(&buf)
+		for _, rec := range records {
+			neutralise(rec)
+		}
 		if err := w.WriteAll(records); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 
 	"github.com/opendinsos/ppks/internal/ppks"
 	"google.golang.org/protobuf/proto"
@@ -35,8 +36,11 @@ func maskPaths(mask *fieldmaskpb.FieldMask, resource proto.Message, ignore ...st
 	}
 	var paths []string
 	if mask != nil && len(mask.GetPaths()) > 0 {
+		seen := map[string]bool{}
 		for _, p := range mask.GetPaths() {
-			if !skip[p] {
+			p = wholeField(resource, p)
+			if !skip[p] && !seen[p] {
+				seen[p] = true
 				paths = append(paths, p)
 			}
 		}
@@ -52,4 +56,20 @@ func maskPaths(mask *fieldmaskpb.FieldMask, resource proto.Message, ignore ...st
 		return true
 	})
 	return paths
+}
+
+// wholeField maps a sub-path of a message field (delivered_on.day) to the field
+// (delivered_on): a date, like any message field of a resource, is updated as a whole.
+// The REST gateway derives the mask from the JSON body, where {"deliveredOn": {...}}
+// gives one path per field of the date; a gRPC client may send either form.
+func wholeField(resource proto.Message, path string) string {
+	head, _, nested := strings.Cut(path, ".")
+	if !nested {
+		return path
+	}
+	fd := resource.ProtoReflect().Descriptor().Fields().ByName(protoreflect.Name(head))
+	if fd == nil || fd.Message() == nil || fd.IsList() || fd.IsMap() {
+		return path // the domain refuses it, naming the path
+	}
+	return head
 }
