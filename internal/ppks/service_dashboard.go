@@ -2,6 +2,7 @@ package ppks
 
 import (
 	"context"
+	"slices"
 )
 
 // Figure is a count of the dashboard; Hidden when small-cell suppression keeps it from
@@ -162,3 +163,35 @@ func figures(list []Count, hide func(Count) bool) []Figure {
 	}
 	return out
 }
+
+// DashboardYears lists the years the dashboard can show: those with interventions or a
+// target, ascending.
+func (s *Service) DashboardYears(ctx context.Context) ([]int, error) {
+	if _, err := requireRole(ctx, aggregateReaders...); err != nil {
+		return nil, err
+	}
+	years, err := s.Store.CountYears(ctx)
+	if err != nil {
+		return nil, err
+	}
+	targets, err := allPages(func(p PageRequest) ([]*Target, error) { return s.Store.ListTargets(ctx, s.Indicator.ID, p) },
+		func(t *Target) string { return itoa(t.Year) })
+	if err != nil {
+		return nil, err
+	}
+	seen := map[int]bool{}
+	for _, y := range years {
+		seen[y] = true
+	}
+	for _, t := range targets {
+		if t.Value != nil && !seen[t.Year] {
+			seen[t.Year] = true
+			years = append(years, t.Year)
+		}
+	}
+	slices.Sort(years)
+	return years, nil
+}
+
+// Today returns the current civil date in the office's time zone.
+func (s *Service) Today() Date { return s.today() }
