@@ -54,8 +54,8 @@ func formInt(r *http.Request, name string) (int, bool) {
 // personForm is the values of the person form, as typed.
 type personForm struct {
 	RID, NIK, FullName, Sex, BirthDate, BirthYear, Kecamatan, Desa, Address, KK, Etag string
-	MaskedNIK                                                                       string // the stored NIK as the user may see it, when masked
-	Confirm                                                                         bool   // register despite likely duplicates
+	MaskedNIK                                                                         string // the stored NIK as the user may see it, when masked
+	Confirm                                                                           bool   // register despite likely duplicates
 }
 
 func personFormOf(b *ppks.Beneficiary, seesFullNIK bool) personForm {

@@ -151,19 +151,19 @@ func (h *Handler) createPerson(w http.ResponseWriter, r *http.Request) {
 }
 
 type personData struct {
-	Person     *ppks.Beneficiary
-	Events     []ppks.TimelineEvent
-	Cases      []*ppks.Case
-	Changes    []*ppks.Change
-	PpksTypes  []option
-	Outcomes   []option
-	Today      string
-	RID        string
-	CanWrite   bool
-	CanVerify  bool
-	Username   string
-	Open       int
-	Warnings   []string
+	Person    *ppks.Beneficiary
+	Events    []ppks.TimelineEvent
+	Cases     []*ppks.Case
+	Changes   []*ppks.Change
+	PpksTypes []option
+	Outcomes  []option
+	Today     string
+	RID       string
+	CanWrite  bool
+	CanVerify bool
+	Username  string
+	Open      int
+	Warnings  []string
 }
 
 func (personData) wide() bool { return true }

@@ -103,15 +103,15 @@ func facetOptions(all string, counts []ppks.Count, chosen string, label func(ppk
 }
 
 type queueItemData struct {
-	Iv      *ppks.Intervention
-	Person  *ppks.Beneficiary
-	Case    *ppks.Case
-	Changes []*ppks.Change
+	Iv        *ppks.Intervention
+	Person    *ppks.Beneficiary
+	Case      *ppks.Case
+	Changes   []*ppks.Change
 	Path      string
 	Back      string
 	BackQuery string // the queue's filter, to return to
 	Errors    map[string]string
-	Reason  string
+	Reason    string
 }
 
 func (queueItemData) wide() bool { return false }
@@ -159,7 +159,9 @@ func (h *Handler) queueItem(w http.ResponseWriter, r *http.Request) {
 
 // wantsJSON: the page's script posts a bulk verification one record at a time and reads
 // a small JSON answer; without script the form posts and the server redirects.
-func wantsJSON(r *http.Request) bool { return strings.Contains(r.Header.Get("Accept"), "application/json") }
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")

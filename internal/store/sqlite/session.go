@@ -14,9 +14,9 @@ const sessionColumns = `s.id, s.username, s.hash, s.create_time, s.last_seen, s.
 	s.address, s.user_agent`
 
 type sessionRow struct {
-	s                 ppks.Session
-	ct, seen, expire  int64
-	revoke            sql.NullInt64
+	s                ppks.Session
+	ct, seen, expire int64
+	revoke           sql.NullInt64
 }
 
 func (r *sessionRow) dest() []any {

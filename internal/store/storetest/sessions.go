@@ -355,7 +355,10 @@ func testKecamatanFacts(t *testing.T, f *fixture) {
 	b := f.person(t, func(b *ppks.Beneficiary) { b.NIK = newNIK(); b.KK = "7306010101240001" })
 	ca, cb := f.openCase(t, a, nil), f.openCase(t, b, nil)
 	f.deliver(t, ca, func(iv *ppks.Intervention) { iv.DeliveredOn = ppks.Date{Year: 2024, Month: 1, Day: 5} })
-	f.deliver(t, ca, func(iv *ppks.Intervention) { iv.DeliveredOn = ppks.Date{Year: 2024, Month: 2, Day: 5}; iv.KecamatanCode = kecB })
+	f.deliver(t, ca, func(iv *ppks.Intervention) {
+		iv.DeliveredOn = ppks.Date{Year: 2024, Month: 2, Day: 5}
+		iv.KecamatanCode = kecB
+	})
 	f.deliver(t, cb, func(iv *ppks.Intervention) { iv.KecamatanCode = kecB; iv.InterventionType = alatBantu })
 	f.deliver(t, cb, func(iv *ppks.Intervention) { iv.KecamatanCode = kecC; iv.InterventionType = graduasi })
 	all, err := f.s.CountFacts(f.ctx, 2024)
