@@ -150,7 +150,8 @@ func newMonthChart(months []ppks.Figure, target *int, threshold int, cumulative 
 	}
 	if mc.HasPace {
 		fmt.Fprintf(&b, `<line class="pace" x1="%d" y1="%.1f" x2="%d" y2="%.1f"/>`, mcLeft, y(0), mcWidth-mcRight, y(*target))
-		fmt.Fprintf(&b, `<text class="axis pace-label" x="%d" y="%.1f" text-anchor="end">target %s</text>`, mcWidth-mcRight-4, y(*target)-6, formatInt(int64(*target)))
+		fmt.Fprintf(&b, `<line class="target" x1="%d" y1="%.1f" x2="%d" y2="%.1f"/>`, mcLeft, y(*target), mcWidth-mcRight, y(*target))
+		fmt.Fprintf(&b, `<text class="axis pace-label" x="%d" y="%.1f">target %s</text>`, mcLeft+6, y(*target)-6, formatInt(int64(*target)))
 	}
 	b.WriteString(`</svg>`)
 	mc.SVG = template.HTML(b.String()) // built above from numbers and escaped text only

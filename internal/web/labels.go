@@ -134,3 +134,52 @@ func reasonLabel(r string) string {
 	}
 	return r
 }
+
+// historyValue shows a value of a record's history in words: names for codes, dates in
+// Indonesian; other values as recorded.
+func historyValue(c *ppks.Catalog, field, v string) string {
+	if v == "" {
+		return v
+	}
+	switch field {
+	case "intervention_type":
+		return interventionName(c, v)
+	case "ppks_type":
+		return ppksName(c, v)
+	case "kecamatan_code":
+		return kecamatanName(c, v)
+	case "birth_date", "delivered_on", "opened_on", "closed_on":
+		if d, ok := parseISODate(v); ok && !d.IsZero() {
+			return formatDate(d)
+		}
+	case "sex":
+		return map[string]string{"MALE": "Laki-laki", "FEMALE": "Perempuan"}[v]
+	case "state":
+		if s, ok := map[string]string{"ACTIVE": "aktif", "VOIDED": "dibatalkan", "OPEN": "terbuka", "CLOSED": "ditutup"}[v]; ok {
+			return s
+		}
+	case "verification":
+		if s, ok := map[string]string{"PENDING": "menunggu verifikasi", "VERIFIED": "terverifikasi", "REJECTED": "ditolak"}[v]; ok {
+			return s
+		}
+	case "outcome":
+		if s, ok := map[string]string{"GRADUATED": "graduasi", "REUNIFIED": "kembali ke keluarga", "REFERRED": "dirujuk",
+			"MOVED": "pindah", "DECEASED": "meninggal dunia", "OTHER": "lainnya"}[v]; ok {
+			return s
+		}
+	}
+	return v
+}
+
+// methodLabel names the operation of a change in the history.
+func methodLabel(m string) string {
+	if l, ok := map[string]string{
+		"CreateBeneficiary": "didaftarkan", "UpdateBeneficiary": "dikoreksi", "MergeBeneficiaries": "digabung",
+		"CreateCase": "kasus dibuka", "UpdateCase": "kasus dikoreksi", "CloseCase": "kasus ditutup", "ReopenCase": "kasus dibuka kembali",
+		"CreateIntervention": "dicatat", "UpdateIntervention": "dikoreksi", "VoidIntervention": "dibatalkan",
+		"VerifyIntervention": "diverifikasi", "RejectIntervention": "ditolak",
+	}[m]; ok {
+		return l
+	}
+	return m
+}

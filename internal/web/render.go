@@ -92,6 +92,8 @@ func parseTemplates(svc *ppks.Service) (*templates, error) {
 		"role":   roleLabel,
 		"verif":  verificationLabel,
 		"field":  fieldLabel,
+		"method": methodLabel,
+		"hval":   func(field, v string) string { return historyValue(svc.Catalog, field, v) },
 		"reason": reasonLabel,
 		"outcome": func(o ppks.Outcome) string {
 			return outcomeLabel(o)
