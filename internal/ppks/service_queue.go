@@ -97,18 +97,17 @@ func (s *Service) VerificationQueue(ctx context.Context, f PendingFilter, size i
 	}
 	q.Items, q.NextPageToken = items, next
 	records := names(items)
+	ids := make([]string, 0, len(items))
 	for _, iv := range items {
-		if _, ok := q.People[iv.BeneficiaryID]; ok {
-			continue
-		}
-		b, err := s.Store.GetBeneficiary(ctx, iv.BeneficiaryID)
-		if err != nil && KindOf(err) != KindNotFound {
-			return nil, err
-		}
-		if b != nil {
-			q.People[iv.BeneficiaryID] = present(p, b)
-			records = append(records, b.Name())
-		}
+		ids = append(ids, iv.BeneficiaryID)
+	}
+	people, err := s.Store.GetBeneficiaries(ctx, slices.Compact(slices.Sorted(slices.Values(ids))))
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range people {
+		q.People[b.ID] = present(p, b)
+		records = append(records, b.Name())
 	}
 	if len(items) > 0 {
 		if err := s.auditRead(ctx, "VerificationQueue", "beneficiaries/-/cases/-/interventions", records); err != nil {

@@ -226,12 +226,17 @@ type Store interface {
 	// filter, by delivery date then id; PageRequest.After is "YYYY-MM-DD|id" of the
 	// last item of the previous page.
 	ListPending(ctx context.Context, f PendingFilter, p PageRequest) ([]*Intervention, error)
+	// GetBeneficiaries returns the people with the ids (following merges to the
+	// survivor), in no particular order; ids that name nobody are left out.
+	GetBeneficiaries(ctx context.Context, ids []string) ([]*Beneficiary, error)
 	// CountPending counts the active interventions waiting for verification delivered
 	// in the months fromMonth to toMonth ("YYYY-MM"; "" unbounded), per kecamatan,
 	// intervention type and worker. Its time must not grow with the length of the queue.
 	CountPending(ctx context.Context, fromMonth, toMonth string) ([]PendingCount, error)
 	// KecamatanFacts returns the facts of CountFacts of the year whose first delivery
-	// was in the kecamatan, from the maintained counts.
+	// was in the kecamatan, from the maintained counts; FamilyKey is that of CountFacts
+	// for the types counted in families ("person:"+id or the KK number), "person:"+id
+	// for the others (where CountsFromFacts does not read it).
 	KecamatanFacts(ctx context.Context, year int, kecamatan string) ([]CountFact, error)
 
 	Close() error

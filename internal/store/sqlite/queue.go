@@ -74,14 +74,41 @@ func (db *DB) CountPending(ctx context.Context, fromMonth, toMonth string) ([]pp
 func (db *DB) KecamatanFacts(ctx context.Context, year int, kecamatan string) ([]ppks.CountFact, error) {
 	var out []ppks.CountFact
 	err := db.read(ctx, "kecamatan facts", func(tx *sql.Tx) (err error) {
-		// The family of every fact, as CountFacts gives it (count_pairs keeps it only for
-		// the types counted in families).
-		out, err = queryRows(ctx, tx, `SELECT p.intervention_type, p.beneficiary_id, p.first_on, p.kecamatan_code,
-			p.ppks_type, p.verified, COALESCE(b.kk, 'person:' || b.id)
-			FROM count_pairs p JOIN beneficiaries b ON b.id = p.beneficiary_id
-			WHERE p.year = ? AND p.kecamatan_code = ? ORDER BY p.intervention_type, p.beneficiary_id`,
+		// From the index alone (count_pairs_kecamatan). The family is the one count_pairs
+		// keeps for the types counted in families; other types do not use it.
+		out, err = queryRows(ctx, tx, `SELECT intervention_type, beneficiary_id, first_on, kecamatan_code,
+			ppks_type, verified, COALESCE(family_key, 'person:' || beneficiary_id)
+			FROM count_pairs INDEXED BY count_pairs_kecamatan
+			WHERE year = ? AND kecamatan_code = ? ORDER BY intervention_type, beneficiary_id`,
 			[]any{year, kecamatan}, scanCountFact)
 		return err
+	})
+	return out, err
+}
+
+// GetBeneficiaries reads the people with the ids in one query (a page of the queue names
+// up to 50), following merged records to their survivors.
+func (db *DB) GetBeneficiaries(ctx context.Context, ids []string) ([]*ppks.Beneficiary, error) {
+	var out []*ppks.Beneficiary
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	err := db.read(ctx, "get beneficiaries", func(tx *sql.Tx) error {
+		var w where
+		w.in("b.id", ids)
+		list, err := queryRows(ctx, tx, `SELECT `+beneficiaryColumns+` FROM beneficiaries b`+w.String(), w.args, scanBeneficiary)
+		if err != nil {
+			return err
+		}
+		for _, b := range list {
+			if b.MergedInto != "" {
+				if b, err = findLiveBeneficiary(ctx, tx, b.MergedInto); err != nil {
+					return err
+				}
+			}
+			out = append(out, b)
+		}
+		return nil
 	})
 	return out, err
 }

@@ -22,6 +22,23 @@ var webTests = []struct {
 	{"PendingQueue", testPendingQueue},
 	{"PendingCountsFollowWrites", testPendingCountsFollowWrites},
 	{"KecamatanFacts", testKecamatanFacts},
+	{"GetBeneficiaries", testGetBeneficiaries},
+}
+
+func testGetBeneficiaries(t *testing.T, f *fixture) {
+	a := f.person(t, nil)
+	b := f.person(t, func(b *ppks.Beneficiary) { b.NIK = newNIK(); b.FullName = "Baso Dg. Sese" })
+	got, err := f.s.GetBeneficiaries(f.ctx, []string{b.ID, a.ID, newID()})
+	if err != nil {
+		t.Fatalf("GetBeneficiaries: %v", err)
+	}
+	slices.SortFunc(got, func(x, y *ppks.Beneficiary) int { return compare(x.ID, y.ID) })
+	if diff := cmp.Diff([]*ppks.Beneficiary{a, b}, got); diff != "" {
+		t.Errorf("GetBeneficiaries (-want +got):\n%s", diff)
+	}
+	if got, err := f.s.GetBeneficiaries(f.ctx, nil); err != nil || len(got) != 0 {
+		t.Errorf("GetBeneficiaries(none) = %v, %v", got, err)
+	}
 }
 
 func newSession(username string, at time.Time) *ppks.Session {
@@ -361,6 +378,20 @@ func testKecamatanFacts(t *testing.T, f *fixture) {
 	})
 	f.deliver(t, cb, func(iv *ppks.Intervention) { iv.KecamatanCode = kecB; iv.InterventionType = alatBantu })
 	f.deliver(t, cb, func(iv *ppks.Intervention) { iv.KecamatanCode = kecC; iv.InterventionType = graduasi })
+	f.deliver(t, cb, func(iv *ppks.Intervention) { iv.KecamatanCode = kecC; iv.InterventionType = keluarga })
+	f.deliver(t, ca, func(iv *ppks.Intervention) { iv.KecamatanCode = kecC; iv.InterventionType = keluarga })
+	family := map[string]bool{}
+	for _, typ := range familyTypes(cat) {
+		family[typ] = true
+	}
+	// The family is part of a fact only for the types counted in families.
+	norm := func(fs []ppks.CountFact) {
+		for i := range fs {
+			if !family[fs[i].InterventionType] {
+				fs[i].FamilyKey = ""
+			}
+		}
+	}
 	all, err := f.s.CountFacts(f.ctx, 2024)
 	if err != nil {
 		t.Fatalf("CountFacts: %v", err)
@@ -378,6 +409,8 @@ func testKecamatanFacts(t *testing.T, f *fixture) {
 		}
 		sortFacts(want)
 		sortFacts(got)
+		norm(want)
+		norm(got)
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("KecamatanFacts(%s) differs from CountFacts (-want +got):\n%s", kec, diff)
 		}
