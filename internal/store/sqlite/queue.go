@@ -48,8 +48,20 @@ func (db *DB) ListPending(ctx context.Context, f ppks.PendingFilter, p ppks.Page
 	return out, err
 }
 
-// CountPending sums the maintained counts of the queue (pending_counts) over the months.
+// CountPending sums the maintained counts of the queue (pending_counts) over the months;
+// without a range of months it reads their sums (pending_totals).
 func (db *DB) CountPending(ctx context.Context, fromMonth, toMonth string) ([]ppks.PendingCount, error) {
+	if fromMonth == "" && toMonth == "" {
+		var out []ppks.PendingCount
+		err := db.read(ctx, "count pending", func(tx *sql.Tx) (err error) {
+			out, err = queryRows(ctx, tx, `SELECT kecamatan_code, intervention_type, worker, n FROM pending_totals WHERE n > 0`,
+				nil, func(s scanner) (c ppks.PendingCount, err error) {
+					return c, s.Scan(&c.KecamatanCode, &c.InterventionType, &c.Worker, &c.N)
+				})
+			return err
+		})
+		return out, err
+	}
 	var w where
 	w.add("n > 0")
 	if fromMonth != "" {

@@ -349,18 +349,21 @@ func testPendingCountsFollowWrites(t *testing.T, f *fixture) {
 		for _, iv := range listed {
 			want[ppks.PendingCount{KecamatanCode: iv.KecamatanCode, InterventionType: iv.InterventionType, Worker: iv.Worker}]++
 		}
-		counts, err := f.s.CountPending(f.ctx, "", "")
-		if err != nil {
-			t.Fatalf("CountPending: %v", err)
-		}
-		got := map[ppks.PendingCount]int{}
-		for _, c := range counts {
-			n := c.N
-			c.N = 0
-			got[c] += n
-		}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Fatalf("step %d: CountPending differs from the queue (-queue +counts):\n%s", step, diff)
+		// Without months (the sums) and over every month (the monthly counts).
+		for _, months := range [][2]string{{"", ""}, {"2000-01", "2100-12"}} {
+			counts, err := f.s.CountPending(f.ctx, months[0], months[1])
+			if err != nil {
+				t.Fatalf("CountPending: %v", err)
+			}
+			got := map[ppks.PendingCount]int{}
+			for _, c := range counts {
+				n := c.N
+				c.N = 0
+				got[c] += n
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("step %d: CountPending%v differs from the queue (-queue +counts):\n%s", step, months, diff)
+			}
 		}
 	}
 }

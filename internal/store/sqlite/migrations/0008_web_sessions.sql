@@ -47,11 +47,27 @@ SELECT kecamatan_code, intervention_type, worker, substr(delivered_on, 1, 7), CO
 FROM interventions WHERE verification = 1 AND state = 1
 GROUP BY 1, 2, 3, 4;
 
+-- The same summed over the months: what the queue shows without a range of months, a
+-- tenth of the rows (about 2 400 for a kabupaten at a million interventions).
+CREATE TABLE pending_totals (
+	kecamatan_code    TEXT NOT NULL,
+	intervention_type TEXT NOT NULL,
+	worker            TEXT NOT NULL,
+	n                 INTEGER NOT NULL CHECK (n >= 0),
+	PRIMARY KEY (kecamatan_code, intervention_type, worker)
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO pending_totals (kecamatan_code, intervention_type, worker, n)
+SELECT kecamatan_code, intervention_type, worker, SUM(n) FROM pending_counts GROUP BY 1, 2, 3;
+
 CREATE TRIGGER pending_counts_insert AFTER INSERT ON interventions
 WHEN NEW.verification = 1 AND NEW.state = 1
 BEGIN
-	INSERT INTO pending_counts (month, kecamatan_code, intervention_type, worker, n)
-	VALUES (substr(NEW.delivered_on, 1, 7), NEW.kecamatan_code, NEW.intervention_type, NEW.worker, 1)
+	INSERT INTO pending_counts (kecamatan_code, intervention_type, worker, month, n)
+	VALUES (NEW.kecamatan_code, NEW.intervention_type, NEW.worker, substr(NEW.delivered_on, 1, 7), 1)
+	ON CONFLICT DO UPDATE SET n = n + 1;
+	INSERT INTO pending_totals (kecamatan_code, intervention_type, worker, n)
+	VALUES (NEW.kecamatan_code, NEW.intervention_type, NEW.worker, 1)
 	ON CONFLICT DO UPDATE SET n = n + 1;
 END;
 
@@ -60,16 +76,21 @@ CREATE TRIGGER pending_counts_update_old AFTER UPDATE OF verification, state, de
 WHEN OLD.verification = 1 AND OLD.state = 1
 BEGIN
 	UPDATE pending_counts SET n = n - 1
-	WHERE month = substr(OLD.delivered_on, 1, 7) AND kecamatan_code = OLD.kecamatan_code
-		AND intervention_type = OLD.intervention_type AND worker = OLD.worker;
+	WHERE kecamatan_code = OLD.kecamatan_code AND intervention_type = OLD.intervention_type
+		AND worker = OLD.worker AND month = substr(OLD.delivered_on, 1, 7);
+	UPDATE pending_totals SET n = n - 1
+	WHERE kecamatan_code = OLD.kecamatan_code AND intervention_type = OLD.intervention_type AND worker = OLD.worker;
 END;
 
 CREATE TRIGGER pending_counts_update_new AFTER UPDATE OF verification, state, delivered_on, kecamatan_code,
 	intervention_type, worker ON interventions
 WHEN NEW.verification = 1 AND NEW.state = 1
 BEGIN
-	INSERT INTO pending_counts (month, kecamatan_code, intervention_type, worker, n)
-	VALUES (substr(NEW.delivered_on, 1, 7), NEW.kecamatan_code, NEW.intervention_type, NEW.worker, 1)
+	INSERT INTO pending_counts (kecamatan_code, intervention_type, worker, month, n)
+	VALUES (NEW.kecamatan_code, NEW.intervention_type, NEW.worker, substr(NEW.delivered_on, 1, 7), 1)
+	ON CONFLICT DO UPDATE SET n = n + 1;
+	INSERT INTO pending_totals (kecamatan_code, intervention_type, worker, n)
+	VALUES (NEW.kecamatan_code, NEW.intervention_type, NEW.worker, 1)
 	ON CONFLICT DO UPDATE SET n = n + 1;
 END;
 
@@ -77,8 +98,10 @@ CREATE TRIGGER pending_counts_delete AFTER DELETE ON interventions
 WHEN OLD.verification = 1 AND OLD.state = 1
 BEGIN
 	UPDATE pending_counts SET n = n - 1
-	WHERE month = substr(OLD.delivered_on, 1, 7) AND kecamatan_code = OLD.kecamatan_code
-		AND intervention_type = OLD.intervention_type AND worker = OLD.worker;
+	WHERE kecamatan_code = OLD.kecamatan_code AND intervention_type = OLD.intervention_type
+		AND worker = OLD.worker AND month = substr(OLD.delivered_on, 1, 7);
+	UPDATE pending_totals SET n = n - 1
+	WHERE kecamatan_code = OLD.kecamatan_code AND intervention_type = OLD.intervention_type AND worker = OLD.worker;
 END;
 
 -- The queue itself, oldest delivery first. Partial: only what waits is in it, and the
