@@ -422,6 +422,23 @@ func TestBrowser(t *testing.T) {
 		b.shot("pengguna")
 		b.visit("/app/pengguna/petugas")
 		b.shot("pengguna-rincian")
+		// Lock 2024: the signed report, its hash, and an amendment to let late records in.
+		b.visit("/app/laporan?tahun=2024")
+		b.do(chromedp.Click(chromedp.CSS(`.lock-form input[name="yakin"]`)))
+		b.clickAndWait(`.lock-form button[type="submit"]`)
+		if got := b.text("#status-kunci"); got != "Dikunci" {
+			t.Errorf("after locking, the status is %q", got)
+		}
+		if hash := b.text("#hash-laporan"); !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(hash) {
+			t.Errorf("the signed report's hash is %q", hash)
+		}
+		b.do(chromedp.SendKeys(chromedp.ID("am-reason"), "Data permakanan Desember terlambat dari Kecamatan Parigi"))
+		b.clickAndWait(`form[action$="/amandemen"] button`)
+		if got := b.text(".flash"); !strings.Contains(got, "Amandemen dibuka") {
+			t.Errorf("opening an amendment: %q", got)
+		}
+		b.checkPage("laporan-dikunci")
+		b.shot("laporan-dikunci")
 		b.signOut()
 	})
 
