@@ -29,6 +29,9 @@ func sessionService(t *testing.T) (*ppks.Service, *time.Time) {
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	svc := &ppks.Service{Store: store, Catalog: cat, Indicator: def, Location: time.UTC,
 		Now: func() time.Time { return now }, NewID: func() string { return uuid.Must(uuid.NewV7()).String() }}
+	if err := svc.CountingRules(ppks.WithPrincipal(context.Background(), ppks.SystemPrincipal)); err != nil {
+		t.Fatal(err)
+	}
 	return svc, &now
 }
 
