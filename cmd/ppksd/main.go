@@ -14,6 +14,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/opendinsos/ppks/internal/app"
 )
@@ -64,6 +65,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	fs.BoolVar(&cfg.InsecureRemote, "insecure-remote", env("PPKS_INSECURE_REMOTE", "") == "true", "allow listening beyond loopback without TLS (env PPKS_INSECURE_REMOTE)")
 	fs.IntVar(&cfg.SmallCellThreshold, "small-cell-threshold", envInt(getenv, "PPKS_SMALL_CELL_THRESHOLD", 0),
 		"published breakdowns hide counts from 1 to this (default 3) (env PPKS_SMALL_CELL_THRESHOLD)")
+	fs.DurationVar(&cfg.Sessions.Idle, "session-idle", envDur(getenv, "PPKS_SESSION_IDLE", 30*time.Minute),
+		"web sessions end after this long without a request (env PPKS_SESSION_IDLE)")
+	fs.DurationVar(&cfg.Sessions.Absolute, "session-max", envDur(getenv, "PPKS_SESSION_MAX", 12*time.Hour),
+		"web sessions end this long after sign-in, however active (env PPKS_SESSION_MAX)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -72,6 +77,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	cfg.Logger = slog.New(slog.NewJSONHandler(stderr, nil))
 	return app.Run(ctx, cfg, ready)
+}
+
+// envDur reads a duration environment variable (such as 30m), def when unset or
+// not a duration.
+func envDur(getenv func(string) string, name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(getenv(name)); err == nil && d > 0 {
+		return d
+	}
+	return def
 }
 
 // envInt reads an integer environment variable, def when unset or not a number (the flag

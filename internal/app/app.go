@@ -17,6 +17,7 @@ import (
 	"github.com/opendinsos/ppks/internal/refdata"
 	"github.com/opendinsos/ppks/internal/server"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
+	"github.com/opendinsos/ppks/internal/web"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
@@ -41,7 +42,9 @@ type Config struct {
 	InsecureRemote bool
 	// SmallCellThreshold: published breakdowns hide counts from 1 to it (0: default 3).
 	SmallCellThreshold int
-	Logger             *slog.Logger
+	// Sessions bounds the web application's sign-in sessions (zero: 30 min idle, 12 h).
+	Sessions ppks.SessionPolicy
+	Logger   *slog.Logger
 }
 
 // Addrs are the addresses the service listens on, once it does.
@@ -119,6 +122,7 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 		return err
 	}
 	svc.SmallCellThreshold = cfg.SmallCellThreshold
+	svc.Sessions = cfg.Sessions
 	log.Info("database ready", "db", cfg.DBPath, "took", time.Since(opening).Round(time.Millisecond).String())
 
 	grpcLis, err := net.Listen("tcp", cfg.GRPCAddr)
@@ -157,7 +161,13 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 	}
 	defer conn.Close()
 	// /metrics needs no token: its labels hold no ids or names (server/metrics.go).
-	gw, err := srv.NewGateway(ctx, conn, map[string]http.Handler{"GET /metrics": metrics.Handler()})
+	// The web application (internal/web) beside the REST API: /app/, and / leads to it.
+	webapp, err := web.New(svc, log)
+	if err != nil {
+		return err
+	}
+	gw, err := srv.NewGateway(ctx, conn, map[string]http.Handler{"GET /metrics": metrics.Handler(),
+		web.Prefix + "/": webapp, "GET /{$}": http.RedirectHandler(web.Prefix+"/", http.StatusFound)})
 	if err != nil {
 		return err
 	}

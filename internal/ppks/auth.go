@@ -81,6 +81,7 @@ type Principal struct {
 	Username  string
 	Role      Role
 	Kecamatan []string
+	SessionID string // the web session the request came through; empty for bearer tokens
 }
 
 // SystemPrincipal acts for the service itself (the CLI, the scenario loader).

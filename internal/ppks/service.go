@@ -18,6 +18,11 @@ type Service struct {
 	auth authCache // recent authentications
 	// SmallCellThreshold: published breakdowns hide counts from 1 to it (0: the default).
 	SmallCellThreshold int
+
+	// Web sign-in (service_session.go): how long sessions last, and the failed attempts
+	// recently seen.
+	Sessions SessionPolicy
+	logins   loginLimiter
 }
 
 // today returns the current civil date in the office's time zone.

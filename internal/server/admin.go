@@ -162,3 +162,15 @@ func (s adminServer) ListAuditEntries(ctx context.Context, req *ppksv1.ListAudit
 	}
 	return out, nil
 }
+
+func (s adminServer) SetPassword(ctx context.Context, req *ppksv1.SetPasswordRequest) (*ppksv1.SetPasswordResponse, error) {
+	name, err := username(req.GetName(), "name")
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	key := requestKey(ppksv1.AdminService_SetPassword_FullMethodName, req.GetRequestId(), req)
+	if err := s.svc.SetPassword(ctx, key, name, req.GetPassword()); err != nil {
+		return nil, s.status(ctx, err)
+	}
+	return &ppksv1.SetPasswordResponse{}, nil
+}

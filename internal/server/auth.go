@@ -70,6 +70,7 @@ var Access = map[string][]ppks.Role{
 	ppksv1.AdminService_ListTokens_FullMethodName:       adminOnly,
 	ppksv1.AdminService_RevokeToken_FullMethodName:      adminOnly,
 	ppksv1.AdminService_ListAuditEntries_FullMethodName: adminOnly,
+	ppksv1.AdminService_SetPassword_FullMethodName:      adminOnly,
 
 	// Reports (LKjIP): figures for the aggregate readers; the persons behind a figure for
 	// a supervisor only; budget and programme indicators entered by the planning office or
