@@ -73,6 +73,7 @@ type InterventionFilter struct {
 // merged person follow it to the survivor; lists never show merged records.
 type Store interface {
 	Reader
+	FeedReader // the change feed of offline sync (feed.go)
 	// Write runs fn in one transaction and then, when fn succeeded, records op: its
 	// request key (so that a retry is answered from it) with the resource op.Audit names
 	// (a write with a key carries its audit entry, whose Resource fn may set once it knows

@@ -17,6 +17,9 @@ func TestEnumLiteralsOfTheSQL(t *testing.T) {
 		{"ppks.VerificationPending (interventions.verification = 1: 0008, queue.go)", int(ppks.VerificationPending), 1},
 		{"ppks.TransferPending (transfers_one_pending, 0009)", int(ppks.TransferPending), 1},
 		{"ppks.AuditWrite (audit_log.action = 1, 0007)", int(ppks.AuditWrite), 1},
+		{"ppks.RecordBeneficiary (feed_log.kind = 1, 0010)", int(ppks.RecordBeneficiary), 1},
+		{"ppks.RecordCase (feed_log.kind = 2, 0010)", int(ppks.RecordCase), 2},
+		{"ppks.RecordIntervention (feed_log.kind = 3, 0010)", int(ppks.RecordIntervention), 3},
 	} {
 		if p.got != p.sql {
 			t.Errorf("%s is %d, the SQL says %d", p.what, p.got, p.sql)

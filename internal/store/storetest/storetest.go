@@ -59,6 +59,7 @@ func RunAll(t *testing.T, open func(t *testing.T) ppks.Store) {
 	tests = append(tests, identityTests...)
 	tests = append(tests, countsTests...) // counts.go
 	tests = append(tests, webTests...)    // sessions.go
+	tests = append(tests, feedTests...)   // feed.go
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
