@@ -149,6 +149,12 @@ func (s *Service) ListBeneficiaries(ctx context.Context, size int32, token, filt
 // UpdateBeneficiary changes the fields of a person named by paths (update_mask) to those
 // of patch, refusing a stale etag.
 func (s *Service) UpdateBeneficiary(ctx context.Context, key RequestKey, patch Beneficiary, paths []string, etag string) (*Beneficiary, error) {
+	return s.updateBeneficiary(ctx, key, patch, paths, etag, exactVersion(etag))
+}
+
+// updateBeneficiary is UpdateBeneficiary with the check of the version the correction
+// was made against (conflict.go).
+func (s *Service) updateBeneficiary(ctx context.Context, key RequestKey, patch Beneficiary, paths []string, etag string, check versionCheck) (*Beneficiary, error) {
 	p, key, paths, err := prepareUpdate(ctx, key, paths, beneficiaryFields, etag)
 	if err != nil {
 		return nil, err
@@ -166,9 +172,6 @@ func (s *Service) UpdateBeneficiary(ctx context.Context, key RequestKey, patch B
 		}
 		if !p.InScope(b.KecamatanCode) {
 			return PermissionDenied()
-		}
-		if err := checkEtag(etag, b.Etag()); err != nil {
-			return err
 		}
 		before := *b
 		for _, path := range paths {
@@ -192,6 +195,9 @@ func (s *Service) UpdateBeneficiary(ctx context.Context, key RequestKey, patch B
 			}
 		}
 		b.normalize()
+		if err := check(before.fieldsOf(), b.fieldsOf(), before.Etag()); err != nil {
+			return withRecord(err, func(ce *ConflictError) { ce.Beneficiary = &before })
+		}
 		if err := b.validate(s.Catalog, today, "beneficiary."); err != nil {
 			return err
 		}
@@ -227,6 +233,7 @@ func (s *Service) UpdateBeneficiary(ctx context.Context, key RequestKey, patch B
 			return nil, err
 		}
 	}
+	noteReplay(ctx, replayed)
 	return present(p, updated), nil
 }
 

@@ -58,6 +58,7 @@ func (s *Service) changeCase(ctx context.Context, p *Principal, key RequestKey, 
 	if err != nil {
 		return nil, hidden(p, err)
 	}
+	noteReplay(ctx, replayed)
 	if replayed != "" {
 		return s.replayedCase(ctx, p, replayed)
 	}

@@ -12,15 +12,18 @@ var interventionFields = []string{"intervention_type", "delivered_on", "kecamata
 // date moves it to the right type or year. A correction of what counts sends the record
 // back to verification.
 func (s *Service) UpdateIntervention(ctx context.Context, key RequestKey, patch Intervention, paths []string, etag string) (*Intervention, error) {
+	return s.updateIntervention(ctx, key, patch, paths, etag, exactVersion(etag))
+}
+
+// updateIntervention is UpdateIntervention with the check of the version the correction
+// was made against (conflict.go).
+func (s *Service) updateIntervention(ctx context.Context, key RequestKey, patch Intervention, paths []string, etag string, check versionCheck) (*Intervention, error) {
 	p, key, paths, err := prepareUpdate(ctx, key, paths, interventionFields, etag)
 	if err != nil {
 		return nil, err
 	}
 	today := s.today()
 	return s.changeIntervention(ctx, p, key, "UpdateIntervention", patch.BeneficiaryID, patch.CaseID, patch.ID, func(ctx context.Context, tx Tx, iv *Intervention) error {
-		if err := checkEtag(etag, iv.Etag()); err != nil {
-			return err
-		}
 		c, err := tx.GetCase(ctx, iv.BeneficiaryID, iv.CaseID)
 		if err != nil {
 			return err
@@ -48,8 +51,12 @@ func (s *Service) UpdateIntervention(ctx context.Context, key RequestKey, patch 
 		if iv.KecamatanCode == "" {
 			iv.KecamatanCode = before.KecamatanCode
 		}
-		if err := iv.validateNew(s.Catalog, today); err != nil {
-			return err
+		verr := iv.validateNew(s.Catalog, today) // normalizes the fields, then checks them
+		if err := check(before.fieldsOf(), iv.fieldsOf(), before.Etag()); err != nil {
+			return withRecord(err, func(ce *ConflictError) { ce.Intervention = &before })
+		}
+		if verr != nil {
+			return verr
 		}
 		if iv.DeliveredOn.Compare(c.OpenedOn) < 0 {
 			return invalid("intervention.delivered_on", "BEFORE_CASE_OPENED", "cannot be before the case was opened", "Tidak boleh sebelum tanggal kasus dibuka.")
@@ -66,15 +73,19 @@ var caseFields = []string{"ppks_type", "opened_on", "assigned_worker"}
 
 // UpdateCase corrects a case's PPKS category, opening date or assigned worker.
 func (s *Service) UpdateCase(ctx context.Context, key RequestKey, patch Case, paths []string, etag string) (*Case, error) {
+	return s.updateCase(ctx, key, patch, paths, etag, exactVersion(etag))
+}
+
+// updateCase is UpdateCase with the check of the version the correction was made
+// against (conflict.go).
+func (s *Service) updateCase(ctx context.Context, key RequestKey, patch Case, paths []string, etag string, check versionCheck) (*Case, error) {
 	p, key, paths, err := prepareUpdate(ctx, key, paths, caseFields, etag)
 	if err != nil {
 		return nil, err
 	}
 	today := s.today()
 	return s.changeCase(ctx, p, key, "UpdateCase", patch.BeneficiaryID, patch.ID, func(ctx context.Context, tx Tx, c *Case) error {
-		if err := checkEtag(etag, c.Etag()); err != nil {
-			return err
-		}
+		before := *c
 		ppksType := c.PpksType
 		for _, path := range paths {
 			switch path {
@@ -86,8 +97,12 @@ func (s *Service) UpdateCase(ctx context.Context, key RequestKey, patch Case, pa
 				c.AssignedWorker = patch.AssignedWorker
 			}
 		}
-		if err := c.validateNew(s.Catalog, today); err != nil {
-			return err
+		verr := c.validateNew(s.Catalog, today) // normalizes the fields, then checks them
+		if err := check(before.fieldsOf(), c.fieldsOf(), before.Etag()); err != nil {
+			return withRecord(err, func(ce *ConflictError) { ce.Case = &before })
+		}
+		if verr != nil {
+			return verr
 		}
 		if c.State == CaseClosed && c.ClosedOn.Compare(c.OpenedOn) < 0 {
 			return invalid("case.opened_on", "AFTER_CLOSED", "cannot be after the case was closed", "Tidak boleh setelah tanggal kasus ditutup.")

@@ -156,6 +156,9 @@ func requests(e *env) map[string]func(kec string) proto.Message {
 					Beneficiary: &ppksv1.Beneficiary{FullName: "Orang Luring", Sex: ppksv1.Sex_SEX_FEMALE, KecamatanCode: kec}}}},
 			}}
 		},
+		ppksv1.CaseService_SyncChanges_FullMethodName: func(string) proto.Message {
+			return &ppksv1.SyncChangesRequest{PageSize: 1000}
+		},
 		ppksv1.CaseService_FindDuplicates_FullMethodName: func(kec string) proto.Message {
 			return &ppksv1.FindDuplicatesRequest{Subject: &ppksv1.FindDuplicatesRequest_Name{Name: e.seed(kec).person}}
 		},
@@ -266,6 +269,8 @@ func expected(method string, role ppks.Role, own bool) outcome {
 			return allow
 		}
 		return deny
+	case rpc == "SyncChanges" && role == ppks.RoleWorker:
+		return allow // the feed of the worker's own area, whatever the matrix's kecamatan (feed_test.go)
 	case rpc == "BatchSync" && role == ppks.RoleWorker && !own:
 		return deniedItems // the batch runs; each item of another kecamatan is refused
 	case svc == "ppks.v1.CaseService":

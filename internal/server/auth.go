@@ -44,6 +44,7 @@ var Access = map[string][]ppks.Role{
 	ppksv1.CaseService_ReopenCase_FullMethodName:         fieldWork,
 	ppksv1.CaseService_UpdateIntervention_FullMethodName: fieldWork,
 	ppksv1.CaseService_BatchSync_FullMethodName:          fieldWork,
+	ppksv1.CaseService_SyncChanges_FullMethodName:        fieldWork,
 	ppksv1.CaseService_FindDuplicates_FullMethodName:     fieldWork,
 	ppksv1.CaseService_GetTimeline_FullMethodName:        fieldWork,
 	ppksv1.CaseService_ListChanges_FullMethodName:        fieldWork,

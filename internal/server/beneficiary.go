@@ -4,6 +4,7 @@ import (
 	"context"
 
 	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
+	"github.com/opendinsos/ppks/internal/ppks"
 )
 
 // caseServer serves people, cases and interventions (CaseService).
@@ -46,17 +47,27 @@ func (s caseServer) ListBeneficiaries(ctx context.Context, req *ppksv1.ListBenef
 }
 
 func (s caseServer) UpdateBeneficiary(ctx context.Context, req *ppksv1.UpdateBeneficiaryRequest) (*ppksv1.UpdateBeneficiaryResponse, error) {
-	patch := req.GetBeneficiary()
-	id, err := beneficiaryID(patch.GetName(), "beneficiary.name")
+	b, paths, err := beneficiaryPatch(req)
 	if err != nil {
 		return nil, s.status(ctx, err)
 	}
-	b := beneficiaryFromProto(patch)
-	b.ID = id
-	paths := maskPaths(req.GetUpdateMask(), patch)
-	updated, err := s.svc.UpdateBeneficiary(ctx, requestKey(ppksv1.CaseService_UpdateBeneficiary_FullMethodName, "", req), b, paths, patch.GetEtag())
+	key := requestKey(ppksv1.CaseService_UpdateBeneficiary_FullMethodName, req.GetRequestId(), req)
+	updated, err := s.svc.UpdateBeneficiary(ctx, key, b, paths, req.GetBeneficiary().GetEtag())
 	if err != nil {
 		return nil, s.status(ctx, err)
 	}
 	return &ppksv1.UpdateBeneficiaryResponse{Beneficiary: beneficiaryToProto(updated)}, nil
+}
+
+// beneficiaryPatch reads an update of a person: the fields it sets, with the person's
+// id, and the paths of its mask.
+func beneficiaryPatch(req *ppksv1.UpdateBeneficiaryRequest) (ppks.Beneficiary, []string, error) {
+	patch := req.GetBeneficiary()
+	id, err := beneficiaryID(patch.GetName(), "beneficiary.name")
+	if err != nil {
+		return ppks.Beneficiary{}, nil, err
+	}
+	b := beneficiaryFromProto(patch)
+	b.ID = id
+	return b, maskPaths(req.GetUpdateMask(), patch), nil
 }

@@ -55,7 +55,11 @@ func (s *Server) NewGateway(ctx context.Context, conn *grpc.ClientConn, extra ma
 	for pattern, h := range extra {
 		root.Handle(pattern, h)
 	}
-	root.Handle("/", s.requireBearer(mux))
+	api := s.requireBearer(mux)
+	for route := range compressedRoutes {
+		root.Handle("GET "+route, Gzip(api))
+	}
+	root.Handle("/", api)
 	return root, nil
 }
 

@@ -34,10 +34,16 @@ const (
 	SyncStatus_SYNC_STATUS_UNSPECIFIED SyncStatus = 0
 	// Created now.
 	SyncStatus_SYNC_STATUS_CREATED SyncStatus = 1
-	// Created by an earlier request with the same request id; nothing written now.
+	// Done by an earlier request with the same request id (the record was created, the
+	// correction applied); nothing written now.
 	SyncStatus_SYNC_STATUS_ALREADY_EXISTED SyncStatus = 2
 	// Refused; see `error`.
 	SyncStatus_SYNC_STATUS_FAILED SyncStatus = 3
+	// A correction applied now.
+	SyncStatus_SYNC_STATUS_UPDATED SyncStatus = 4
+	// A correction not applied: the record changed since the version it was made against,
+	// in the fields of `conflicts`. Nothing was written.
+	SyncStatus_SYNC_STATUS_CONFLICT SyncStatus = 5
 )
 
 // Enum value maps for SyncStatus.
@@ -47,12 +53,16 @@ var (
 		1: "SYNC_STATUS_CREATED",
 		2: "SYNC_STATUS_ALREADY_EXISTED",
 		3: "SYNC_STATUS_FAILED",
+		4: "SYNC_STATUS_UPDATED",
+		5: "SYNC_STATUS_CONFLICT",
 	}
 	SyncStatus_value = map[string]int32{
 		"SYNC_STATUS_UNSPECIFIED":     0,
 		"SYNC_STATUS_CREATED":         1,
 		"SYNC_STATUS_ALREADY_EXISTED": 2,
 		"SYNC_STATUS_FAILED":          3,
+		"SYNC_STATUS_UPDATED":         4,
+		"SYNC_STATUS_CONFLICT":        5,
 	}
 )
 
@@ -1010,7 +1020,10 @@ type UpdateBeneficiaryRequest struct {
 	// The person, with `name` set and the changed fields.
 	Beneficiary *Beneficiary `protobuf:"bytes,1,opt,name=beneficiary,proto3" json:"beneficiary,omitempty"`
 	// Fields to update; the fields sent when absent; `*` replaces every updatable field.
-	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	// Idempotency key (a UUID): a retry with the same id returns the record and changes
+	// nothing again.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1057,6 +1070,13 @@ func (x *UpdateBeneficiaryRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
 		return x.UpdateMask
 	}
 	return nil
+}
+
+func (x *UpdateBeneficiaryRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
 }
 
 // Response of UpdateBeneficiary.
@@ -2031,7 +2051,10 @@ type UpdateCaseRequest struct {
 	// The case, with `name` set and the changed fields.
 	Case *Case `protobuf:"bytes,1,opt,name=case,proto3" json:"case,omitempty"`
 	// Fields to update; the fields sent when absent.
-	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	// Idempotency key (a UUID): a retry with the same id returns the record and changes
+	// nothing again.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2078,6 +2101,13 @@ func (x *UpdateCaseRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
 		return x.UpdateMask
 	}
 	return nil
+}
+
+func (x *UpdateCaseRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
 }
 
 // Response of UpdateCase.
@@ -2242,7 +2272,10 @@ type UpdateInterventionRequest struct {
 	// The intervention, with `name` set and the changed fields.
 	Intervention *Intervention `protobuf:"bytes,1,opt,name=intervention,proto3" json:"intervention,omitempty"`
 	// Fields to update; the fields sent when absent.
-	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	// Idempotency key (a UUID): a retry with the same id returns the record and changes
+	// nothing again.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2289,6 +2322,13 @@ func (x *UpdateInterventionRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
 		return x.UpdateMask
 	}
 	return nil
+}
+
+func (x *UpdateInterventionRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
 }
 
 // Response of UpdateIntervention.
@@ -2548,17 +2588,31 @@ func (x *RejectInterventionResponse) GetIntervention() *Intervention {
 	return nil
 }
 
-// One create of a batch: exactly the request of the single create method.
+// One write of a batch: exactly the request of the single create or update method.
 type SyncItem struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The create.
+	// The write.
 	//
 	// Types that are valid to be assigned to Request:
 	//
 	//	*SyncItem_CreateBeneficiary
 	//	*SyncItem_CreateCase
 	//	*SyncItem_CreateIntervention
-	Request       isSyncItem_Request `protobuf_oneof:"request"`
+	//	*SyncItem_UpdateBeneficiary
+	//	*SyncItem_UpdateCase
+	//	*SyncItem_UpdateIntervention
+	Request isSyncItem_Request `protobuf_oneof:"request"`
+	// For a correction: the record as the client had it at that version (the fields of the
+	// update mask, at least). When the record changed since, the correction is applied if
+	// each field it changes still has this value on the server (the change since was to
+	// other fields), and is a CONFLICT otherwise. Without it, any change since is a CONFLICT.
+	//
+	// Types that are valid to be assigned to Base:
+	//
+	//	*SyncItem_BaseBeneficiary
+	//	*SyncItem_BaseCase
+	//	*SyncItem_BaseIntervention
+	Base          isSyncItem_Base `protobuf_oneof:"base"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2627,6 +2681,67 @@ func (x *SyncItem) GetCreateIntervention() *CreateInterventionRequest {
 	return nil
 }
 
+func (x *SyncItem) GetUpdateBeneficiary() *UpdateBeneficiaryRequest {
+	if x != nil {
+		if x, ok := x.Request.(*SyncItem_UpdateBeneficiary); ok {
+			return x.UpdateBeneficiary
+		}
+	}
+	return nil
+}
+
+func (x *SyncItem) GetUpdateCase() *UpdateCaseRequest {
+	if x != nil {
+		if x, ok := x.Request.(*SyncItem_UpdateCase); ok {
+			return x.UpdateCase
+		}
+	}
+	return nil
+}
+
+func (x *SyncItem) GetUpdateIntervention() *UpdateInterventionRequest {
+	if x != nil {
+		if x, ok := x.Request.(*SyncItem_UpdateIntervention); ok {
+			return x.UpdateIntervention
+		}
+	}
+	return nil
+}
+
+func (x *SyncItem) GetBase() isSyncItem_Base {
+	if x != nil {
+		return x.Base
+	}
+	return nil
+}
+
+func (x *SyncItem) GetBaseBeneficiary() *Beneficiary {
+	if x != nil {
+		if x, ok := x.Base.(*SyncItem_BaseBeneficiary); ok {
+			return x.BaseBeneficiary
+		}
+	}
+	return nil
+}
+
+func (x *SyncItem) GetBaseCase() *Case {
+	if x != nil {
+		if x, ok := x.Base.(*SyncItem_BaseCase); ok {
+			return x.BaseCase
+		}
+	}
+	return nil
+}
+
+func (x *SyncItem) GetBaseIntervention() *Intervention {
+	if x != nil {
+		if x, ok := x.Base.(*SyncItem_BaseIntervention); ok {
+			return x.BaseIntervention
+		}
+	}
+	return nil
+}
+
 type isSyncItem_Request interface {
 	isSyncItem_Request()
 }
@@ -2646,11 +2761,58 @@ type SyncItem_CreateIntervention struct {
 	CreateIntervention *CreateInterventionRequest `protobuf:"bytes,3,opt,name=create_intervention,json=createIntervention,proto3,oneof"`
 }
 
+type SyncItem_UpdateBeneficiary struct {
+	// Corrects a person: `beneficiary.etag` is the version the correction was made
+	// against (required), `request_id` its idempotency key.
+	UpdateBeneficiary *UpdateBeneficiaryRequest `protobuf:"bytes,4,opt,name=update_beneficiary,json=updateBeneficiary,proto3,oneof"`
+}
+
+type SyncItem_UpdateCase struct {
+	// Corrects a case, as `update_beneficiary`.
+	UpdateCase *UpdateCaseRequest `protobuf:"bytes,5,opt,name=update_case,json=updateCase,proto3,oneof"`
+}
+
+type SyncItem_UpdateIntervention struct {
+	// Corrects an intervention, as `update_beneficiary`.
+	UpdateIntervention *UpdateInterventionRequest `protobuf:"bytes,6,opt,name=update_intervention,json=updateIntervention,proto3,oneof"`
+}
+
 func (*SyncItem_CreateBeneficiary) isSyncItem_Request() {}
 
 func (*SyncItem_CreateCase) isSyncItem_Request() {}
 
 func (*SyncItem_CreateIntervention) isSyncItem_Request() {}
+
+func (*SyncItem_UpdateBeneficiary) isSyncItem_Request() {}
+
+func (*SyncItem_UpdateCase) isSyncItem_Request() {}
+
+func (*SyncItem_UpdateIntervention) isSyncItem_Request() {}
+
+type isSyncItem_Base interface {
+	isSyncItem_Base()
+}
+
+type SyncItem_BaseBeneficiary struct {
+	// The person at the correction's version.
+	BaseBeneficiary *Beneficiary `protobuf:"bytes,7,opt,name=base_beneficiary,json=baseBeneficiary,proto3,oneof"`
+}
+
+type SyncItem_BaseCase struct {
+	// The case at the correction's version.
+	BaseCase *Case `protobuf:"bytes,8,opt,name=base_case,json=baseCase,proto3,oneof"`
+}
+
+type SyncItem_BaseIntervention struct {
+	// The intervention at the correction's version.
+	BaseIntervention *Intervention `protobuf:"bytes,9,opt,name=base_intervention,json=baseIntervention,proto3,oneof"`
+}
+
+func (*SyncItem_BaseBeneficiary) isSyncItem_Base() {}
+
+func (*SyncItem_BaseCase) isSyncItem_Base() {}
+
+func (*SyncItem_BaseIntervention) isSyncItem_Base() {}
 
 // The result of one item of a batch.
 type SyncResult struct {
@@ -2659,11 +2821,25 @@ type SyncResult struct {
 	Index int32 `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
 	// What happened.
 	Status SyncStatus `protobuf:"varint,2,opt,name=status,proto3,enum=ppks.v1.SyncStatus" json:"status,omitempty"`
-	// Name of the record created (or created before).
+	// Name of the record created (or created before), corrected, or in conflict.
 	Name string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
-	// Why the item failed: the code and details (field violations) the single create
-	// method would have returned.
-	Error         *status.Status `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
+	// Why the item failed: the code and details (field violations) the single method would
+	// have returned.
+	Error *status.Status `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
+	// What the client is to do with the item now.
+	Action SyncAction `protobuf:"varint,5,opt,name=action,proto3,enum=ppks.v1.SyncAction" json:"action,omitempty"`
+	// For a CONFLICT: the fields of the correction that differ from the record on the
+	// server.
+	Conflicts []*FieldConflict `protobuf:"bytes,6,rep,name=conflicts,proto3" json:"conflicts,omitempty"`
+	// The record as it is now, as a GET would return it: after the item, or the server's
+	// version in a conflict (resolve against its etag). Not set for a failure.
+	//
+	// Types that are valid to be assigned to Record:
+	//
+	//	*SyncResult_Beneficiary
+	//	*SyncResult_Case
+	//	*SyncResult_Intervention
+	Record        isSyncResult_Record `protobuf_oneof:"record"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2726,10 +2902,83 @@ func (x *SyncResult) GetError() *status.Status {
 	return nil
 }
 
+func (x *SyncResult) GetAction() SyncAction {
+	if x != nil {
+		return x.Action
+	}
+	return SyncAction_SYNC_ACTION_UNSPECIFIED
+}
+
+func (x *SyncResult) GetConflicts() []*FieldConflict {
+	if x != nil {
+		return x.Conflicts
+	}
+	return nil
+}
+
+func (x *SyncResult) GetRecord() isSyncResult_Record {
+	if x != nil {
+		return x.Record
+	}
+	return nil
+}
+
+func (x *SyncResult) GetBeneficiary() *Beneficiary {
+	if x != nil {
+		if x, ok := x.Record.(*SyncResult_Beneficiary); ok {
+			return x.Beneficiary
+		}
+	}
+	return nil
+}
+
+func (x *SyncResult) GetCase() *Case {
+	if x != nil {
+		if x, ok := x.Record.(*SyncResult_Case); ok {
+			return x.Case
+		}
+	}
+	return nil
+}
+
+func (x *SyncResult) GetIntervention() *Intervention {
+	if x != nil {
+		if x, ok := x.Record.(*SyncResult_Intervention); ok {
+			return x.Intervention
+		}
+	}
+	return nil
+}
+
+type isSyncResult_Record interface {
+	isSyncResult_Record()
+}
+
+type SyncResult_Beneficiary struct {
+	// The person.
+	Beneficiary *Beneficiary `protobuf:"bytes,7,opt,name=beneficiary,proto3,oneof"`
+}
+
+type SyncResult_Case struct {
+	// The case.
+	Case *Case `protobuf:"bytes,8,opt,name=case,proto3,oneof"`
+}
+
+type SyncResult_Intervention struct {
+	// The intervention.
+	Intervention *Intervention `protobuf:"bytes,9,opt,name=intervention,proto3,oneof"`
+}
+
+func (*SyncResult_Beneficiary) isSyncResult_Record() {}
+
+func (*SyncResult_Case) isSyncResult_Record() {}
+
+func (*SyncResult_Intervention) isSyncResult_Record() {}
+
 // Request for BatchSync.
 type BatchSyncRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The creates, at most 500, applied in order.
+	// The writes, at most 500, applied in order.
 	Items         []*SyncItem `protobuf:"bytes,1,rep,name=items,proto3" json:"items,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -3586,7 +3835,7 @@ var File_ppks_v1_case_service_proto protoreflect.FileDescriptor
 
 const file_ppks_v1_case_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1appks/v1/case_service.proto\x12\appks.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\x1a\x16google/type/date.proto\x1a\x19ppks/v1/beneficiary.proto\x1a\x12ppks/v1/case.proto\x1a\x1appks/v1/intervention.proto\x1a\x16ppks/v1/transfer.proto\"\x95\x01\n" +
+	"\x1appks/v1/case_service.proto\x12\appks.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x17google/api/client.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x17google/rpc/status.proto\x1a\x16google/type/date.proto\x1a\x19ppks/v1/beneficiary.proto\x1a\x12ppks/v1/case.proto\x1a\x1appks/v1/intervention.proto\x1a\x12ppks/v1/sync.proto\x1a\x16ppks/v1/transfer.proto\"\x95\x01\n" +
 	"\x15CreateTransferRequest\x122\n" +
 	"\btransfer\x18\x01 \x01(\v2\x11.ppks.v1.TransferB\x03\xe0A\x02R\btransfer\x12$\n" +
 	"\vtransfer_id\x18\x02 \x01(\tB\x03\xe0A\x01R\n" +
@@ -3643,11 +3892,13 @@ const file_ppks_v1_case_service_proto_rawDesc = "" +
 	"\x06filter\x18\x03 \x01(\tB\x03\xe0A\x01R\x06filter\"\x7f\n" +
 	"\x19ListBeneficiariesResponse\x12:\n" +
 	"\rbeneficiaries\x18\x01 \x03(\v2\x14.ppks.v1.BeneficiaryR\rbeneficiaries\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x99\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xbd\x01\n" +
 	"\x18UpdateBeneficiaryRequest\x12;\n" +
 	"\vbeneficiary\x18\x01 \x01(\v2\x14.ppks.v1.BeneficiaryB\x03\xe0A\x02R\vbeneficiary\x12@\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
-	"updateMask\"S\n" +
+	"updateMask\x12\"\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\x03\xe0A\x01R\trequestId\"S\n" +
 	"\x19UpdateBeneficiaryResponse\x126\n" +
 	"\vbeneficiary\x18\x01 \x01(\v2\x14.ppks.v1.BeneficiaryR\vbeneficiary\"\xbc\x01\n" +
 	"\x11CreateCaseRequest\x12=\n" +
@@ -3715,11 +3966,13 @@ const file_ppks_v1_case_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\x03\xe0A\x01R\trequestId\"U\n" +
 	"\x18VoidInterventionResponse\x129\n" +
-	"\fintervention\x18\x01 \x01(\v2\x15.ppks.v1.InterventionR\fintervention\"}\n" +
+	"\fintervention\x18\x01 \x01(\v2\x15.ppks.v1.InterventionR\fintervention\"\xa1\x01\n" +
 	"\x11UpdateCaseRequest\x12&\n" +
 	"\x04case\x18\x01 \x01(\v2\r.ppks.v1.CaseB\x03\xe0A\x02R\x04case\x12@\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
-	"updateMask\"7\n" +
+	"updateMask\x12\"\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\x03\xe0A\x01R\trequestId\"7\n" +
 	"\x12UpdateCaseResponse\x12!\n" +
 	"\x04case\x18\x01 \x01(\v2\r.ppks.v1.CaseR\x04case\"\x88\x01\n" +
 	"\x11ReopenCaseRequest\x122\n" +
@@ -3729,11 +3982,13 @@ const file_ppks_v1_case_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\x03\xe0A\x01R\trequestId\"7\n" +
 	"\x12ReopenCaseResponse\x12!\n" +
-	"\x04case\x18\x01 \x01(\v2\r.ppks.v1.CaseR\x04case\"\x9d\x01\n" +
+	"\x04case\x18\x01 \x01(\v2\r.ppks.v1.CaseR\x04case\"\xc1\x01\n" +
 	"\x19UpdateInterventionRequest\x12>\n" +
 	"\fintervention\x18\x01 \x01(\v2\x15.ppks.v1.InterventionB\x03\xe0A\x02R\fintervention\x12@\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x03\xe0A\x01R\n" +
-	"updateMask\"W\n" +
+	"updateMask\x12\"\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\x03\xe0A\x01R\trequestId\"W\n" +
 	"\x1aUpdateInterventionResponse\x129\n" +
 	"\fintervention\x18\x01 \x01(\v2\x15.ppks.v1.InterventionR\fintervention\"{\n" +
 	"\x19VerifyInterventionRequest\x12:\n" +
@@ -3750,19 +4005,33 @@ const file_ppks_v1_case_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\x03\xe0A\x01R\trequestId\"W\n" +
 	"\x1aRejectInterventionResponse\x129\n" +
-	"\fintervention\x18\x01 \x01(\v2\x15.ppks.v1.InterventionR\fintervention\"\xff\x01\n" +
+	"\fintervention\x18\x01 \x01(\v2\x15.ppks.v1.InterventionR\fintervention\"\xa8\x05\n" +
 	"\bSyncItem\x12R\n" +
 	"\x12create_beneficiary\x18\x01 \x01(\v2!.ppks.v1.CreateBeneficiaryRequestH\x00R\x11createBeneficiary\x12=\n" +
 	"\vcreate_case\x18\x02 \x01(\v2\x1a.ppks.v1.CreateCaseRequestH\x00R\n" +
 	"createCase\x12U\n" +
-	"\x13create_intervention\x18\x03 \x01(\v2\".ppks.v1.CreateInterventionRequestH\x00R\x12createInterventionB\t\n" +
-	"\arequest\"\x8d\x01\n" +
+	"\x13create_intervention\x18\x03 \x01(\v2\".ppks.v1.CreateInterventionRequestH\x00R\x12createIntervention\x12R\n" +
+	"\x12update_beneficiary\x18\x04 \x01(\v2!.ppks.v1.UpdateBeneficiaryRequestH\x00R\x11updateBeneficiary\x12=\n" +
+	"\vupdate_case\x18\x05 \x01(\v2\x1a.ppks.v1.UpdateCaseRequestH\x00R\n" +
+	"updateCase\x12U\n" +
+	"\x13update_intervention\x18\x06 \x01(\v2\".ppks.v1.UpdateInterventionRequestH\x00R\x12updateIntervention\x12A\n" +
+	"\x10base_beneficiary\x18\a \x01(\v2\x14.ppks.v1.BeneficiaryH\x01R\x0fbaseBeneficiary\x12,\n" +
+	"\tbase_case\x18\b \x01(\v2\r.ppks.v1.CaseH\x01R\bbaseCase\x12D\n" +
+	"\x11base_intervention\x18\t \x01(\v2\x15.ppks.v1.InterventionH\x01R\x10baseInterventionB\t\n" +
+	"\arequestB\x06\n" +
+	"\x04base\"\x96\x03\n" +
 	"\n" +
 	"SyncResult\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\x05R\x05index\x12+\n" +
 	"\x06status\x18\x02 \x01(\x0e2\x13.ppks.v1.SyncStatusR\x06status\x12\x12\n" +
 	"\x04name\x18\x03 \x01(\tR\x04name\x12(\n" +
-	"\x05error\x18\x04 \x01(\v2\x12.google.rpc.StatusR\x05error\"@\n" +
+	"\x05error\x18\x04 \x01(\v2\x12.google.rpc.StatusR\x05error\x12+\n" +
+	"\x06action\x18\x05 \x01(\x0e2\x13.ppks.v1.SyncActionR\x06action\x124\n" +
+	"\tconflicts\x18\x06 \x03(\v2\x16.ppks.v1.FieldConflictR\tconflicts\x128\n" +
+	"\vbeneficiary\x18\a \x01(\v2\x14.ppks.v1.BeneficiaryH\x00R\vbeneficiary\x12#\n" +
+	"\x04case\x18\b \x01(\v2\r.ppks.v1.CaseH\x00R\x04case\x12;\n" +
+	"\fintervention\x18\t \x01(\v2\x15.ppks.v1.InterventionH\x00R\finterventionB\b\n" +
+	"\x06record\"@\n" +
 	"\x10BatchSyncRequest\x12,\n" +
 	"\x05items\x18\x01 \x03(\v2\x11.ppks.v1.SyncItemB\x03\xe0A\x02R\x05items\"B\n" +
 	"\x11BatchSyncResponse\x12-\n" +
@@ -3819,18 +4088,20 @@ const file_ppks_v1_case_service_proto_rawDesc = "" +
 	"page_token\x18\x03 \x01(\tB\x03\xe0A\x01R\tpageToken\"h\n" +
 	"\x13ListChangesResponse\x12)\n" +
 	"\achanges\x18\x01 \x03(\v2\x0f.ppks.v1.ChangeR\achanges\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*{\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\xae\x01\n" +
 	"\n" +
 	"SyncStatus\x12\x1b\n" +
 	"\x17SYNC_STATUS_UNSPECIFIED\x10\x00\x12\x17\n" +
 	"\x13SYNC_STATUS_CREATED\x10\x01\x12\x1f\n" +
 	"\x1bSYNC_STATUS_ALREADY_EXISTED\x10\x02\x12\x16\n" +
-	"\x12SYNC_STATUS_FAILED\x10\x03*\xa8\x01\n" +
+	"\x12SYNC_STATUS_FAILED\x10\x03\x12\x17\n" +
+	"\x13SYNC_STATUS_UPDATED\x10\x04\x12\x18\n" +
+	"\x14SYNC_STATUS_CONFLICT\x10\x05*\xa8\x01\n" +
 	"\x11TimelineEventKind\x12#\n" +
 	"\x1fTIMELINE_EVENT_KIND_UNSPECIFIED\x10\x00\x12#\n" +
 	"\x1fTIMELINE_EVENT_KIND_CASE_OPENED\x10\x01\x12$\n" +
 	" TIMELINE_EVENT_KIND_INTERVENTION\x10\x02\x12#\n" +
-	"\x1fTIMELINE_EVENT_KIND_CASE_CLOSED\x10\x032\xfc \n" +
+	"\x1fTIMELINE_EVENT_KIND_CASE_CLOSED\x10\x032\xed!\n" +
 	"\vCaseService\x12\x9d\x01\n" +
 	"\x11CreateBeneficiary\x12!.ppks.v1.CreateBeneficiaryRequest\x1a\".ppks.v1.CreateBeneficiaryResponse\"A\xdaA\vbeneficiary\x82\xd3\xe4\x93\x02-:\vbeneficiaryb\vbeneficiary\"\x11/v1/beneficiaries\x12\x89\x01\n" +
 	"\x0eGetBeneficiary\x12\x1e.ppks.v1.GetBeneficiaryRequest\x1a\x1f.ppks.v1.GetBeneficiaryResponse\"6\xdaA\x04name\x82\xd3\xe4\x93\x02)b\vbeneficiary\x12\x1a/v1/{name=beneficiaries/*}\x12u\n" +
@@ -3852,7 +4123,8 @@ const file_ppks_v1_case_service_proto_rawDesc = "" +
 	"\x12UpdateIntervention\x12\".ppks.v1.UpdateInterventionRequest\x1a#.ppks.v1.UpdateInterventionResponse\"~\xdaA\x18intervention,update_mask\x82\xd3\xe4\x93\x02]:\finterventionb\fintervention2?/v1/{intervention.name=beneficiaries/*/cases/*/interventions/*}\x12\xb8\x01\n" +
 	"\x12VerifyIntervention\x12\".ppks.v1.VerifyInterventionRequest\x1a#.ppks.v1.VerifyInterventionResponse\"Y\xdaA\x04name\x82\xd3\xe4\x93\x02L:\x01*b\fintervention\"9/v1/{name=beneficiaries/*/cases/*/interventions/*}:verify\x12\xbf\x01\n" +
 	"\x12RejectIntervention\x12\".ppks.v1.RejectInterventionRequest\x1a#.ppks.v1.RejectInterventionResponse\"`\xdaA\vname,reason\x82\xd3\xe4\x93\x02L:\x01*b\fintervention\"9/v1/{name=beneficiaries/*/cases/*/interventions/*}:reject\x12j\n" +
-	"\tBatchSync\x12\x19.ppks.v1.BatchSyncRequest\x1a\x1a.ppks.v1.BatchSyncResponse\"&\x82\xd3\xe4\x93\x02 :\x01*\"\x1b/v1/beneficiaries:batchSync\x12~\n" +
+	"\tBatchSync\x12\x19.ppks.v1.BatchSyncRequest\x1a\x1a.ppks.v1.BatchSyncResponse\"&\x82\xd3\xe4\x93\x02 :\x01*\"\x1b/v1/beneficiaries:batchSync\x12o\n" +
+	"\vSyncChanges\x12\x1b.ppks.v1.SyncChangesRequest\x1a\x1c.ppks.v1.SyncChangesResponse\"%\x82\xd3\xe4\x93\x02\x1f\x12\x1d/v1/beneficiaries:syncChanges\x12~\n" +
 	"\x0eFindDuplicates\x12\x1e.ppks.v1.FindDuplicatesRequest\x1a\x1f.ppks.v1.FindDuplicatesResponse\"+\x82\xd3\xe4\x93\x02%:\x01*\" /v1/beneficiaries:findDuplicates\x12\xaf\x01\n" +
 	"\x12MergeBeneficiaries\x12\".ppks.v1.MergeBeneficiariesRequest\x1a#.ppks.v1.MergeBeneficiariesResponse\"P\xdaA\x15name,duplicate,reason\x82\xd3\xe4\x93\x022:\x01*b\vbeneficiary\" /v1/{name=beneficiaries/*}:merge\x12|\n" +
 	"\vGetTimeline\x12\x1b.ppks.v1.GetTimelineRequest\x1a\x1c.ppks.v1.GetTimelineResponse\"2\xdaA\x04name\x82\xd3\xe4\x93\x02%\x12#/v1/{name=beneficiaries/*}:timeline\x12\xf1\x01\n" +
@@ -3948,7 +4220,11 @@ var file_ppks_v1_case_service_proto_goTypes = []any{
 	(*date.Date)(nil),                  // 67: google.type.Date
 	(*Intervention)(nil),               // 68: ppks.v1.Intervention
 	(*status.Status)(nil),              // 69: google.rpc.Status
-	(*timestamppb.Timestamp)(nil),      // 70: google.protobuf.Timestamp
+	(SyncAction)(0),                    // 70: ppks.v1.SyncAction
+	(*FieldConflict)(nil),              // 71: ppks.v1.FieldConflict
+	(*timestamppb.Timestamp)(nil),      // 72: google.protobuf.Timestamp
+	(*SyncChangesRequest)(nil),         // 73: ppks.v1.SyncChangesRequest
+	(*SyncChangesResponse)(nil),        // 74: ppks.v1.SyncChangesResponse
 }
 var file_ppks_v1_case_service_proto_depIdxs = []int32{
 	62, // 0: ppks.v1.CreateTransferRequest.transfer:type_name -> ppks.v1.Transfer
@@ -3989,82 +4265,95 @@ var file_ppks_v1_case_service_proto_depIdxs = []int32{
 	12, // 35: ppks.v1.SyncItem.create_beneficiary:type_name -> ppks.v1.CreateBeneficiaryRequest
 	20, // 36: ppks.v1.SyncItem.create_case:type_name -> ppks.v1.CreateCaseRequest
 	28, // 37: ppks.v1.SyncItem.create_intervention:type_name -> ppks.v1.CreateInterventionRequest
-	0,  // 38: ppks.v1.SyncResult.status:type_name -> ppks.v1.SyncStatus
-	69, // 39: ppks.v1.SyncResult.error:type_name -> google.rpc.Status
-	46, // 40: ppks.v1.BatchSyncRequest.items:type_name -> ppks.v1.SyncItem
-	47, // 41: ppks.v1.BatchSyncResponse.results:type_name -> ppks.v1.SyncResult
-	63, // 42: ppks.v1.DuplicateCandidate.beneficiary:type_name -> ppks.v1.Beneficiary
-	63, // 43: ppks.v1.FindDuplicatesRequest.beneficiary:type_name -> ppks.v1.Beneficiary
-	50, // 44: ppks.v1.FindDuplicatesResponse.candidates:type_name -> ppks.v1.DuplicateCandidate
-	63, // 45: ppks.v1.MergeBeneficiariesResponse.beneficiary:type_name -> ppks.v1.Beneficiary
-	67, // 46: ppks.v1.TimelineEvent.date:type_name -> google.type.Date
-	1,  // 47: ppks.v1.TimelineEvent.kind:type_name -> ppks.v1.TimelineEventKind
-	65, // 48: ppks.v1.TimelineEvent.case:type_name -> ppks.v1.Case
-	68, // 49: ppks.v1.TimelineEvent.intervention:type_name -> ppks.v1.Intervention
-	63, // 50: ppks.v1.GetTimelineResponse.beneficiary:type_name -> ppks.v1.Beneficiary
-	56, // 51: ppks.v1.GetTimelineResponse.events:type_name -> ppks.v1.TimelineEvent
-	70, // 52: ppks.v1.Change.time:type_name -> google.protobuf.Timestamp
-	58, // 53: ppks.v1.Change.fields:type_name -> ppks.v1.FieldChange
-	59, // 54: ppks.v1.ListChangesResponse.changes:type_name -> ppks.v1.Change
-	12, // 55: ppks.v1.CaseService.CreateBeneficiary:input_type -> ppks.v1.CreateBeneficiaryRequest
-	14, // 56: ppks.v1.CaseService.GetBeneficiary:input_type -> ppks.v1.GetBeneficiaryRequest
-	16, // 57: ppks.v1.CaseService.ListBeneficiaries:input_type -> ppks.v1.ListBeneficiariesRequest
-	18, // 58: ppks.v1.CaseService.UpdateBeneficiary:input_type -> ppks.v1.UpdateBeneficiaryRequest
-	20, // 59: ppks.v1.CaseService.CreateCase:input_type -> ppks.v1.CreateCaseRequest
-	22, // 60: ppks.v1.CaseService.GetCase:input_type -> ppks.v1.GetCaseRequest
-	24, // 61: ppks.v1.CaseService.ListCases:input_type -> ppks.v1.ListCasesRequest
-	26, // 62: ppks.v1.CaseService.CloseCase:input_type -> ppks.v1.CloseCaseRequest
-	28, // 63: ppks.v1.CaseService.CreateIntervention:input_type -> ppks.v1.CreateInterventionRequest
-	30, // 64: ppks.v1.CaseService.GetIntervention:input_type -> ppks.v1.GetInterventionRequest
-	32, // 65: ppks.v1.CaseService.ListInterventions:input_type -> ppks.v1.ListInterventionsRequest
-	34, // 66: ppks.v1.CaseService.VoidIntervention:input_type -> ppks.v1.VoidInterventionRequest
-	36, // 67: ppks.v1.CaseService.UpdateCase:input_type -> ppks.v1.UpdateCaseRequest
-	38, // 68: ppks.v1.CaseService.ReopenCase:input_type -> ppks.v1.ReopenCaseRequest
-	40, // 69: ppks.v1.CaseService.UpdateIntervention:input_type -> ppks.v1.UpdateInterventionRequest
-	42, // 70: ppks.v1.CaseService.VerifyIntervention:input_type -> ppks.v1.VerifyInterventionRequest
-	44, // 71: ppks.v1.CaseService.RejectIntervention:input_type -> ppks.v1.RejectInterventionRequest
-	48, // 72: ppks.v1.CaseService.BatchSync:input_type -> ppks.v1.BatchSyncRequest
-	51, // 73: ppks.v1.CaseService.FindDuplicates:input_type -> ppks.v1.FindDuplicatesRequest
-	53, // 74: ppks.v1.CaseService.MergeBeneficiaries:input_type -> ppks.v1.MergeBeneficiariesRequest
-	55, // 75: ppks.v1.CaseService.GetTimeline:input_type -> ppks.v1.GetTimelineRequest
-	60, // 76: ppks.v1.CaseService.ListChanges:input_type -> ppks.v1.ListChangesRequest
-	2,  // 77: ppks.v1.CaseService.CreateTransfer:input_type -> ppks.v1.CreateTransferRequest
-	4,  // 78: ppks.v1.CaseService.GetTransfer:input_type -> ppks.v1.GetTransferRequest
-	6,  // 79: ppks.v1.CaseService.ListTransfers:input_type -> ppks.v1.ListTransfersRequest
-	8,  // 80: ppks.v1.CaseService.ApproveTransfer:input_type -> ppks.v1.ApproveTransferRequest
-	10, // 81: ppks.v1.CaseService.RejectTransfer:input_type -> ppks.v1.RejectTransferRequest
-	13, // 82: ppks.v1.CaseService.CreateBeneficiary:output_type -> ppks.v1.CreateBeneficiaryResponse
-	15, // 83: ppks.v1.CaseService.GetBeneficiary:output_type -> ppks.v1.GetBeneficiaryResponse
-	17, // 84: ppks.v1.CaseService.ListBeneficiaries:output_type -> ppks.v1.ListBeneficiariesResponse
-	19, // 85: ppks.v1.CaseService.UpdateBeneficiary:output_type -> ppks.v1.UpdateBeneficiaryResponse
-	21, // 86: ppks.v1.CaseService.CreateCase:output_type -> ppks.v1.CreateCaseResponse
-	23, // 87: ppks.v1.CaseService.GetCase:output_type -> ppks.v1.GetCaseResponse
-	25, // 88: ppks.v1.CaseService.ListCases:output_type -> ppks.v1.ListCasesResponse
-	27, // 89: ppks.v1.CaseService.CloseCase:output_type -> ppks.v1.CloseCaseResponse
-	29, // 90: ppks.v1.CaseService.CreateIntervention:output_type -> ppks.v1.CreateInterventionResponse
-	31, // 91: ppks.v1.CaseService.GetIntervention:output_type -> ppks.v1.GetInterventionResponse
-	33, // 92: ppks.v1.CaseService.ListInterventions:output_type -> ppks.v1.ListInterventionsResponse
-	35, // 93: ppks.v1.CaseService.VoidIntervention:output_type -> ppks.v1.VoidInterventionResponse
-	37, // 94: ppks.v1.CaseService.UpdateCase:output_type -> ppks.v1.UpdateCaseResponse
-	39, // 95: ppks.v1.CaseService.ReopenCase:output_type -> ppks.v1.ReopenCaseResponse
-	41, // 96: ppks.v1.CaseService.UpdateIntervention:output_type -> ppks.v1.UpdateInterventionResponse
-	43, // 97: ppks.v1.CaseService.VerifyIntervention:output_type -> ppks.v1.VerifyInterventionResponse
-	45, // 98: ppks.v1.CaseService.RejectIntervention:output_type -> ppks.v1.RejectInterventionResponse
-	49, // 99: ppks.v1.CaseService.BatchSync:output_type -> ppks.v1.BatchSyncResponse
-	52, // 100: ppks.v1.CaseService.FindDuplicates:output_type -> ppks.v1.FindDuplicatesResponse
-	54, // 101: ppks.v1.CaseService.MergeBeneficiaries:output_type -> ppks.v1.MergeBeneficiariesResponse
-	57, // 102: ppks.v1.CaseService.GetTimeline:output_type -> ppks.v1.GetTimelineResponse
-	61, // 103: ppks.v1.CaseService.ListChanges:output_type -> ppks.v1.ListChangesResponse
-	3,  // 104: ppks.v1.CaseService.CreateTransfer:output_type -> ppks.v1.CreateTransferResponse
-	5,  // 105: ppks.v1.CaseService.GetTransfer:output_type -> ppks.v1.GetTransferResponse
-	7,  // 106: ppks.v1.CaseService.ListTransfers:output_type -> ppks.v1.ListTransfersResponse
-	9,  // 107: ppks.v1.CaseService.ApproveTransfer:output_type -> ppks.v1.ApproveTransferResponse
-	11, // 108: ppks.v1.CaseService.RejectTransfer:output_type -> ppks.v1.RejectTransferResponse
-	82, // [82:109] is the sub-list for method output_type
-	55, // [55:82] is the sub-list for method input_type
-	55, // [55:55] is the sub-list for extension type_name
-	55, // [55:55] is the sub-list for extension extendee
-	0,  // [0:55] is the sub-list for field type_name
+	18, // 38: ppks.v1.SyncItem.update_beneficiary:type_name -> ppks.v1.UpdateBeneficiaryRequest
+	36, // 39: ppks.v1.SyncItem.update_case:type_name -> ppks.v1.UpdateCaseRequest
+	40, // 40: ppks.v1.SyncItem.update_intervention:type_name -> ppks.v1.UpdateInterventionRequest
+	63, // 41: ppks.v1.SyncItem.base_beneficiary:type_name -> ppks.v1.Beneficiary
+	65, // 42: ppks.v1.SyncItem.base_case:type_name -> ppks.v1.Case
+	68, // 43: ppks.v1.SyncItem.base_intervention:type_name -> ppks.v1.Intervention
+	0,  // 44: ppks.v1.SyncResult.status:type_name -> ppks.v1.SyncStatus
+	69, // 45: ppks.v1.SyncResult.error:type_name -> google.rpc.Status
+	70, // 46: ppks.v1.SyncResult.action:type_name -> ppks.v1.SyncAction
+	71, // 47: ppks.v1.SyncResult.conflicts:type_name -> ppks.v1.FieldConflict
+	63, // 48: ppks.v1.SyncResult.beneficiary:type_name -> ppks.v1.Beneficiary
+	65, // 49: ppks.v1.SyncResult.case:type_name -> ppks.v1.Case
+	68, // 50: ppks.v1.SyncResult.intervention:type_name -> ppks.v1.Intervention
+	46, // 51: ppks.v1.BatchSyncRequest.items:type_name -> ppks.v1.SyncItem
+	47, // 52: ppks.v1.BatchSyncResponse.results:type_name -> ppks.v1.SyncResult
+	63, // 53: ppks.v1.DuplicateCandidate.beneficiary:type_name -> ppks.v1.Beneficiary
+	63, // 54: ppks.v1.FindDuplicatesRequest.beneficiary:type_name -> ppks.v1.Beneficiary
+	50, // 55: ppks.v1.FindDuplicatesResponse.candidates:type_name -> ppks.v1.DuplicateCandidate
+	63, // 56: ppks.v1.MergeBeneficiariesResponse.beneficiary:type_name -> ppks.v1.Beneficiary
+	67, // 57: ppks.v1.TimelineEvent.date:type_name -> google.type.Date
+	1,  // 58: ppks.v1.TimelineEvent.kind:type_name -> ppks.v1.TimelineEventKind
+	65, // 59: ppks.v1.TimelineEvent.case:type_name -> ppks.v1.Case
+	68, // 60: ppks.v1.TimelineEvent.intervention:type_name -> ppks.v1.Intervention
+	63, // 61: ppks.v1.GetTimelineResponse.beneficiary:type_name -> ppks.v1.Beneficiary
+	56, // 62: ppks.v1.GetTimelineResponse.events:type_name -> ppks.v1.TimelineEvent
+	72, // 63: ppks.v1.Change.time:type_name -> google.protobuf.Timestamp
+	58, // 64: ppks.v1.Change.fields:type_name -> ppks.v1.FieldChange
+	59, // 65: ppks.v1.ListChangesResponse.changes:type_name -> ppks.v1.Change
+	12, // 66: ppks.v1.CaseService.CreateBeneficiary:input_type -> ppks.v1.CreateBeneficiaryRequest
+	14, // 67: ppks.v1.CaseService.GetBeneficiary:input_type -> ppks.v1.GetBeneficiaryRequest
+	16, // 68: ppks.v1.CaseService.ListBeneficiaries:input_type -> ppks.v1.ListBeneficiariesRequest
+	18, // 69: ppks.v1.CaseService.UpdateBeneficiary:input_type -> ppks.v1.UpdateBeneficiaryRequest
+	20, // 70: ppks.v1.CaseService.CreateCase:input_type -> ppks.v1.CreateCaseRequest
+	22, // 71: ppks.v1.CaseService.GetCase:input_type -> ppks.v1.GetCaseRequest
+	24, // 72: ppks.v1.CaseService.ListCases:input_type -> ppks.v1.ListCasesRequest
+	26, // 73: ppks.v1.CaseService.CloseCase:input_type -> ppks.v1.CloseCaseRequest
+	28, // 74: ppks.v1.CaseService.CreateIntervention:input_type -> ppks.v1.CreateInterventionRequest
+	30, // 75: ppks.v1.CaseService.GetIntervention:input_type -> ppks.v1.GetInterventionRequest
+	32, // 76: ppks.v1.CaseService.ListInterventions:input_type -> ppks.v1.ListInterventionsRequest
+	34, // 77: ppks.v1.CaseService.VoidIntervention:input_type -> ppks.v1.VoidInterventionRequest
+	36, // 78: ppks.v1.CaseService.UpdateCase:input_type -> ppks.v1.UpdateCaseRequest
+	38, // 79: ppks.v1.CaseService.ReopenCase:input_type -> ppks.v1.ReopenCaseRequest
+	40, // 80: ppks.v1.CaseService.UpdateIntervention:input_type -> ppks.v1.UpdateInterventionRequest
+	42, // 81: ppks.v1.CaseService.VerifyIntervention:input_type -> ppks.v1.VerifyInterventionRequest
+	44, // 82: ppks.v1.CaseService.RejectIntervention:input_type -> ppks.v1.RejectInterventionRequest
+	48, // 83: ppks.v1.CaseService.BatchSync:input_type -> ppks.v1.BatchSyncRequest
+	73, // 84: ppks.v1.CaseService.SyncChanges:input_type -> ppks.v1.SyncChangesRequest
+	51, // 85: ppks.v1.CaseService.FindDuplicates:input_type -> ppks.v1.FindDuplicatesRequest
+	53, // 86: ppks.v1.CaseService.MergeBeneficiaries:input_type -> ppks.v1.MergeBeneficiariesRequest
+	55, // 87: ppks.v1.CaseService.GetTimeline:input_type -> ppks.v1.GetTimelineRequest
+	60, // 88: ppks.v1.CaseService.ListChanges:input_type -> ppks.v1.ListChangesRequest
+	2,  // 89: ppks.v1.CaseService.CreateTransfer:input_type -> ppks.v1.CreateTransferRequest
+	4,  // 90: ppks.v1.CaseService.GetTransfer:input_type -> ppks.v1.GetTransferRequest
+	6,  // 91: ppks.v1.CaseService.ListTransfers:input_type -> ppks.v1.ListTransfersRequest
+	8,  // 92: ppks.v1.CaseService.ApproveTransfer:input_type -> ppks.v1.ApproveTransferRequest
+	10, // 93: ppks.v1.CaseService.RejectTransfer:input_type -> ppks.v1.RejectTransferRequest
+	13, // 94: ppks.v1.CaseService.CreateBeneficiary:output_type -> ppks.v1.CreateBeneficiaryResponse
+	15, // 95: ppks.v1.CaseService.GetBeneficiary:output_type -> ppks.v1.GetBeneficiaryResponse
+	17, // 96: ppks.v1.CaseService.ListBeneficiaries:output_type -> ppks.v1.ListBeneficiariesResponse
+	19, // 97: ppks.v1.CaseService.UpdateBeneficiary:output_type -> ppks.v1.UpdateBeneficiaryResponse
+	21, // 98: ppks.v1.CaseService.CreateCase:output_type -> ppks.v1.CreateCaseResponse
+	23, // 99: ppks.v1.CaseService.GetCase:output_type -> ppks.v1.GetCaseResponse
+	25, // 100: ppks.v1.CaseService.ListCases:output_type -> ppks.v1.ListCasesResponse
+	27, // 101: ppks.v1.CaseService.CloseCase:output_type -> ppks.v1.CloseCaseResponse
+	29, // 102: ppks.v1.CaseService.CreateIntervention:output_type -> ppks.v1.CreateInterventionResponse
+	31, // 103: ppks.v1.CaseService.GetIntervention:output_type -> ppks.v1.GetInterventionResponse
+	33, // 104: ppks.v1.CaseService.ListInterventions:output_type -> ppks.v1.ListInterventionsResponse
+	35, // 105: ppks.v1.CaseService.VoidIntervention:output_type -> ppks.v1.VoidInterventionResponse
+	37, // 106: ppks.v1.CaseService.UpdateCase:output_type -> ppks.v1.UpdateCaseResponse
+	39, // 107: ppks.v1.CaseService.ReopenCase:output_type -> ppks.v1.ReopenCaseResponse
+	41, // 108: ppks.v1.CaseService.UpdateIntervention:output_type -> ppks.v1.UpdateInterventionResponse
+	43, // 109: ppks.v1.CaseService.VerifyIntervention:output_type -> ppks.v1.VerifyInterventionResponse
+	45, // 110: ppks.v1.CaseService.RejectIntervention:output_type -> ppks.v1.RejectInterventionResponse
+	49, // 111: ppks.v1.CaseService.BatchSync:output_type -> ppks.v1.BatchSyncResponse
+	74, // 112: ppks.v1.CaseService.SyncChanges:output_type -> ppks.v1.SyncChangesResponse
+	52, // 113: ppks.v1.CaseService.FindDuplicates:output_type -> ppks.v1.FindDuplicatesResponse
+	54, // 114: ppks.v1.CaseService.MergeBeneficiaries:output_type -> ppks.v1.MergeBeneficiariesResponse
+	57, // 115: ppks.v1.CaseService.GetTimeline:output_type -> ppks.v1.GetTimelineResponse
+	61, // 116: ppks.v1.CaseService.ListChanges:output_type -> ppks.v1.ListChangesResponse
+	3,  // 117: ppks.v1.CaseService.CreateTransfer:output_type -> ppks.v1.CreateTransferResponse
+	5,  // 118: ppks.v1.CaseService.GetTransfer:output_type -> ppks.v1.GetTransferResponse
+	7,  // 119: ppks.v1.CaseService.ListTransfers:output_type -> ppks.v1.ListTransfersResponse
+	9,  // 120: ppks.v1.CaseService.ApproveTransfer:output_type -> ppks.v1.ApproveTransferResponse
+	11, // 121: ppks.v1.CaseService.RejectTransfer:output_type -> ppks.v1.RejectTransferResponse
+	94, // [94:122] is the sub-list for method output_type
+	66, // [66:94] is the sub-list for method input_type
+	66, // [66:66] is the sub-list for extension type_name
+	66, // [66:66] is the sub-list for extension extendee
+	0,  // [0:66] is the sub-list for field type_name
 }
 
 func init() { file_ppks_v1_case_service_proto_init() }
@@ -4075,11 +4364,23 @@ func file_ppks_v1_case_service_proto_init() {
 	file_ppks_v1_beneficiary_proto_init()
 	file_ppks_v1_case_proto_init()
 	file_ppks_v1_intervention_proto_init()
+	file_ppks_v1_sync_proto_init()
 	file_ppks_v1_transfer_proto_init()
 	file_ppks_v1_case_service_proto_msgTypes[44].OneofWrappers = []any{
 		(*SyncItem_CreateBeneficiary)(nil),
 		(*SyncItem_CreateCase)(nil),
 		(*SyncItem_CreateIntervention)(nil),
+		(*SyncItem_UpdateBeneficiary)(nil),
+		(*SyncItem_UpdateCase)(nil),
+		(*SyncItem_UpdateIntervention)(nil),
+		(*SyncItem_BaseBeneficiary)(nil),
+		(*SyncItem_BaseCase)(nil),
+		(*SyncItem_BaseIntervention)(nil),
+	}
+	file_ppks_v1_case_service_proto_msgTypes[45].OneofWrappers = []any{
+		(*SyncResult_Beneficiary)(nil),
+		(*SyncResult_Case)(nil),
+		(*SyncResult_Intervention)(nil),
 	}
 	file_ppks_v1_case_service_proto_msgTypes[49].OneofWrappers = []any{
 		(*FindDuplicatesRequest_Beneficiary)(nil),

@@ -37,6 +37,7 @@ const (
 	CaseService_VerifyIntervention_FullMethodName = "/ppks.v1.CaseService/VerifyIntervention"
 	CaseService_RejectIntervention_FullMethodName = "/ppks.v1.CaseService/RejectIntervention"
 	CaseService_BatchSync_FullMethodName          = "/ppks.v1.CaseService/BatchSync"
+	CaseService_SyncChanges_FullMethodName        = "/ppks.v1.CaseService/SyncChanges"
 	CaseService_FindDuplicates_FullMethodName     = "/ppks.v1.CaseService/FindDuplicates"
 	CaseService_MergeBeneficiaries_FullMethodName = "/ppks.v1.CaseService/MergeBeneficiaries"
 	CaseService_GetTimeline_FullMethodName        = "/ppks.v1.CaseService/GetTimeline"
@@ -92,11 +93,20 @@ type CaseServiceClient interface {
 	VerifyIntervention(ctx context.Context, in *VerifyInterventionRequest, opts ...grpc.CallOption) (*VerifyInterventionResponse, error)
 	// Rejects a pending intervention with a reason (supervisors): it stops counting.
 	RejectIntervention(ctx context.Context, in *RejectInterventionRequest, opts ...grpc.CallOption) (*RejectInterventionResponse, error)
-	// Records up to 500 creates captured offline (people, cases, interventions) in order,
-	// each with its own client-chosen id and request id, so later items may name records
-	// created by earlier ones. Each item succeeds or fails on its own; a replayed batch
-	// creates nothing new and reports ALREADY_EXISTED.
+	// Records up to 500 writes captured offline in order: creates of people, cases and
+	// interventions, each with its own client-chosen id and request id, so later items may
+	// name records created by earlier ones, and corrections, each with the etag (and the
+	// values) it was made against. Each item succeeds or fails on its own and says what the
+	// client is to do next; a correction of a record changed since in the same fields comes
+	// back as a CONFLICT with those fields, and nothing is overwritten. A replayed batch
+	// writes nothing new and reports ALREADY_EXISTED.
 	BatchSync(ctx context.Context, in *BatchSyncRequest, opts ...grpc.CallOption) (*BatchSyncResponse, error)
+	// The change feed of the caller's area, for field apps that work offline. Without a
+	// cursor: a first download of every person of the area with their cases and
+	// interventions, in pages. With the cursor of the previous answer: what was written
+	// since, the records created or changed (as they are now) and tombstones for those that
+	// left the caller's view. Ask again at once while `has_more`; keep `next_cursor`.
+	SyncChanges(ctx context.Context, in *SyncChangesRequest, opts ...grpc.CallOption) (*SyncChangesResponse, error)
 	// Lists records likely to be the same person as a person about to be registered or an
 	// existing record, scored, for a field app to warn and a supervisor to review.
 	FindDuplicates(ctx context.Context, in *FindDuplicatesRequest, opts ...grpc.CallOption) (*FindDuplicatesResponse, error)
@@ -308,6 +318,16 @@ func (c *caseServiceClient) BatchSync(ctx context.Context, in *BatchSyncRequest,
 	return out, nil
 }
 
+func (c *caseServiceClient) SyncChanges(ctx context.Context, in *SyncChangesRequest, opts ...grpc.CallOption) (*SyncChangesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SyncChangesResponse)
+	err := c.cc.Invoke(ctx, CaseService_SyncChanges_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *caseServiceClient) FindDuplicates(ctx context.Context, in *FindDuplicatesRequest, opts ...grpc.CallOption) (*FindDuplicatesResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(FindDuplicatesResponse)
@@ -442,11 +462,20 @@ type CaseServiceServer interface {
 	VerifyIntervention(context.Context, *VerifyInterventionRequest) (*VerifyInterventionResponse, error)
 	// Rejects a pending intervention with a reason (supervisors): it stops counting.
 	RejectIntervention(context.Context, *RejectInterventionRequest) (*RejectInterventionResponse, error)
-	// Records up to 500 creates captured offline (people, cases, interventions) in order,
-	// each with its own client-chosen id and request id, so later items may name records
-	// created by earlier ones. Each item succeeds or fails on its own; a replayed batch
-	// creates nothing new and reports ALREADY_EXISTED.
+	// Records up to 500 writes captured offline in order: creates of people, cases and
+	// interventions, each with its own client-chosen id and request id, so later items may
+	// name records created by earlier ones, and corrections, each with the etag (and the
+	// values) it was made against. Each item succeeds or fails on its own and says what the
+	// client is to do next; a correction of a record changed since in the same fields comes
+	// back as a CONFLICT with those fields, and nothing is overwritten. A replayed batch
+	// writes nothing new and reports ALREADY_EXISTED.
 	BatchSync(context.Context, *BatchSyncRequest) (*BatchSyncResponse, error)
+	// The change feed of the caller's area, for field apps that work offline. Without a
+	// cursor: a first download of every person of the area with their cases and
+	// interventions, in pages. With the cursor of the previous answer: what was written
+	// since, the records created or changed (as they are now) and tombstones for those that
+	// left the caller's view. Ask again at once while `has_more`; keep `next_cursor`.
+	SyncChanges(context.Context, *SyncChangesRequest) (*SyncChangesResponse, error)
 	// Lists records likely to be the same person as a person about to be registered or an
 	// existing record, scored, for a field app to warn and a supervisor to review.
 	FindDuplicates(context.Context, *FindDuplicatesRequest) (*FindDuplicatesResponse, error)
@@ -531,6 +560,9 @@ func (UnimplementedCaseServiceServer) RejectIntervention(context.Context, *Rejec
 }
 func (UnimplementedCaseServiceServer) BatchSync(context.Context, *BatchSyncRequest) (*BatchSyncResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method BatchSync not implemented")
+}
+func (UnimplementedCaseServiceServer) SyncChanges(context.Context, *SyncChangesRequest) (*SyncChangesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SyncChanges not implemented")
 }
 func (UnimplementedCaseServiceServer) FindDuplicates(context.Context, *FindDuplicatesRequest) (*FindDuplicatesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method FindDuplicates not implemented")
@@ -904,6 +936,24 @@ func _CaseService_BatchSync_Handler(srv interface{}, ctx context.Context, dec fu
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CaseService_SyncChanges_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SyncChangesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CaseServiceServer).SyncChanges(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CaseService_SyncChanges_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CaseServiceServer).SyncChanges(ctx, req.(*SyncChangesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _CaseService_FindDuplicates_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(FindDuplicatesRequest)
 	if err := dec(in); err != nil {
@@ -1144,6 +1194,10 @@ var CaseService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "BatchSync",
 			Handler:    _CaseService_BatchSync_Handler,
+		},
+		{
+			MethodName: "SyncChanges",
+			Handler:    _CaseService_SyncChanges_Handler,
 		},
 		{
 			MethodName: "FindDuplicates",
