@@ -6,10 +6,17 @@ import (
 	"strings"
 	"sync"
 
-	// The gzip compressor, for gRPC clients that ask for it (grpc.UseCompressor): the
-	// server answers a compressed request compressed.
-	_ "google.golang.org/grpc/encoding/gzip"
+	grpcgzip "google.golang.org/grpc/encoding/gzip"
 )
+
+// The gzip compressor of gRPC, for clients that ask for it (grpc.UseCompressor): the
+// server answers a compressed request compressed. At its fastest level: a feed page
+// compresses nearly as well as at the default level, in a fraction of the time.
+func init() {
+	if err := grpcgzip.SetLevel(gzip.BestSpeed); err != nil {
+		panic(err)
+	}
+}
 
 // The feed's pages are the largest answers of the API (a first download of a kecamatan
 // is tens of MB of JSON) and its users are on slow mobile links: they are gzipped for

@@ -144,7 +144,9 @@ func feedRecords(ctx context.Context, tx *sql.Tx, entries []feedEntry) ([]ppks.F
 // ReadSnapshot reads the records of the people of a kecamatan, in three runs: the people
 // by id, their cases by (person, id), their interventions by (person, case, id). The key
 // is the run and the sort key of the last record returned: "p|id", "c|person|id",
-// "i|person|case|id".
+// "i|person|case|id". Each run walks the kecamatan's people in the order of their index
+// from the key's person on (b.id >= ?), so that a page costs what it returns, not what
+// came before it: ordered by b.id, SQLite sorts only each person's few records.
 func (q queries) ReadSnapshot(ctx context.Context, kecamatan, after string, limit int) (*ppks.FeedPage, error) {
 	if limit <= 0 {
 		limit = ppks.DefaultSyncPageSize
@@ -182,7 +184,7 @@ func (q queries) ReadSnapshot(ctx context.Context, kecamatan, after string, limi
 				var list []*ppks.Case
 				list, err = queryRows(ctx, tx, `SELECT `+caseColumns+caseFrom+`
 					WHERE b.kecamatan_code = ? AND b.merged_into IS NULL AND b.id >= ?
-					AND (c.beneficiary_id, c.id) > (?, ?) ORDER BY c.beneficiary_id, c.id LIMIT ?`,
+					AND (b.id, c.id) > (?, ?) ORDER BY b.id, c.id LIMIT ?`,
 					[]any{kecamatan, rest[0], rest[0], rest[1], n}, scanCase)
 				for _, c := range list {
 					page.Records = append(page.Records, ppks.FeedRecord{Case: c})
@@ -193,7 +195,7 @@ func (q queries) ReadSnapshot(ctx context.Context, kecamatan, after string, limi
 				var list []*ppks.Intervention
 				list, err = queryRows(ctx, tx, `SELECT `+interventionColumns+interventionFrom+`
 					WHERE b.kecamatan_code = ? AND b.merged_into IS NULL AND b.id >= ?
-					AND (i.beneficiary_id, i.case_id, i.id) > (?, ?, ?) ORDER BY i.beneficiary_id, i.case_id, i.id LIMIT ?`,
+					AND (b.id, i.case_id, i.id) > (?, ?, ?) ORDER BY b.id, i.case_id, i.id LIMIT ?`,
 					[]any{kecamatan, rest[0], rest[0], rest[1], rest[2], n}, scanIntervention)
 				for _, iv := range list {
 					page.Records = append(page.Records, ppks.FeedRecord{Intervention: iv})
