@@ -276,8 +276,8 @@ func loadKecamatan(l *sqlite.Loader, kecs []string, people, perPerson int) (benc
 				NIK:      fmt.Sprintf("%s%02d%02d%02d%04d", digits, day, born.Month, born.Year%100, 1+i),
 				FullName: given[rng.IntN(len(given))] + " " + family[rng.IntN(len(family))], Sex: sex, BirthDate: born,
 				KecamatanCode: kec, Desa: desa[rng.IntN(len(desa))],
-				Address:       fmt.Sprintf("%s No. %d, RT %d RW %d", street[rng.IntN(len(street))], 1+rng.IntN(200), 1+rng.IntN(9), 1+rng.IntN(9)),
-				KK:            fmt.Sprintf("%s%010d", digits, rng.IntN(10_000_000_000)), CreateTime: t, UpdateTime: t, Revision: 1}
+				Address: fmt.Sprintf("%s No. %d, RT %d RW %d", street[rng.IntN(len(street))], 1+rng.IntN(200), 1+rng.IntN(9), 1+rng.IntN(9)),
+				KK:      fmt.Sprintf("%s%010d", digits, rng.IntN(10_000_000_000)), CreateTime: t, UpdateTime: t, Revision: 1}
 			if err := l.Beneficiary(b); err != nil {
 				return nil, err
 			}
