@@ -78,7 +78,7 @@ func (h *Handler) authenticate(r *http.Request) (*reqState, error) {
 	if err != nil || c.Value == "" {
 		return nil, ppks.Unauthenticated()
 	}
-	p, _, err := h.svc.SessionPrincipal(r.Context(), c.Value)
+	p, sess, err := h.svc.SessionPrincipal(r.Context(), c.Value)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func (h *Handler) authenticate(r *http.Request) (*reqState, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &reqState{p: p, user: u, secret: c.Value}, nil
+	return &reqState{p: p, user: u, secret: c.Value, session: sess}, nil
 }
 
 // toSignIn sends a request without a live session to the sign-in page, saying why, and

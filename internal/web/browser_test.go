@@ -389,6 +389,8 @@ func TestBrowser(t *testing.T) {
 		b.signOut()
 	})
 
+	t.Run("WorkerOffline", func(t *testing.T) { b.t = t; testWorkerOffline(t, b, base, db) }) // offline_browser_test.go
+
 	t.Run("PlannerSeesNoPersonalData", func(t *testing.T) {
 		b.t = t
 		b.signIn("perencana")

@@ -151,6 +151,7 @@ type page struct {
 	Flash     string
 	Kabupaten string
 	Wide      bool // tables that need the whole width of an office screen
+	Offline   bool // the page works offline too: a worker's page, or the shell (offline.go)
 	Data      any
 }
 
@@ -163,6 +164,7 @@ func nav(role ppks.Role, current string) []navItem {
 	switch role {
 	case ppks.RoleWorker:
 		add("/penerima", "Penerima")
+		add("/sinkron", "Sinkronisasi")
 	case ppks.RoleSupervisor:
 		add("/beranda", "Beranda")
 		add("/verifikasi", "Verifikasi")
@@ -193,6 +195,10 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		p.User = st.user
 		p.CSRF = csrfToken(st.secret)
 		p.Nav = nav(st.p.Role, r.URL.Path)
+		p.Offline = st.p.Role == ppks.RoleWorker
+	}
+	if _, ok := data.(shellData); ok {
+		p.Offline = true
 	}
 	if wide, ok := data.(interface{ wide() bool }); ok {
 		p.Wide = wide.wide()

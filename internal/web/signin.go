@@ -77,6 +77,10 @@ func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	clearCookie(w, r, sessionCookie)
+	// The browser drops what this site kept: the offline pages' data of the area
+	// (IndexedDB), the service worker's caches and the worker itself. The page's script
+	// does the same before it signs out; this covers a browser where it did not run.
+	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
 	redirect(w, r, Prefix+"/masuk", "Anda sudah keluar.")
 }
 

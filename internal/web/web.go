@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/opendinsos/ppks/internal/ppks"
+	"github.com/opendinsos/ppks/internal/server"
 )
 
 // Prefix is where the application lives on the HTTP port (the REST API stays under /v1/).
@@ -24,6 +25,7 @@ type Handler struct {
 	log  *slog.Logger
 	mux  *http.ServeMux
 	tmpl *templates
+	sync server.SyncAPI // the sync protocol's mapping, for the offline pages (offline.go)
 	// Report renders the LKjIP files of a report (set by the report layout, lkjip).
 	now func() time.Time
 }
@@ -37,7 +39,7 @@ func New(svc *ppks.Service, log *slog.Logger) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{svc: svc, log: log, mux: http.NewServeMux(), tmpl: t, now: svc.Now}
+	h := &Handler{svc: svc, log: log, mux: http.NewServeMux(), tmpl: t, now: svc.Now, sync: server.New(svc, log).SyncAPI()}
 	h.routes()
 	return h, nil
 }
@@ -75,6 +77,17 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET "+Prefix+"/penerima/{b}/kasus/{c}/intervensi/{i}/ubah", h.auth(h.editInterventionPage))
 	m.HandleFunc("POST "+Prefix+"/penerima/{b}/kasus/{c}/intervensi/{i}/ubah", h.form(h.updateIntervention))
 	m.HandleFunc("POST "+Prefix+"/penerima/{b}/kasus/{c}/intervensi/{i}/batal", h.form(h.voidIntervention))
+
+	// Offline work (offline.go): the service worker, the shell, the sync protocol.
+	m.HandleFunc("GET "+Prefix+"/sw.js", h.serviceWorker)
+	m.HandleFunc("GET "+Prefix+"/luring", h.shellPage)
+	m.HandleFunc("GET "+Prefix+"/luring/", h.shellPage)
+	m.HandleFunc("GET "+Prefix+"/sinkron", h.auth(h.shellPage))
+	m.HandleFunc("GET "+Prefix+"/sinkron/konflik/{id}", h.auth(h.shellPage))
+	m.HandleFunc("GET "+Prefix+"/sinkron/sesi", h.api(h.syncSession))
+	m.Handle("GET "+Prefix+"/sinkron/tarik", server.Gzip(h.api(h.syncPull)))
+	m.HandleFunc("POST "+Prefix+"/sinkron/kirim", h.apiWrite(h.syncPush))
+	m.HandleFunc("POST "+Prefix+"/sinkron/mirip", h.apiWrite(h.syncDuplicates))
 
 	m.HandleFunc("GET "+Prefix+"/duplikat", h.auth(h.duplicates))
 	m.HandleFunc("GET "+Prefix+"/duplikat/banding", h.auth(h.compare))
@@ -129,9 +142,10 @@ type ctxKey struct{}
 
 // reqState is what the middleware learned about a request.
 type reqState struct {
-	p      *ppks.Principal
-	user   *ppks.User
-	secret string // the session secret (for the CSRF token)
+	p       *ppks.Principal
+	user    *ppks.User
+	secret  string // the session secret (for the CSRF token)
+	session *ppks.Session
 }
 
 func stateOf(ctx context.Context) *reqState {
