@@ -65,7 +65,9 @@ func (h *Handler) apiWrite(next http.HandlerFunc) http.HandlerFunc {
 	})
 }
 
-func toStatusErr(h *Handler, r *http.Request, err error) error { return h.sync.Status(r.Context(), err) }
+func toStatusErr(h *Handler, r *http.Request, err error) error {
+	return h.sync.Status(r.Context(), err)
+}
 
 // writeStatus answers with a status error as the REST gateway does: its HTTP code and the
 // google.rpc.Status as JSON.
