@@ -149,6 +149,7 @@
     if (c.refused) { parts.push('<span class="sync-refused-text"><strong id="jumlah-ditolak">' + c.refused + "</strong> ditolak</span>"); }
     parts.push('<span><strong id="jumlah-terkirim">' + c.sent + "</strong> terkirim</span>");
     if (state.expired) { parts.push('<span class="sync-refused-text">Sesi berakhir: <a href="' + P + '/masuk">masuk lagi</a> untuk mengirim</span>'); }
+    if (state.error) { parts.push('<span class="sync-refused-text">' + esc(state.error) + "</span>"); }
     parts.push(last ? '<span class="muted">data wilayah ' + esc(fmtTime(last)) + "</span>" : '<span class="muted">data wilayah belum diunduh</span>');
     parts.push('<a href="' + P + '/sinkron">Sinkronisasi</a>');
     bar.innerHTML = parts.join(" · ");
@@ -172,8 +173,10 @@
         state.sessionChecked = true;
       }
       state.expired = false;
+      state.error = "";
       await D.push();
       state.online = true;
+      await D.prune();
       await D.pull(function (n, more) { state.download = more ? n : null; drawBar(); });
       state.download = null;
       retryDelay = 5000;
@@ -184,6 +187,9 @@
       } else if (e instanceof D.ApiError && e.status === 401) {
         state.online = true;
         state.expired = true;
+      } else if (e instanceof D.ApiError) {
+        state.online = true;
+        state.error = e.message;
       } else {
         state.error = String(e && e.message || e);
       }

@@ -195,7 +195,15 @@
     }
     var records = 0;
     for (var i = 0; i < 10000; i++) {
-      var page = await api("GET", "tarik?pageSize=1000" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
+      var page;
+      try {
+        page = await api("GET", "tarik?pageSize=1000" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
+      } catch (e) {
+        // A cursor the service does not take (made for another user): download afresh.
+        if (!(e instanceof ApiError) || e.status !== 400 || !cursor) { throw e; }
+        await setMeta("cursor", "");
+        return doPull(progress);
+      }
       records += await applyPage(page);
       cursor = page.nextCursor;
       if (progress) { progress(records, page.hasMore); }
@@ -347,6 +355,15 @@
     return { sent: sent };
   }
 
+  // prune forgets the entries sent more than a week ago: the phone keeps what it needs.
+  function prune() {
+    var before = new Date(Date.now() - 7 * 24 * 3600 * 1000).toISOString();
+    return withTx(["outbox"], "readwrite", async function (t) {
+      var all = await req(t.objectStore("outbox").getAll());
+      all.forEach(function (e) { if (e.state === "sent" && e.sentAt && e.sentAt < before) { t.objectStore("outbox").delete(e.seq); } });
+    });
+  }
+
   // counts counts the queue's entries by state.
   async function counts() {
     var c = { waiting: 0, sent: 0, conflict: 0, refused: 0 };
@@ -381,7 +398,7 @@
   self.PPKSData = {
     withTx: withTx, req: req, getAll: getAll, get: get, getMeta: getMeta, setMeta: setMeta,
     lastID: lastID, segments: segments, stamp: stamp, uuid: uuid,
-    api: api, refreshSession: refreshSession, pull: pull, push: push,
+    api: api, refreshSession: refreshSession, pull: pull, push: push, prune: prune,
     enqueue: enqueue, putEntry: putEntry, deleteEntry: deleteEntry, outbox: outbox, counts: counts,
     clearData: clearData, wipe: wipe, localized: localized, violations: violations,
     NetworkError: NetworkError, ApiError: ApiError,
