@@ -325,7 +325,7 @@ func testWorkerOffline(t *testing.T, b *tab, base, db string) {
 	}
 	b.visit("/app/sinkron")
 	b.do(chromedp.WaitVisible(chromedp.ID("konflik-judul")))
-	b.clickAndWait(`#konflik-judul ~ ul a.button-link`)
+	b.visit(b.eval(`[document.querySelector('#konflik-judul ~ ul a.button-link').getAttribute('href')]`)[0])
 	b.do(chromedp.WaitVisible(chromedp.ID("form-konflik")))
 	versions := b.eval(`Array.from(document.querySelectorAll('.conflict-field')).map(f => f.querySelector('legend').textContent + '|' +
 		f.querySelector('.version-server .version-value').textContent + '|' + f.querySelector('.version-client .version-value').textContent)`)

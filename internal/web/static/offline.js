@@ -210,9 +210,12 @@
     var sig = await signature();
     if (sig !== shown) { route(); }
   }
+  // signature sums up what the shell's pages show: the queue's states and how many records
+  // the replica holds (a page is not redrawn for every pull: it would move under the
+  // user's finger).
   async function signature() {
-    var r = await Promise.all([D.outbox(), D.getMeta("lastPull"), D.getMeta("cursor")]);
-    return JSON.stringify([r[0].map(function (e) { return e.seq + e.state; }), r[1], r[2]]);
+    var r = await Promise.all([D.outbox(), D.count("people"), D.count("cases"), D.count("interventions")]);
+    return JSON.stringify([r[0].map(function (e) { return e.seq + e.state; }), r[1], r[2], r[3]]);
   }
   function scheduleRetry() {
     if (retryTimer) { return; }
@@ -249,8 +252,14 @@
 
   // ---- The phone's view: the replica with the queue on top ----------------------------
 
-  async function view() {
-    var r = await Promise.all([D.getAll("people"), D.getAll("cases"), D.getAll("interventions"), D.outbox()]);
+  // view reads what a page shows: every person of the area, or one person with their
+  // cases and interventions (an area holds tens of thousands of interventions: a page
+  // reads only its person's, through the indexes).
+  async function view(personId) {
+    var r = personId
+      ? await Promise.all([D.get("people", personId).then(function (b) { return b ? [b] : []; }),
+        D.getAll("cases", "person", personId), D.getAll("interventions", "person", personId), D.outbox()])
+      : await Promise.all([D.getAll("people"), [], [], D.outbox()]);
     var v = { people: {}, cases: {}, interventions: {}, outbox: r[3], bySeq: {} };
     r[0].forEach(function (x) { v.people[x.id] = x; });
     r[1].forEach(function (x) { v.cases[x.id] = x; });
@@ -521,7 +530,7 @@
     if (!c.ppksType) { errors.ppks_type = "Wajib diisi."; }
     if (!c.openedOn) { errors.opened_on = "Tanggal tidak valid."; }
     if (Object.keys(errors).length) { return { errors: errors }; }
-    var v = await view();
+    var v = await view(personId);
     var person = v.people[personId];
     var id = D.uuid();
     var entry = {
@@ -544,7 +553,7 @@
     var iv = interventionOf(get);
     var errors = checkIntervention(iv);
     if (Object.keys(errors).length) { return { errors: errors }; }
-    var v = await view();
+    var v = await view(personId);
     var kase = v.cases[caseId], person = v.people[personId];
     var parent = kase && kase._local ? kase._entry : person && person._local ? person._entry : null;
     var id = D.uuid();
@@ -587,7 +596,7 @@
     var patch = personOf(get);
     var errors = checkPerson(patch, get);
     if (Object.keys(errors).length) { return { errors: errors }; }
-    var v = await view();
+    var v = await view(personId);
     var current = v.people[personId];
     // A person still waiting to be sent: the registration itself is corrected.
     if (current && current._local && current._entry.kind === "createBeneficiary") {
@@ -658,7 +667,21 @@
     if (left && !window.confirm(left + " data belum terkirim ke kantor. Jika keluar sekarang, data itu dan seluruh data wilayah dihapus dari perangkat ini. Tetap keluar?")) {
       return;
     }
-    await D.wipe().catch(function () { /* the service's Clear-Site-Data removes it too */ });
+    var online = true;
+    try {
+      await fetch(P + "/sw.js", { method: "HEAD", cache: "no-store" });
+    } catch (e) {
+      online = false;
+    }
+    // Online the shell goes too; offline it stays (it holds nobody's data) to say what
+    // happened.
+    await D.wipe(!online).catch(function () { /* the service's Clear-Site-Data removes it too */ });
+    if (!online) {
+      // Without a signal the session cannot end at the office; the phone keeps nothing.
+      // The shell stays cached to say so.
+      location.assign(L + "/keluar");
+      return;
+    }
     if (navigator.serviceWorker) {
       var regs = await navigator.serviceWorker.getRegistrations().catch(function () { return []; });
       await Promise.all(regs.map(function (r) { return r.unregister(); }));
@@ -711,7 +734,9 @@
       }
       var p = path(), m;
       shown = await signature();
-      var v = await view();
+      m = /^\/penerima\/([^/]+)(\/|$)/.exec(p);
+      // Only the list and the register form (its duplicates check) need every person.
+      var v = await view(m && m[1] !== "baru" ? m[1] : (p === "/penerima" || p === "/penerima/baru") ? "" : "-");
       if (p === "/penerima") { return drawPeople(v); }
       if (p === "/penerima/baru") { return drawPersonForm(v, null); }
       if ((m = /^\/penerima\/([^/]+)$/.exec(p))) { return drawPerson(v, m[1]); }
@@ -719,6 +744,9 @@
       if ((m = /^\/penerima\/([^/]+)\/kasus\/([^/]+)\/intervensi\/baru$/.exec(p))) { return drawInterventionForm(v, m[1], m[2]); }
       if (p === "/sinkron") { return drawSync(v); }
       if ((m = /^\/sinkron\/konflik\/(\d+)$/.exec(p))) { return drawConflict(v, +m[1]); }
+      if (p === "/keluar") {
+        return draw("Keluar", '<div class="notice"><p>Data wilayah sudah dihapus dari perangkat ini. Sesi Anda diakhiri di kantor saat perangkat tersambung lagi; atau masuk dan keluar lagi saat ada sinyal.</p></div>');
+      }
       return draw("Perlu sinyal", '<div class="notice"><p>Halaman ini perlu sambungan ke kantor. Tanpa sinyal, Anda tetap bisa <a href="' + L + '/penerima">membuka data penerima</a>, mendaftarkan penerima, membuka kasus dan mencatat intervensi.</p></div>');
     } finally {
       drawing = false;
@@ -877,10 +905,10 @@
           ' <span class="muted">dibuat ' + esc(fmtTime(e.createdAt)) + (e.sentAt ? ", dikirim " + esc(fmtTime(e.sentAt)) : "") + "</span></p>" + (actions ? actions(e) : "") + "</li>";
       }).join("") + "</ul>";
     };
-    var counts = Object.keys(v.people).length;
+    var counts = await Promise.all([D.count("people"), D.count("cases"), D.count("interventions")]);
     draw("Sinkronisasi", "<h1>Sinkronisasi data lapangan</h1>" + offlineNote() +
-      '<section class="card" aria-labelledby="wilayah-judul"><h2 id="wilayah-judul" class="card-title">Data wilayah di perangkat ini</h2><p>' + num(counts) + " penerima, " +
-      num(Object.keys(v.cases).length) + " kasus, " + num(Object.keys(v.interventions).length) + " intervensi · " +
+      '<section class="card" aria-labelledby="wilayah-judul"><h2 id="wilayah-judul" class="card-title">Data wilayah di perangkat ini</h2><p>' + num(counts[0]) + " penerima, " +
+      num(counts[1]) + " kasus, " + num(counts[2]) + " intervensi · " +
       (last ? "diperbarui " + esc(fmtTime(last)) : "belum diunduh") + '</p><p class="actions"><button type="button" class="primary" id="tombol-sinkron">Kirim dan perbarui sekarang</button> ' +
       '<button type="button" id="tombol-unduh-ulang">Unduh ulang data wilayah</button></p></section>' +
       (groups.conflict.length ? '<section aria-labelledby="konflik-judul"><h2 id="konflik-judul">Konflik, perlu diselesaikan</h2>' +

@@ -67,6 +67,9 @@
       return req(index ? s.index(index).getAll(key) : s.getAll());
     });
   }
+  function count(store) {
+    return withTx([store], "readonly", function (t) { return req(t.objectStore(store).count()); });
+  }
   function get(store, key) {
     return withTx([store], "readonly", function (t) { return req(t.objectStore(store).get(key)); });
   }
@@ -379,8 +382,9 @@
     });
   }
 
-  // wipe deletes the database and every cache of this site: what signing out leaves.
-  async function wipe() {
+  // wipe deletes the database and every cache of this site (but the shell's, with
+  // keepShell): what signing out leaves.
+  async function wipe(keepShell) {
     try {
       if (dbPromise) { (await dbPromise).close(); }
     } catch (e) { /* not open */ }
@@ -391,12 +395,13 @@
     });
     if (self.caches) {
       var keys = await caches.keys();
-      await Promise.all(keys.map(function (k) { return caches.delete(k); }));
+      await Promise.all(keys.filter(function (k) { return !(keepShell && k.indexOf("ppks-shell-") === 0); })
+        .map(function (k) { return caches.delete(k); }));
     }
   }
 
   self.PPKSData = {
-    withTx: withTx, req: req, getAll: getAll, get: get, getMeta: getMeta, setMeta: setMeta,
+    withTx: withTx, req: req, getAll: getAll, get: get, count: count, getMeta: getMeta, setMeta: setMeta,
     lastID: lastID, segments: segments, stamp: stamp, uuid: uuid,
     api: api, refreshSession: refreshSession, pull: pull, push: push, prune: prune,
     enqueue: enqueue, putEntry: putEntry, deleteEntry: deleteEntry, outbox: outbox, counts: counts,
