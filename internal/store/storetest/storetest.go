@@ -31,7 +31,8 @@ func RunAll(t *testing.T, open func(t *testing.T) ppks.Store) {
 		{"ReplayReturnsCurrentState", testReplayReturnsCurrentState},
 		{"RequestReused", testRequestReused},
 		{"RequestIDsPerUser", testRequestIDsPerUser},
-		{"Transfers", testTransfers}, // transfers.go
+		{"Transfers", testTransfers},          // transfers.go
+		{"ReadsInAWrite", testReadsInAWrite}, // txreads.go
 		{"CallbackErrorRollsBack", testCallbackErrorRollsBack},
 		{"NotFound", testNotFound},
 		{"WrongParent", testWrongParent},
@@ -59,17 +60,25 @@ func RunAll(t *testing.T, open func(t *testing.T) ppks.Store) {
 	tests = append(tests, identityTests...)
 	tests = append(tests, countsTests...) // counts.go
 	tests = append(tests, webTests...)    // sessions.go
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			s := open(t)
-			t.Cleanup(func() {
-				if err := s.Close(); err != nil {
-					t.Errorf("Close: %v", err)
-				}
+	c := &calls{seen: map[string]bool{}}
+	// The subtests run in parallel within one group, which returns when they all ended:
+	// then the suite knows which methods it called (coverage.go).
+	t.Run("all", func(t *testing.T) {
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				s := &recorder{s: open(t), calls: c}
+				t.Cleanup(func() {
+					if err := s.Close(); err != nil {
+						t.Errorf("Close: %v", err)
+					}
+				})
+				tt.fn(t, &fixture{s: s, ctx: t.Context()})
 			})
-			tt.fn(t, &fixture{s: s, ctx: t.Context()})
-		})
+		}
+	})
+	if !testing.Short() && !t.Failed() && len(tests) > 1 {
+		checkCoverage(t, c)
 	}
 }
 
