@@ -31,7 +31,7 @@ func RunAll(t *testing.T, open func(t *testing.T) ppks.Store) {
 		{"ReplayReturnsCurrentState", testReplayReturnsCurrentState},
 		{"RequestReused", testRequestReused},
 		{"RequestIDsPerUser", testRequestIDsPerUser},
-		{"Transfers", testTransfers},          // transfers.go
+		{"Transfers", testTransfers},         // transfers.go
 		{"ReadsInAWrite", testReadsInAWrite}, // txreads.go
 		{"CallbackErrorRollsBack", testCallbackErrorRollsBack},
 		{"NotFound", testNotFound},
