@@ -33,6 +33,7 @@ func RunAll(t *testing.T, open func(t *testing.T) ppks.Store) {
 		{"RequestIDsPerUser", testRequestIDsPerUser},
 		{"Transfers", testTransfers},         // transfers.go
 		{"ReadsInAWrite", testReadsInAWrite}, // txreads.go
+		{"LockRace", testLockRace},           // lockrace.go
 		{"CallbackErrorRollsBack", testCallbackErrorRollsBack},
 		{"NotFound", testNotFound},
 		{"WrongParent", testWrongParent},
@@ -61,12 +62,14 @@ func RunAll(t *testing.T, open func(t *testing.T) ppks.Store) {
 	tests = append(tests, countsTests...) // counts.go
 	tests = append(tests, webTests...)    // sessions.go
 	c := &calls{seen: map[string]bool{}}
+	var ran atomic.Int32 // subtests run: -run may pick some
 	// The subtests run in parallel within one group, which returns when they all ended:
 	// then the suite knows which methods it called (coverage.go).
 	t.Run("all", func(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				t.Parallel()
+				ran.Add(1)
 				s := &recorder{s: open(t), calls: c}
 				t.Cleanup(func() {
 					if err := s.Close(); err != nil {
@@ -77,7 +80,7 @@ func RunAll(t *testing.T, open func(t *testing.T) ppks.Store) {
 			})
 		}
 	})
-	if !testing.Short() && !t.Failed() && len(tests) > 1 {
+	if !t.Failed() && int(ran.Load()) == len(tests) {
 		checkCoverage(t, c)
 	}
 }
