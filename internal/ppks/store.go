@@ -115,6 +115,11 @@ type RecordReader interface {
 	ListCases(ctx context.Context, f CaseFilter, p PageRequest) ([]*Case, error)
 	GetIntervention(ctx context.Context, beneficiaryID, caseID, id string) (*Intervention, error)
 	ListInterventions(ctx context.Context, f InterventionFilter, p PageRequest) ([]*Intervention, error)
+	// CountBeneficiaries, CountCases and CountInterventions count what the lists would
+	// list under the filter, over every page.
+	CountBeneficiaries(ctx context.Context, f BeneficiaryFilter) (int, error)
+	CountCases(ctx context.Context, f CaseFilter) (int, error)
+	CountInterventions(ctx context.Context, f InterventionFilter) (int, error)
 	// DuplicateCandidates returns live records (not merged, not b itself) that could be
 	// the person b: the same KK number, or the same sex and kecamatan, or sharing the
 	// longest part of MatchKey(b.FullName); at most limit.

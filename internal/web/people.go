@@ -18,6 +18,7 @@ type peopleData struct {
 	Next       string
 	CanCreate  bool
 	Searched   bool
+	Total      int // over every page
 }
 
 func (peopleData) wide() bool { return true }
@@ -58,8 +59,13 @@ func (h *Handler) people(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	total, err := h.svc.CountBeneficiaries(r.Context(), filter)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	data := peopleData{People: list, Query: text, Kecamatan: kec, CanCreate: st.p.ReadsPeople(), Searched: filter != "",
-		Kecamatans: h.kecamatanOptions(st.p, kec, "Semua kecamatan")}
+		Kecamatans: h.kecamatanOptions(st.p, kec, "Semua kecamatan"), Total: total}
 	if st.p.Scoped() && len(st.p.Kecamatan) > 1 {
 		data.Kecamatans = append([]option{{Value: "", Label: "Semua kecamatan tugas saya", Selected: kec == ""}}, data.Kecamatans...)
 	}

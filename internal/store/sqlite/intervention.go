@@ -78,14 +78,38 @@ func (q queries) ListInterventions(ctx context.Context, f ppks.InterventionFilte
 
 // listInterventionsQuery builds the query of ListInterventions.
 func listInterventionsQuery(ctx context.Context, tx *sql.Tx, f ppks.InterventionFilter, p ppks.PageRequest) (string, []any, error) {
-	var w where
+	w, err := interventionWhere(ctx, tx, f)
+	if err != nil {
+		return "", nil, err
+	}
 	if p.After != "" {
 		w.add("i.id > ?", p.After)
 	}
+	query := `SELECT ` + interventionColumns + interventionFrom +
+		w.String() + ` ORDER BY i.id LIMIT ?`
+	return query, append(w.args, limit(p)), nil
+}
+
+// CountInterventions counts the interventions ListInterventions would list.
+func (q queries) CountInterventions(ctx context.Context, f ppks.InterventionFilter) (int, error) {
+	var n int
+	err := q.read(ctx, "count interventions", func(tx *sql.Tx) error {
+		w, err := interventionWhere(ctx, tx, f)
+		if err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT COUNT(*)`+interventionFrom+w.String(), w.args...).Scan(&n)
+	})
+	return n, err
+}
+
+// interventionWhere is the condition of the interventions a filter selects.
+func interventionWhere(ctx context.Context, tx *sql.Tx, f ppks.InterventionFilter) (where, error) {
+	var w where
 	if f.BeneficiaryID != "" {
 		live, err := resolveID(ctx, tx, f.BeneficiaryID)
 		if err != nil {
-			return "", nil, err
+			return w, err
 		}
 		w.add("i.beneficiary_id = ?", live)
 	}
@@ -111,9 +135,7 @@ func listInterventionsQuery(ctx context.Context, tx *sql.Tx, f ppks.Intervention
 	if f.Verification != 0 {
 		w.add("i.verification = ?", int(f.Verification))
 	}
-	query := `SELECT ` + interventionColumns + interventionFrom +
-		w.String() + ` ORDER BY i.id LIMIT ?`
-	return query, append(w.args, limit(p)), nil
+	return w, nil
 }
 
 // UpdateIntervention stores an intervention's fields, if the stored one is still at

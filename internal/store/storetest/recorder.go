@@ -586,3 +586,33 @@ func (r *recordingTx) UpdateAmendment(ctx context.Context, a *ppks.Amendment) er
 	r.calls.called("Tx.UpdateAmendment")
 	return r.tx.UpdateAmendment(ctx, a)
 }
+
+func (r *recorder) CountBeneficiaries(ctx context.Context, f ppks.BeneficiaryFilter) (int, error) {
+	r.calls.called("Store.CountBeneficiaries")
+	return r.s.CountBeneficiaries(ctx, f)
+}
+
+func (r *recorder) CountCases(ctx context.Context, f ppks.CaseFilter) (int, error) {
+	r.calls.called("Store.CountCases")
+	return r.s.CountCases(ctx, f)
+}
+
+func (r *recorder) CountInterventions(ctx context.Context, f ppks.InterventionFilter) (int, error) {
+	r.calls.called("Store.CountInterventions")
+	return r.s.CountInterventions(ctx, f)
+}
+
+func (r *recordingTx) CountBeneficiaries(ctx context.Context, f ppks.BeneficiaryFilter) (int, error) {
+	r.calls.called("Tx.CountBeneficiaries")
+	return r.tx.CountBeneficiaries(ctx, f)
+}
+
+func (r *recordingTx) CountCases(ctx context.Context, f ppks.CaseFilter) (int, error) {
+	r.calls.called("Tx.CountCases")
+	return r.tx.CountCases(ctx, f)
+}
+
+func (r *recordingTx) CountInterventions(ctx context.Context, f ppks.InterventionFilter) (int, error) {
+	r.calls.called("Tx.CountInterventions")
+	return r.tx.CountInterventions(ctx, f)
+}

@@ -307,6 +307,9 @@ func (f *fixture) beneficiaries(t *testing.T, flt ppks.BeneficiaryFilter) []stri
 	if err != nil {
 		t.Fatalf("ListBeneficiaries(%+v): %v", flt, err)
 	}
+	if n, err := f.s.CountBeneficiaries(f.ctx, flt); err != nil || n != len(got) {
+		t.Errorf("CountBeneficiaries(%+v) = %d, %v; the list has %d", flt, n, err, len(got))
+	}
 	return keys(got, func(b *ppks.Beneficiary) string { return b.ID })
 }
 
@@ -316,6 +319,9 @@ func (f *fixture) cases(t *testing.T, flt ppks.CaseFilter) []string {
 	if err != nil {
 		t.Fatalf("ListCases(%+v): %v", flt, err)
 	}
+	if n, err := f.s.CountCases(f.ctx, flt); err != nil || n != len(got) {
+		t.Errorf("CountCases(%+v) = %d, %v; the list has %d", flt, n, err, len(got))
+	}
 	return keys(got, func(c *ppks.Case) string { return c.ID })
 }
 
@@ -324,6 +330,9 @@ func (f *fixture) interventions(t *testing.T, flt ppks.InterventionFilter) []str
 	got, err := f.s.ListInterventions(f.ctx, flt, all)
 	if err != nil {
 		t.Fatalf("ListInterventions(%+v): %v", flt, err)
+	}
+	if n, err := f.s.CountInterventions(f.ctx, flt); err != nil || n != len(got) {
+		t.Errorf("CountInterventions(%+v) = %d, %v; the list has %d", flt, n, err, len(got))
 	}
 	return keys(got, func(iv *ppks.Intervention) string { return iv.ID })
 }
