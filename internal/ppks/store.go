@@ -19,13 +19,13 @@ type RequestKey struct {
 // ErrRequestReused is returned when a request id comes back with another payload.
 func ErrRequestReused() *Error {
 	return &Error{
-		Kind:    KindFailedPrecondition,
-		Reason:  "REQUEST_ID_REUSED",
-		Message: "request_id was already used for a different request",
-		Pesan:   "request_id sudah dipakai untuk permintaan lain.",
+		Kind:      KindFailedPrecondition,
+		Reason:    "REQUEST_ID_REUSED",
+		Message:   "request_id was already used for a different request",
+		Localized: "request_id sudah dipakai untuk permintaan lain.",
 		Violations: []Violation{{
 			Field: "request_id", Reason: "REQUEST_ID_REUSED",
-			Message: "already used for a different request", Pesan: "Sudah dipakai untuk permintaan lain.",
+			Message: "already used for a different request", Localized: "Sudah dipakai untuk permintaan lain.",
 		}},
 	}
 }

@@ -207,14 +207,14 @@ func beneficiaryConflict(ctx context.Context, tx *sql.Tx, b *ppks.Beneficiary, e
 // nikExists reports a NIK already recorded for the person with id other.
 func nikExists(other string) *ppks.Error {
 	return &ppks.Error{
-		Kind:    ppks.KindAlreadyExists,
-		Reason:  "NIK_EXISTS",
-		Message: "a beneficiary with this NIK is already registered",
-		Pesan:   "NIK sudah terdaftar.",
+		Kind:      ppks.KindAlreadyExists,
+		Reason:    "NIK_EXISTS",
+		Message:   "a beneficiary with this NIK is already registered",
+		Localized: "NIK sudah terdaftar.",
 		Violations: []ppks.Violation{{
 			Field: "beneficiary.nik", Reason: "NIK_EXISTS",
-			Message: "already registered for another beneficiary",
-			Pesan:   "NIK sudah terdaftar untuk penerima manfaat lain.",
+			Message:   "already registered for another beneficiary",
+			Localized: "NIK sudah terdaftar untuk penerima manfaat lain.",
 		}},
 		Resource: "beneficiaries/" + other,
 	}
@@ -229,8 +229,8 @@ func changedSince(res sql.Result, name string) error {
 	}
 	if n != 1 {
 		return &ppks.Error{Kind: ppks.KindAborted, Reason: "CONCURRENT_CHANGE",
-			Message: name + " changed since it was read; read it again and retry",
-			Pesan:   "Data sudah diubah oleh pengguna lain; muat ulang lalu coba lagi."}
+			Message:   name + " changed since it was read; read it again and retry",
+			Localized: "Data sudah diubah oleh pengguna lain; muat ulang lalu coba lagi."}
 	}
 	return nil
 }
