@@ -88,6 +88,7 @@ type personFormData struct {
 	Kecamatans []option
 	Duplicates []ppks.Candidate
 	Existing   string // the person with this NIK, when the NIK is taken
+	Elsewhere  string // the NIK, when its person is registered outside the caller's area
 	Edit       bool
 	ID         string
 	Conflict   bool
@@ -144,6 +145,10 @@ func (h *Handler) createPerson(w http.ResponseWriter, r *http.Request) {
 		if asError(err, &e) && e.Kind == ppks.KindAlreadyExists && strings.HasPrefix(e.Resource, "beneficiaries/") {
 			show(http.StatusConflict, personFormData{Existing: strings.TrimPrefix(e.Resource, "beneficiaries/"),
 				Errors: map[string]string{"nik": "NIK ini sudah terdaftar untuk orang lain; buka datanya di bawah."}})
+			return
+		}
+		if asError(err, &e) && e.Reason == "NIK_REGISTERED_ELSEWHERE" {
+			show(http.StatusConflict, personFormData{Elsewhere: b.NIK, Errors: fieldErrors(err)})
 			return
 		}
 		if fe := fieldErrors(err); fe != nil {

@@ -163,11 +163,13 @@ func nav(role ppks.Role, current string) []navItem {
 	switch role {
 	case ppks.RoleWorker:
 		add("/penerima", "Penerima")
+		add("/pindah", "Pindah")
 	case ppks.RoleSupervisor:
 		add("/beranda", "Beranda")
 		add("/verifikasi", "Verifikasi")
 		add("/penerima", "Penerima")
 		add("/duplikat", "Duplikat")
+		add("/pindah", "Pindah")
 		add("/laporan", "Laporan")
 	case ppks.RolePlanner:
 		add("/beranda", "Beranda")

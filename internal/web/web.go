@@ -76,6 +76,11 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST "+Prefix+"/penerima/{b}/kasus/{c}/intervensi/{i}/ubah", h.form(h.updateIntervention))
 	m.HandleFunc("POST "+Prefix+"/penerima/{b}/kasus/{c}/intervensi/{i}/batal", h.form(h.voidIntervention))
 
+	m.HandleFunc("GET "+Prefix+"/pindah", h.auth(h.transfers))
+	m.HandleFunc("POST "+Prefix+"/pindah", h.form(h.createTransfer))
+	m.HandleFunc("POST "+Prefix+"/pindah/{t}/setujui", h.form(h.approveTransfer))
+	m.HandleFunc("POST "+Prefix+"/pindah/{t}/tolak", h.form(h.rejectTransfer))
+
 	m.HandleFunc("GET "+Prefix+"/duplikat", h.auth(h.duplicates))
 	m.HandleFunc("GET "+Prefix+"/duplikat/banding", h.auth(h.compare))
 	m.HandleFunc("POST "+Prefix+"/duplikat/gabung", h.form(h.merge))
