@@ -155,8 +155,9 @@ type RecordWriter interface {
 	InsertCase(ctx context.Context, c *Case) error
 	// UpdateCase stores a case's fields (never its person).
 	UpdateCase(ctx context.Context, c *Case) error
-	// InsertIntervention stores a new intervention of its case. A taken id is
-	// KindAlreadyExists naming the intervention that holds it. An intervention dated in a
+	// InsertIntervention stores a new intervention of its case, counted in its PpksType:
+	// the category of the case as read in this transaction (a store may read it itself
+	// when empty). A taken id is KindAlreadyExists naming the intervention that holds it. An intervention dated in a
 	// locked year with no amendment open at its UpdateTime is refused with
 	// ErrYearLocked: the database's own backstop of the domain's rule (lock.go).
 	InsertIntervention(ctx context.Context, iv *Intervention) error

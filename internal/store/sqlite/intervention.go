@@ -15,18 +15,6 @@ import (
 // reported as ppks.ErrYearLocked.
 func (t *txn) InsertIntervention(ctx context.Context, iv *ppks.Intervention) error {
 	return mapErr(ctx, "insert intervention", func() error {
-		// The category and the family it counts in, as stored (counts_maintain.go).
-		var (
-			ppksType string
-			kk       sql.NullString
-		)
-		if err := t.tx.QueryRowContext(ctx, `SELECT c.ppks_type, b.kk FROM cases c JOIN beneficiaries b ON b.id = c.beneficiary_id
-			WHERE c.id = ? AND c.beneficiary_id = ?`, iv.CaseID, iv.BeneficiaryID).Scan(&ppksType, &kk); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return ppks.NotFound(ppks.CaseName(iv.BeneficiaryID, iv.CaseID))
-			}
-			return err
-		}
 		if _, err := t.tx.ExecContext(ctx, `INSERT INTO interventions (id, beneficiary_id, case_id,
 			intervention_type, delivered_on, delivered_year, kecamatan_code, worker, quantity, unit, notes,
 			state, void_reason, void_time, create_time, update_time, revision,
@@ -41,12 +29,14 @@ func (t *txn) InsertIntervention(ctx context.Context, iv *ppks.Intervention) err
 			switch constraint(err) {
 			case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 				return takenIntervention(ctx, t.tx, iv.ID, err)
-			case sqlite3.SQLITE_CONSTRAINT_TRIGGER: // the only trigger of the insert: the year lock
+			case sqlite3.SQLITE_CONSTRAINT_TRIGGER: // the only trigger that refuses an insert: the year lock
 				return ppks.ErrYearLocked(iv.DeliveredOn.Year)
+			case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+				return ppks.NotFound(ppks.CaseName(iv.BeneficiaryID, iv.CaseID))
 			}
 			return err
 		}
-		return countCreated(ctx, t.tx, iv, ppksType, kk.String) // counts_maintain.go
+		return countCreated(ctx, t.tx, iv) // counts_maintain.go
 	}())
 }
 
