@@ -32,7 +32,7 @@ func reportFromProto(r *ppksv1.Report) (*ppks.Report, lkjip.Status) {
 		},
 		Budget: ppks.BudgetTable{
 			Pagu: b.GetPagu(), Realisasi: b.GetRealisasi(), Achievement: rat(b.GetAchievement()),
-			PKPagu: b.GetPerformanceAgreementPagu(), PKRealisasi: b.GetPerformanceAgreementRealisasi(), Efficiency: rat(b.GetEfficiency()),
+			PerformanceAgreementPagu: b.GetPerformanceAgreementPagu(), PerformanceAgreementRealisasi: b.GetPerformanceAgreementRealisasi(), Efficiency: rat(b.GetEfficiency()),
 		},
 	}
 	for _, y := range h.GetYears() {

@@ -65,7 +65,7 @@ func Tables(r *ppks.Report) []Table {
 		Columns: []string{"Sasaran Strategis", "Indikator Kinerja", "Target", "Realisasi", "Capaian Kinerja (%)", "Pagu (Rp)", "Realisasi Anggaran (Rp)", "Capaian Anggaran (%)", "Efisiensi (%)"},
 		Rows: [][]Cell{{txt(d.StrategicObjective), txt(d.IndicatorName), optCount(p.Target),
 			num(p.Realisasi), pct(p.Achievement), rp(b.Pagu), rp(b.Realisasi), pct(b.Achievement), pct(b.Efficiency)}},
-		Notes: []string{roundingNote, fmt.Sprintf("Anggaran Perjanjian Kinerja: Rp %s.", idInt(b.PKPagu))}})
+		Notes: []string{roundingNote, fmt.Sprintf("Anggaran Perjanjian Kinerja: Rp %s.", idInt(b.PerformanceAgreementPagu))}})
 
 	t36 := Table{ID: "tabel-3-6", Sheet: "Tabel 3.6", Title: "Keberhasilan Pencapaian Perjanjian Kinerja Tahun " + y,
 		Columns: []string{"Program", "Indikator Kinerja", "Target (%)", "Realisasi (%)", "Capaian (%)", "Jiwa Terjangkau", "Populasi PPKS Terdaftar"}}

@@ -110,14 +110,14 @@ func (p *Principal) SeesFullNIK() bool { return p.Role == RoleSupervisor || p.Ro
 // tells nothing of which tokens or users exist.
 func Unauthenticated() *Error {
 	return &Error{Kind: KindUnauthenticated, Reason: "UNAUTHENTICATED", Message: "authentication required",
-		Pesan: "Silakan masuk terlebih dahulu (token tidak ada atau tidak berlaku)."}
+		Localized: "Silakan masuk terlebih dahulu (token tidak ada atau tidak berlaku)."}
 }
 
 // PermissionDenied refuses an action; it is returned before any existence check, so an id
 // outside the caller's area tells nothing of whether it exists.
 func PermissionDenied() *Error {
 	return &Error{Kind: KindPermissionDenied, Reason: "PERMISSION_DENIED", Message: "permission denied",
-		Pesan: "Anda tidak berwenang untuk tindakan atau data ini."}
+		Localized: "Anda tidak berwenang untuk tindakan atau data ini."}
 }
 
 // caller returns the authenticated principal or fails closed.

@@ -92,8 +92,8 @@ func (e *ConflictError) Error() string {
 // Unwrap gives the error's kind: ABORTED, reason CONFLICT.
 func (e *ConflictError) Unwrap() error {
 	return &Error{Kind: KindAborted, Reason: "CONFLICT",
-		Message: "the record changed since the version this correction was made against",
-		Pesan:   "Data sudah diubah orang lain sejak koreksi ini dibuat; pilih nilai yang benar."}
+		Message:   "the record changed since the version this correction was made against",
+		Localized: "Data sudah diubah orang lain sejak koreksi ini dibuat; pilih nilai yang benar."}
 }
 
 // withRecord attaches the record as it is now to a conflict.

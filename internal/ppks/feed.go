@@ -97,5 +97,5 @@ type FeedReader interface {
 // ErrUnknownFeedPosition is a store's answer to a feed position it never handed out.
 func ErrUnknownFeedPosition() *Error {
 	return &Error{Kind: KindFailedPrecondition, Reason: "FEED_POSITION_UNKNOWN",
-		Message: "the change log has no such position", Pesan: "Posisi sinkronisasi tidak dikenal."}
+		Message: "the change log has no such position", Localized: "Posisi sinkronisasi tidak dikenal."}
 }

@@ -47,7 +47,7 @@ func TestNewPasswordRules(t *testing.T) {
 		got := ""
 		if len(vs) > 0 {
 			got = vs[0].Reason
-			if vs[0].Pesan == "" || vs[0].Field != "password" {
+			if vs[0].Localized == "" || vs[0].Field != "password" {
 				t.Errorf("%q: violation %+v lacks its field or Indonesian message", tc.password, vs[0])
 			}
 		}

@@ -30,7 +30,11 @@ type ReportChanges struct {
 	ComputeTime time.Time
 	Figures     []FigureChange
 	Amendments  []AmendmentChanges
-	Unamended   int // interventions changed since the lock outside any amendment
+	// Unamended counts what changed the year outside any amendment: interventions changed
+	// since the lock outside one, and, when the year never had an amendment, every figure
+	// that differs from the signed one (a write that slipped past the lock, whatever its
+	// path, shows here even when no record of it is dated after the lock).
+	Unamended int
 }
 
 // Name returns the resource name.
@@ -86,6 +90,9 @@ func (s *Service) GetReportChanges(ctx context.Context, year int) (*ReportChange
 		default:
 			out.Amendments[i].Updated++
 		}
+	}
+	if len(amendments) == 0 {
+		out.Unamended += len(out.Figures)
 	}
 	return out, nil
 }

@@ -120,7 +120,7 @@ func (s *Service) LockReport(ctx context.Context, key RequestKey, year int) (*Re
 
 // liveReport computes the report of a year from the records now.
 func (s *Service) liveReport(ctx context.Context, st Reader, year int) (*Report, error) {
-	in := ReportInputs{Year: year, Threshold: s.threshold(), Realised: map[int]YearRealisasi{}}
+	in := ReportInputs{Year: year, Threshold: s.threshold(), Realisasi: map[int]YearRealisasi{}}
 	var err error
 	if in.Facts, err = st.CountFacts(ctx, year); err != nil {
 		return nil, err
@@ -157,7 +157,7 @@ func (s *Service) liveReport(ctx context.Context, st Reader, year int) (*Report,
 		if err != nil {
 			return nil, err
 		}
-		in.Realised[y] = r
+		in.Realisasi[y] = r
 	}
 	return ComputeReport(s.Indicator, s.Catalog, in, s.now()), nil
 }

@@ -348,7 +348,7 @@ func (s *Service) CreateAmendment(ctx context.Context, key RequestKey, year int,
 		}
 		if open, err := tx.OpenAmendment(ctx, year, now); err == nil {
 			return &Error{Kind: KindFailedPrecondition, Reason: "AMENDMENT_OPEN", Message: "an amendment of the year is already open",
-				Pesan: "Sudah ada amandemen yang terbuka untuk tahun ini.", Resource: open.Name()}
+				Localized: "Sudah ada amandemen yang terbuka untuk tahun ini.", Resource: open.Name()}
 		} else if KindOf(err) != KindNotFound {
 			return err
 		}

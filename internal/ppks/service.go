@@ -84,9 +84,9 @@ func checkEtag(sent, current string) error {
 		return nil
 	}
 	return &Error{
-		Kind:    KindAborted,
-		Reason:  "ETAG_MISMATCH",
-		Message: "the record changed since it was read; read it again and retry",
-		Pesan:   "Data sudah diubah oleh pengguna lain; muat ulang lalu coba lagi.",
+		Kind:      KindAborted,
+		Reason:    "ETAG_MISMATCH",
+		Message:   "the record changed since it was read; read it again and retry",
+		Localized: "Data sudah diubah oleh pengguna lain; muat ulang lalu coba lagi.",
 	}
 }

@@ -23,22 +23,22 @@ type Client struct {
 // exists, is disabled or typed the wrong password.
 func SignInFailed() *Error {
 	return &Error{Kind: KindUnauthenticated, Reason: "SIGN_IN_FAILED", Message: "wrong username or password",
-		Pesan: "Nama pengguna atau kata sandi salah."}
+		Localized: "Nama pengguna atau kata sandi salah."}
 }
 
 // SessionExpired refuses a session that ended by itself (idle or too old), so the page
 // can say so; any other failure is Unauthenticated.
 func SessionExpired() *Error {
 	return &Error{Kind: KindUnauthenticated, Reason: "SESSION_EXPIRED", Message: "the session has expired; sign in again",
-		Pesan: "Sesi Anda telah berakhir; silakan masuk kembali."}
+		Localized: "Sesi Anda telah berakhir; silakan masuk kembali."}
 }
 
 // tooManyAttempts refuses sign-ins from a user or address with too many recent failures.
 func tooManyAttempts(until, now time.Time) *Error {
 	minutes := int(until.Sub(now).Minutes()) + 1
 	return &Error{Kind: KindResourceExhausted, Reason: "TOO_MANY_ATTEMPTS",
-		Message: "too many failed sign-ins; try again in " + itoa(minutes) + " minutes",
-		Pesan:   "Terlalu banyak percobaan masuk yang gagal; coba lagi dalam " + itoa(minutes) + " menit."}
+		Message:   "too many failed sign-ins; try again in " + itoa(minutes) + " minutes",
+		Localized: "Terlalu banyak percobaan masuk yang gagal; coba lagi dalam " + itoa(minutes) + " menit."}
 }
 
 // SignIn checks a username and password and opens a session, returning it with its

@@ -141,8 +141,8 @@ func (s *Service) Sync(ctx context.Context, items []SyncItem) ([]SyncResult, err
 // errNotAttempted answers the items after one that failed for a passing reason.
 func errNotAttempted() error {
 	return &Error{Kind: KindUnavailable, Reason: "NOT_ATTEMPTED",
-		Message: "not attempted: an earlier item of the batch failed for a passing reason; send it again with that one",
-		Pesan:   "Belum diproses karena data sebelumnya gagal sementara; akan dikirim ulang bersamanya."}
+		Message:   "not attempted: an earlier item of the batch failed for a passing reason; send it again with that one",
+		Localized: "Belum diproses karena data sebelumnya gagal sementara; akan dikirim ulang bersamanya."}
 }
 
 // syncAction says what a client is to do with an item refused with err.

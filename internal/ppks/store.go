@@ -19,13 +19,13 @@ type RequestKey struct {
 // ErrRequestReused is returned when a request id comes back with another payload.
 func ErrRequestReused() *Error {
 	return &Error{
-		Kind:    KindFailedPrecondition,
-		Reason:  "REQUEST_ID_REUSED",
-		Message: "request_id was already used for a different request",
-		Pesan:   "request_id sudah dipakai untuk permintaan lain.",
+		Kind:      KindFailedPrecondition,
+		Reason:    "REQUEST_ID_REUSED",
+		Message:   "request_id was already used for a different request",
+		Localized: "request_id sudah dipakai untuk permintaan lain.",
 		Violations: []Violation{{
 			Field: "request_id", Reason: "REQUEST_ID_REUSED",
-			Message: "already used for a different request", Pesan: "Sudah dipakai untuk permintaan lain.",
+			Message: "already used for a different request", Localized: "Sudah dipakai untuk permintaan lain.",
 		}},
 	}
 }
@@ -116,6 +116,11 @@ type RecordReader interface {
 	ListCases(ctx context.Context, f CaseFilter, p PageRequest) ([]*Case, error)
 	GetIntervention(ctx context.Context, beneficiaryID, caseID, id string) (*Intervention, error)
 	ListInterventions(ctx context.Context, f InterventionFilter, p PageRequest) ([]*Intervention, error)
+	// CountBeneficiaries, CountCases and CountInterventions count what the lists would
+	// list under the filter, over every page.
+	CountBeneficiaries(ctx context.Context, f BeneficiaryFilter) (int, error)
+	CountCases(ctx context.Context, f CaseFilter) (int, error)
+	CountInterventions(ctx context.Context, f InterventionFilter) (int, error)
 	// DuplicateCandidates returns live records (not merged, not b itself) that could be
 	// the person b: the same KK number, or the same sex and kecamatan, or sharing the
 	// longest part of MatchKey(b.FullName); at most limit.
@@ -151,8 +156,9 @@ type RecordWriter interface {
 	InsertCase(ctx context.Context, c *Case) error
 	// UpdateCase stores a case's fields (never its person).
 	UpdateCase(ctx context.Context, c *Case) error
-	// InsertIntervention stores a new intervention of its case. A taken id is
-	// KindAlreadyExists naming the intervention that holds it. An intervention dated in a
+	// InsertIntervention stores a new intervention of its case, counted in its PpksType:
+	// the category of the case as read in this transaction (a store may read it itself
+	// when empty). A taken id is KindAlreadyExists naming the intervention that holds it. An intervention dated in a
 	// locked year with no amendment open at its UpdateTime is refused with
 	// ErrYearLocked: the database's own backstop of the domain's rule (lock.go).
 	InsertIntervention(ctx context.Context, iv *Intervention) error

@@ -43,6 +43,13 @@ func (s caseServer) ListBeneficiaries(ctx context.Context, req *ppksv1.ListBenef
 	for _, b := range list {
 		out.Beneficiaries = append(out.Beneficiaries, beneficiaryToProto(b))
 	}
+	if req.GetPageToken() == "" {
+		n, err := s.svc.CountBeneficiaries(ctx, req.GetFilter())
+		if err != nil {
+			return nil, s.status(ctx, err)
+		}
+		out.TotalSize = int32(n)
+	}
 	return out, nil
 }
 

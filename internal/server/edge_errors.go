@@ -15,10 +15,10 @@ import (
 // LocalizedMessage in Bahasa Indonesia.
 
 // edgeStatus builds such a status.
-func edgeStatus(code codes.Code, reason, message, pesan string) *status.Status {
+func edgeStatus(code codes.Code, reason, message, localized string) *status.Status {
 	st := status.New(code, message)
 	if d, err := st.WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: errorDomain},
-		&errdetails.LocalizedMessage{Locale: "id-ID", Message: pesan}); err == nil {
+		&errdetails.LocalizedMessage{Locale: "id-ID", Message: localized}); err == nil {
 		st = d
 	}
 	return st
@@ -50,10 +50,10 @@ func malformedMessage(err error) *status.Status {
 		"Permintaan tidak dapat dibaca: isinya bukan pesan protobuf yang sah, atau teksnya bukan UTF-8 yang sah.")
 }
 
-// edgePesan is what a person reads for a gateway-level error of each code (the gateway
+// edgeLocalized is what a person reads for a gateway-level error of each code (the gateway
 // itself answered, or the transport to the gRPC server failed): those errors carry no
 // ErrorInfo of the service.
-var edgePesan = map[codes.Code]struct{ reason, pesan string }{
+var edgeLocalized = map[codes.Code]struct{ reason, localized string }{
 	codes.InvalidArgument:   {ReasonMalformedRequest, "Permintaan tidak dapat dibaca: periksa JSON-nya, nama field dan nilainya, serta parameter alamatnya."},
 	codes.NotFound:          {ReasonUnknownRoute, "Alamat ini tidak dikenal oleh layanan."},
 	codes.Unimplemented:     {ReasonMethodNotAllowed, "Metode ini tidak berlaku untuk alamat ini."},
@@ -69,14 +69,14 @@ func withEdgeDetails(st *status.Status) *status.Status {
 	if reasonOf(st) != "" || st.Code() == codes.OK {
 		return st
 	}
-	p, ok := edgePesan[st.Code()]
+	p, ok := edgeLocalized[st.Code()]
 	if !ok {
-		p.reason, p.pesan = rpccode.Code(st.Code()).String(), "Permintaan tidak dapat diproses."
+		p.reason, p.localized = rpccode.Code(st.Code()).String(), "Permintaan tidak dapat diproses."
 		if st.Code() == codes.Internal || st.Code() == codes.Unknown {
-			p.reason, p.pesan = "INTERNAL", "Terjadi kesalahan pada layanan. Coba lagi; bila berulang, hubungi pengelola."
+			p.reason, p.localized = "INTERNAL", "Terjadi kesalahan pada layanan. Coba lagi; bila berulang, hubungi pengelola."
 		}
 	}
-	return edgeStatus(st.Code(), p.reason, st.Message(), p.pesan)
+	return edgeStatus(st.Code(), p.reason, st.Message(), p.localized)
 }
 
 // reasonOf returns the reason of a status's ErrorInfo, "" without one.

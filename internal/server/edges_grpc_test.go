@@ -50,19 +50,19 @@ func wantStatus(t *testing.T, what string, err error, code codes.Code, reason st
 	if reason == "" {
 		return
 	}
-	var gotReason, pesan string
+	var gotReason, localized string
 	for _, d := range st.Details() {
 		switch d := d.(type) {
 		case *errdetails.ErrorInfo:
 			gotReason = d.GetReason()
 		case *errdetails.LocalizedMessage:
 			if d.GetLocale() == "id-ID" {
-				pesan = d.GetMessage()
+				localized = d.GetMessage()
 			}
 		}
 	}
-	if gotReason != reason || pesan == "" {
-		t.Errorf("%s: reason %q, LocalizedMessage %q; want %q and an id-ID message", what, gotReason, pesan, reason)
+	if gotReason != reason || localized == "" {
+		t.Errorf("%s: reason %q, LocalizedMessage %q; want %q and an id-ID message", what, gotReason, localized, reason)
 	}
 }
 

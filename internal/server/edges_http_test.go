@@ -55,7 +55,7 @@ func (e *env) send(token, method, path string, body io.Reader) httpAnswer {
 func errorShape(t *testing.T, a httpAnswer) (reason string) {
 	t.Helper()
 	details, _ := a.body["details"].([]any)
-	var pesan string
+	var localized string
 	for _, d := range details {
 		m, _ := d.(map[string]any)
 		switch m["@type"] {
@@ -63,11 +63,11 @@ func errorShape(t *testing.T, a httpAnswer) (reason string) {
 			reason, _ = m["reason"].(string)
 		case "type.googleapis.com/google.rpc.LocalizedMessage":
 			if m["locale"] == "id-ID" {
-				pesan, _ = m["message"].(string)
+				localized, _ = m["message"].(string)
 			}
 		}
 	}
-	if reason == "" || pesan == "" || a.body["code"] == nil || a.body["message"] == nil {
+	if reason == "" || localized == "" || a.body["code"] == nil || a.body["message"] == nil {
 		t.Errorf("HTTP %d: error without the service's shape (code, message, ErrorInfo, id-ID LocalizedMessage): %v", a.code, a.body)
 	}
 	return reason

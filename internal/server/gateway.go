@@ -106,14 +106,14 @@ func routingError(ctx context.Context, mux *runtime.ServeMux, m runtime.Marshale
 	var err error
 	switch httpStatus {
 	case http.StatusNotFound:
-		err = edgeStatus(codes.NotFound, ReasonUnknownRoute, "no route for "+r.Method+" on this path", edgePesan[codes.NotFound].pesan).Err()
+		err = edgeStatus(codes.NotFound, ReasonUnknownRoute, "no route for "+r.Method+" on this path", edgeLocalized[codes.NotFound].localized).Err()
 	case http.StatusMethodNotAllowed:
 		allow := allowedMethods(mux, r)
 		w.Header().Set("Allow", joinComma(allow))
 		err = edgeStatus(codes.Unimplemented, ReasonMethodNotAllowed, "method "+r.Method+" not allowed on this path",
 			"Metode "+r.Method+" tidak berlaku untuk alamat ini; yang berlaku: "+joinComma(allow)+".").Err()
 	default:
-		err = edgeStatus(codes.InvalidArgument, ReasonMalformedRequest, http.StatusText(httpStatus), edgePesan[codes.InvalidArgument].pesan).Err()
+		err = edgeStatus(codes.InvalidArgument, ReasonMalformedRequest, http.StatusText(httpStatus), edgeLocalized[codes.InvalidArgument].localized).Err()
 	}
 	gatewayError(ctx, mux, m, w, r, &runtime.HTTPStatusError{HTTPStatus: httpStatus, Err: err})
 }

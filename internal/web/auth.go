@@ -69,7 +69,7 @@ const maxFormBytes = 256 << 10
 
 func errForgedForm() error {
 	return &ppks.Error{Kind: ppks.KindPermissionDenied, Reason: "CSRF",
-		Message: "the form is not from this session", Pesan: "Formulir ditolak: tidak berasal dari sesi ini atau sudah kedaluwarsa. Muat ulang halaman lalu coba lagi."}
+		Message: "the form is not from this session", Localized: "Formulir ditolak: tidak berasal dari sesi ini atau sudah kedaluwarsa. Muat ulang halaman lalu coba lagi."}
 }
 
 // authenticate reads the session cookie.

@@ -212,6 +212,8 @@ func TestBrowser(t *testing.T) {
 
 		// People: the list, a person, the register form. Remember names and NIKs for the
 		// planner, and a person outside Somba Opu for the worker.
+		b.visit("/app/pindah")
+		b.shot("pindah")
 		b.visit("/app/penerima")
 		b.shot("penerima")
 		rows := b.eval(`Array.from(document.querySelectorAll('#tabel-penerima tbody tr')).map(r => [r.querySelector('a').getAttribute('href'), r.querySelector('th').innerText, r.querySelector('.nik').innerText, r.cells[4].innerText].join('|'))`)
@@ -336,6 +338,8 @@ func TestBrowser(t *testing.T) {
 		b.signIn("petugas")
 		b.phone(true)
 		defer b.phone(false)
+		b.visit("/app/pindah")
+		b.shot("petugas-pindah")
 		b.visit("/app/penerima")
 		b.shot("petugas-penerima")
 		cells := b.eval(`Array.from(document.querySelectorAll('#tabel-penerima tbody tr')).map(r => r.cells[4].innerText + '|' + r.querySelector('.nik').innerText)`)

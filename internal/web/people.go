@@ -18,6 +18,7 @@ type peopleData struct {
 	Next       string
 	CanCreate  bool
 	Searched   bool
+	Total      int // over every page
 }
 
 func (peopleData) wide() bool { return true }
@@ -58,8 +59,13 @@ func (h *Handler) people(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	total, err := h.svc.CountBeneficiaries(r.Context(), filter)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	data := peopleData{People: list, Query: text, Kecamatan: kec, CanCreate: st.p.ReadsPeople(), Searched: filter != "",
-		Kecamatans: h.kecamatanOptions(st.p, kec, "Semua kecamatan")}
+		Kecamatans: h.kecamatanOptions(st.p, kec, "Semua kecamatan"), Total: total}
 	if st.p.Scoped() && len(st.p.Kecamatan) > 1 {
 		data.Kecamatans = append([]option{{Value: "", Label: "Semua kecamatan tugas saya", Selected: kec == ""}}, data.Kecamatans...)
 	}
@@ -82,6 +88,7 @@ type personFormData struct {
 	Kecamatans []option
 	Duplicates []ppks.Candidate
 	Existing   string // the person with this NIK, when the NIK is taken
+	Elsewhere  string // the NIK, when its person is registered outside the caller's area
 	Edit       bool
 	ID         string
 	Conflict   bool
@@ -138,6 +145,10 @@ func (h *Handler) createPerson(w http.ResponseWriter, r *http.Request) {
 		if asError(err, &e) && e.Kind == ppks.KindAlreadyExists && strings.HasPrefix(e.Resource, "beneficiaries/") {
 			show(http.StatusConflict, personFormData{Existing: strings.TrimPrefix(e.Resource, "beneficiaries/"),
 				Errors: map[string]string{"nik": "NIK ini sudah terdaftar untuk orang lain; buka datanya di bawah."}})
+			return
+		}
+		if asError(err, &e) && e.Reason == "NIK_REGISTERED_ELSEWHERE" {
+			show(http.StatusConflict, personFormData{Elsewhere: b.NIK, Errors: fieldErrors(err)})
 			return
 		}
 		if fe := fieldErrors(err); fe != nil {

@@ -188,9 +188,9 @@ func (h *Handler) verify(w http.ResponseWriter, r *http.Request) {
 			var e *ppks.Error
 			msg := "Terjadi kesalahan pada server."
 			if asError(err, &e) {
-				msg = e.Pesan
+				msg = e.Localized
 			}
-			writeJSON(w, http.StatusConflict, map[string]any{"ok": false, "pesan": msg})
+			writeJSON(w, http.StatusConflict, map[string]any{"ok": false, "message": msg})
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"ok": true})
@@ -249,7 +249,7 @@ func (h *Handler) bulkVerify(w http.ResponseWriter, r *http.Request) {
 			failed++
 			var e *ppks.Error
 			if firstErr == "" && asError(err, &e) {
-				firstErr = e.Pesan
+				firstErr = e.Localized
 			}
 			if ppks.KindOf(err) == ppks.KindInternal || ppks.KindOf(err) == ppks.KindUnavailable {
 				h.log.ErrorContext(r.Context(), "bulk verify", "err", err)

@@ -164,12 +164,14 @@ func nav(role ppks.Role, current string) []navItem {
 	switch role {
 	case ppks.RoleWorker:
 		add("/penerima", "Penerima")
+		add("/pindah", "Pindah")
 		add("/sinkron", "Sinkronisasi")
 	case ppks.RoleSupervisor:
 		add("/beranda", "Beranda")
 		add("/verifikasi", "Verifikasi")
 		add("/penerima", "Penerima")
 		add("/duplikat", "Duplikat")
+		add("/pindah", "Pindah")
 		add("/laporan", "Laporan")
 	case ppks.RolePlanner:
 		add("/beranda", "Beranda")
@@ -256,9 +258,9 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	default:
 		h.log.ErrorContext(r.Context(), "web page failed", "path", r.URL.Path, "err", err)
 	}
-	msg := e.Pesan
+	msg := e.Localized
 	for _, v := range e.Violations {
-		msg += " " + fieldLabel(v.Field) + ": " + v.Pesan
+		msg += " " + fieldLabel(v.Field) + ": " + v.Localized
 	}
 	back := r.Referer()
 	if localTarget(strings.TrimPrefix(back, "http://"+r.Host)) == "" {
@@ -283,9 +285,9 @@ func fieldErrors(err error) map[string]string {
 			f = f[i+1:]
 		}
 		if prev, ok := out[f]; ok {
-			out[f] = prev + " " + v.Pesan
+			out[f] = prev + " " + v.Localized
 		} else {
-			out[f] = v.Pesan
+			out[f] = v.Localized
 		}
 	}
 	return out

@@ -53,7 +53,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		if e.Kind == ppks.KindResourceExhausted {
 			status = http.StatusTooManyRequests
 		}
-		h.render(w, r, status, "signin", "Masuk", signInData{CSRF: c.Value, Username: username, Next: next, Error: e.Pesan})
+		h.render(w, r, status, "signin", "Masuk", signInData{CSRF: c.Value, Username: username, Next: next, Error: e.Localized})
 		return
 	}
 	// A new secret for a new session: whatever cookie was there before is replaced.

@@ -85,13 +85,13 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) {
 		err = h.svc.SetPassword(r.Context(), ppks.RequestKey{}, created.Username, password)
 		if err != nil {
 			// The user exists; the password goes on their page.
-			redirect(w, r, Prefix+"/pengguna/"+created.Username, "Pengguna dibuat, tetapi kata sandi belum diatur: "+pesanOf(err))
+			redirect(w, r, Prefix+"/pengguna/"+created.Username, "Pengguna dibuat, tetapi kata sandi belum diatur: "+localizedOf(err))
 			return
 		}
 	}
 	if fe := fieldErrors(err); fe != nil || ppks.KindOf(err) == ppks.KindAlreadyExists {
 		if fe == nil {
-			fe = map[string]string{"username": pesanOf(err)}
+			fe = map[string]string{"username": localizedOf(err)}
 		}
 		d, derr := h.usersData(r, f, fe)
 		if derr != nil {
@@ -108,12 +108,12 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, Prefix+"/pengguna/"+created.Username, "Pengguna "+created.Username+" dibuat.")
 }
 
-func pesanOf(err error) string {
+func localizedOf(err error) string {
 	var e *ppks.Error
 	if asError(err, &e) {
-		msg := e.Pesan
+		msg := e.Localized
 		for _, v := range e.Violations {
-			msg += " " + v.Pesan
+			msg += " " + v.Localized
 		}
 		return msg
 	}
@@ -190,7 +190,7 @@ func (h *Handler) updateUser(w http.ResponseWriter, r *http.Request) {
 			d.Form, d.Errors = f, fe
 			d.Form.Username, d.Form.Etag = name, d.User.Etag()
 		case ppks.KindOf(err) == ppks.KindAborted || ppks.KindOf(err) == ppks.KindFailedPrecondition:
-			d.Errors = map[string]string{"form": pesanOf(err)}
+			d.Errors = map[string]string{"form": localizedOf(err)}
 		default:
 			h.fail(w, r, err)
 			return

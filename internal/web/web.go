@@ -78,6 +78,11 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST "+Prefix+"/penerima/{b}/kasus/{c}/intervensi/{i}/ubah", h.form(h.updateIntervention))
 	m.HandleFunc("POST "+Prefix+"/penerima/{b}/kasus/{c}/intervensi/{i}/batal", h.form(h.voidIntervention))
 
+	m.HandleFunc("GET "+Prefix+"/pindah", h.auth(h.transfers))
+	m.HandleFunc("POST "+Prefix+"/pindah", h.form(h.createTransfer))
+	m.HandleFunc("POST "+Prefix+"/pindah/{t}/setujui", h.form(h.approveTransfer))
+	m.HandleFunc("POST "+Prefix+"/pindah/{t}/tolak", h.form(h.rejectTransfer))
+
 	// Offline work (offline.go): the service worker, the shell, the sync protocol.
 	m.HandleFunc("GET "+Prefix+"/sw.js", h.serviceWorker)
 	m.HandleFunc("GET "+Prefix+"/luring", h.shellPage)

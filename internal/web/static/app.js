@@ -43,10 +43,10 @@
         var body = new FormData();
         body.append("csrf", csrf);
         fetch(chosen[i].dataset.verify, { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" } })
-          .then(function (r) { return r.json().then(function (j) { return { ok: r.ok && j.ok, pesan: j.pesan }; }); })
-          .catch(function () { return { ok: false, pesan: "jaringan terputus" }; })
+          .then(function (r) { return r.json().then(function (j) { return { ok: r.ok && j.ok, message: j.message }; }); })
+          .catch(function () { return { ok: false, message: "jaringan terputus" }; })
           .then(function (res) {
-            if (res.ok) { done++; chosen[i].closest("tr").classList.add("done"); } else { failed++; firstError = firstError || res.pesan; }
+            if (res.ok) { done++; chosen[i].closest("tr").classList.add("done"); } else { failed++; firstError = firstError || res.message; }
             bar.value = i + 1;
             text.textContent = (i + 1) + " dari " + chosen.length + " diproses…";
             next(i + 1);

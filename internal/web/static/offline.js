@@ -412,6 +412,11 @@
       if (answered && now && now.state === "refused") {
         await D.deleteEntry(now.seq); // the form is still here: fix it and send again
         drawBar();
+        if (serverUser && (now.reason === "NIK_EXISTS" || now.reason === "NIK_REGISTERED_ELSEWHERE")) {
+          // The service's own page says what to do: open the record, or ask for a transfer.
+          HTMLFormElement.prototype.submit.call(form);
+          return;
+        }
         showErrors(form, now.fields || {}, Object.keys(now.fields || {}).length ? "" : "Ditolak: " + now.message);
         return;
       }

@@ -127,6 +127,15 @@
     return msg || (st && st.message) || "";
   }
 
+  // reasonOf returns the ErrorInfo reason of a status.
+  function reasonOf(st) {
+    var r = "";
+    (st && st.details || []).forEach(function (d) {
+      if (d["@type"] === "type.googleapis.com/google.rpc.ErrorInfo" && !r) { r = d.reason; }
+    });
+    return r;
+  }
+
   // violations returns the field violations of a status: field (last part) -> message.
   function violations(st) {
     var out = {};
@@ -349,6 +358,7 @@
             }
             e.state = "refused";
             e.action = r.action;
+            e.reason = reasonOf(r.error);
             e.message = localized(r.error);
             e.fields = violations(r.error);
         }
