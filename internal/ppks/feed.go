@@ -80,9 +80,12 @@ type FeedPage struct {
 //     remain after Next. A position the store did not hand out, malformed or beyond the
 //     end of its log (a database restored from an older backup), is
 //     ErrUnknownFeedPosition: the domain then restarts the client's download.
-//  4. FeedHead returns a final position at or after every entry of the writes committed
-//     before it was called: a first download reads the records as they are now and
-//     then the log from there.
+//  4. FeedHead returns a final position such that every write that commits after the
+//     call has all its entries after it (a write committed before may be on either side:
+//     a first download reads the records as they are after the call, then the log from
+//     this position, so what is on both sides comes twice, never not at all). SQLite: the
+//     last committed seq; PostgreSQL: (xmin - 1, +inf) of the calling snapshot, since
+//     every transaction still running then, or started later, has an xid of xmin or more.
 //  5. ReadSnapshot(kecamatan, after, limit) returns, from one snapshot, up to limit of
 //     the records of the people who live in the kecamatan (not merged): the people, then
 //     their cases, then their interventions (voided and rejected included), in an order
