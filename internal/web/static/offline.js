@@ -867,7 +867,10 @@
       '<form method="post" action="' + L + "/penerima/" + (edit ? esc(id) + "/ubah" : "baru") + '" class="stack narrow" novalidate' + (fixing ? ' data-ubah="' + fixing.seq + '"' : "") + ">" +
       (edit ? '<input type="hidden" name="etag" value="' + esc(edit.etag || "") + '">' : "") +
       '<div class="field"><label for="nik">NIK <span class="opt">(boleh kosong)</span></label><input id="nik" name="nik" inputmode="numeric" maxlength="16" autocomplete="off" value="' +
-      esc(edit ? "" : b.nik || "") + '" aria-describedby="nik-bantuan"><p class="hint" id="nik-bantuan">' + (edit && edit.nik ? "NIK tersimpan: " + esc(edit.nik) + ". Isi hanya untuk menggantinya." : "16 digit dari KTP atau KK. Kosongkan bila belum punya NIK.") + "</p></div>" +
+      // A NIK kept on the service is shown masked and sent only when replaced; one typed
+      // on this phone and not sent yet is the worker's own, shown as typed.
+      esc(edit && !edit._local ? "" : b.nik || "") + '" aria-describedby="nik-bantuan"><p class="hint" id="nik-bantuan">' +
+      (edit && !edit._local && edit.nik ? "NIK tersimpan: " + esc(edit.nik) + ". Isi hanya untuk menggantinya." : "16 digit dari KTP atau KK. Kosongkan bila belum punya NIK.") + "</p></div>" +
       '<div class="field"><label for="full_name">Nama lengkap</label><input id="full_name" name="full_name" required maxlength="200" autocomplete="off" value="' + esc(b.fullName || "") + '"></div>' +
       '<fieldset class="field"><legend>Jenis kelamin</legend><label class="choice"><input type="radio" name="sex" value="L"' + (sex === "L" ? " checked" : "") +
       '> Laki-laki</label><label class="choice"><input type="radio" name="sex" value="P"' + (sex === "P" ? " checked" : "") + "> Perempuan</label></fieldset>" +
