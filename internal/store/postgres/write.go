@@ -1,0 +1,275 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/opendinsos/ppks/internal/ppks"
+)
+
+// Writes. Every Write is one SERIALIZABLE transaction. The domain decides a write from
+// what it reads through its Tx (a year is open, a NIK is free, a record is at the
+// revision the client read, a person's first delivery of a type) and then writes; with
+// several processes writing at once, only serializable isolation guarantees that what
+// was read still holds at commit for every such rule, including those that read one
+// thing and write another (the year lock against the snapshot of a lock being taken, the
+// last administrator, a family counted once). PostgreSQL detects the conflicts (SSI) and
+// fails one of the transactions with a serialization failure; the write then runs again
+// from the start, fn included (the domain forgets what its earlier run recorded), in a
+// new transaction that sees the other's commit. Deadlocks are retried the same way. The
+// cost is the occasional retry, and no counter row may be updated by every write (those
+// conflict always): the maintained counts append their differences instead (counts.go).
+// REPEATABLE READ with explicit locks would also do for the year lock, but would leave
+// every other read-then-write rule of the domain to be locked by hand, each of them a
+// race to find later.
+
+// txn is the Tx of one write: its transaction, through the recorder of its failures.
+type txn struct {
+	queries
+	tx *recorder
+}
+
+var _ ppks.Tx = (*txn)(nil)
+
+// inWriteKey marks the context a write's function runs with.
+type inWriteKey struct{}
+
+func inWrite(ctx context.Context) bool { return ctx.Value(inWriteKey{}) != nil }
+
+// errNestedCall refuses a call of the Store made from inside a write's function: it
+// would run outside the write's transaction, and could wait on it.
+func errNestedCall(op string) error {
+	return ppks.Internal(op, errors.New("called through the Store from inside a write: use the write's Tx"))
+}
+
+// errRetry marks a failed attempt of a write that runs again: a conflict with a
+// concurrent transaction.
+var errRetry = errors.New("conflict with a concurrent write")
+
+// Write runs fn in a transaction after looking up op's request key, then records the key
+// and the audit entry; it runs everything again when the transaction conflicts with a
+// concurrent one (up to maxAttempts times, with a growing, jittered pause between).
+func (db *DB) Write(ctx context.Context, op ppks.Op, fn func(context.Context, ppks.Tx) error) (replayed string, err error) {
+	if inWrite(ctx) {
+		return "", errNestedCall("write")
+	}
+	name := writeName(op)
+	if db.opts.observer != nil {
+		defer db.observe(name, true, time.Now(), &err)
+	}
+	err = db.write(ctx, name, func(ctx context.Context, r *recorder) error {
+		replayed = ""
+		found, ok, err := findRequest(ctx, r, op.Key)
+		if err != nil || ok {
+			replayed = found
+			return err
+		}
+		t := &txn{tx: r}
+		t.queries = queries{read: func(ctx context.Context, op string, _ bool, fn func(querier) error) error {
+			return mapErr(ctx, op, fn(r))
+		}}
+		if fn != nil {
+			if err := fn(context.WithValue(ctx, inWriteKey{}, true), t); err != nil {
+				return callback(err)
+			}
+		}
+		if op.Key.ID != "" && (op.Audit == nil || op.Audit.Resource == "") {
+			return errors.New("write: a request key without the resource it produced (op.Audit.Resource)")
+		}
+		resource := ""
+		if op.Audit != nil {
+			resource = op.Audit.Resource
+		}
+		return recordOp(ctx, r, op, resource)
+	})
+	return replayed, err
+}
+
+// write runs fn in a SERIALIZABLE transaction, and again in a new one while it fails for
+// a conflict (see above). fn's own errors come back as they are.
+func (db *DB) write(ctx context.Context, op string, fn func(context.Context, *recorder) error) error {
+	pause := time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := db.attempt(ctx, fn)
+		if !errors.Is(err, errRetry) {
+			return mapErr(ctx, op, err)
+		}
+		db.stats.retried(err)
+		if attempt >= db.opts.maxAttempts {
+			return errContention(op, err)
+		}
+		// Full jitter: writers that collided do not collide again in step.
+		t := time.NewTimer(time.Duration(rand.Int64N(int64(pause)) + 1))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+		pause = min(2*pause, 100*time.Millisecond)
+	}
+}
+
+// attempt runs fn once in a new transaction and commits it. A conflict, wherever it
+// surfaced (a statement of fn, whose error fn may have turned into another; or the
+// COMMIT), is returned wrapped in errRetry.
+func (db *DB) attempt(ctx context.Context, fn func(context.Context, *recorder) error) (err error) {
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.Serializable})
+	if err != nil {
+		return err
+	}
+	r := &recorder{tx: tx}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+		}
+	}()
+	ferr := fn(ctx, r)
+	if r.conflict != nil {
+		// Whatever fn made of it: the transaction is aborted, and the write runs again.
+		return errors.Join(errRetry, r.conflict)
+	}
+	if ferr != nil {
+		return ferr
+	}
+	if err := tx.Commit(ctx); err != nil {
+		if retryable(err) {
+			return errors.Join(errRetry, err)
+		}
+		return err
+	}
+	return nil
+}
+
+// retryable reports an error after which the whole write runs again: a serialization
+// failure or a deadlock, or a unique violation of a key the write had looked up and not
+// found (a concurrent transaction inserted it meanwhile: the same request sent twice at
+// once, two first deliveries of one pair), which a new transaction sees.
+func retryable(err error) bool {
+	switch pgCode(err) {
+	case codeSerialization, codeDeadlock:
+		return true
+	case codeUnique:
+		switch constraintOf(err) {
+		case "requests_pkey", "count_pairs_pkey":
+			return true
+		}
+	}
+	return false
+}
+
+// recorder runs a write's statements on its transaction and notes the first conflict
+// any of them met: fn may wrap or replace the error it got (a read whose NotFound it
+// expects), but the transaction is aborted all the same and must run again.
+type recorder struct {
+	tx       pgx.Tx
+	conflict error
+}
+
+// note records err when it is a conflict, and returns it.
+func (r *recorder) note(err error) error {
+	if err != nil && r.conflict == nil && retryable(err) {
+		r.conflict = err
+	}
+	return err
+}
+
+// retry marks the write for running again: a conflict the store found itself (a unique
+// key taken by a transaction this one cannot see yet).
+func (r *recorder) retry(cause error) error {
+	if r.conflict == nil {
+		r.conflict = cause
+	}
+	return errors.Join(errRetry, cause)
+}
+
+func (r *recorder) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	tag, err := r.tx.Exec(ctx, sql, args...)
+	return tag, r.note(err)
+}
+
+func (r *recorder) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	rows, err := r.tx.Query(ctx, sql, args...)
+	if err != nil {
+		return rows, r.note(err)
+	}
+	return &recordedRows{Rows: rows, r: r}, nil
+}
+
+func (r *recorder) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	rows, err := r.Query(ctx, sql, args...)
+	return &recordedRow{rows: rows, err: err}
+}
+
+// CopyFrom bulk-inserts rows (pgx's COPY), for counts' rebuilds.
+func (r *recorder) CopyFrom(ctx context.Context, table pgx.Identifier, cols []string, src pgx.CopyFromSource) (int64, error) {
+	n, err := r.tx.CopyFrom(ctx, table, cols, src)
+	return n, r.note(err)
+}
+
+type recordedRows struct {
+	pgx.Rows
+	r *recorder
+}
+
+func (rr *recordedRows) Err() error { return rr.r.note(rr.Rows.Err()) }
+
+func (rr *recordedRows) Scan(dest ...any) error { return rr.r.note(rr.Rows.Scan(dest...)) }
+
+// recordedRow is pgx's QueryRow over recordedRows: the first row, or ErrNoRows.
+type recordedRow struct {
+	rows pgx.Rows
+	err  error
+}
+
+func (rr *recordedRow) Scan(dest ...any) error {
+	if rr.err != nil {
+		return rr.err
+	}
+	defer rr.rows.Close()
+	if !rr.rows.Next() {
+		if err := rr.rows.Err(); err != nil {
+			return err
+		}
+		return pgx.ErrNoRows
+	}
+	if err := rr.rows.Scan(dest...); err != nil {
+		return err
+	}
+	rr.rows.Close()
+	return rr.rows.Err()
+}
+
+// writeName names a write for the store's metrics: its domain method in words ("create
+// beneficiary"), or "append audit" for a read's entry.
+func writeName(op ppks.Op) string {
+	if op.Audit == nil || op.Audit.Method == "" {
+		return "write"
+	}
+	if op.Audit.Action == ppks.AuditRead {
+		return "append audit"
+	}
+	var b strings.Builder
+	for i, r := range op.Audit.Method {
+		if unicode.IsUpper(r) {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// exec runs a statement of a write, its errors mapped as every store error is.
+func (t *txn) exec(ctx context.Context, op, query string, args ...any) (pgconn.CommandTag, error) {
+	tag, err := t.tx.Exec(ctx, query, args...)
+	return tag, mapErr(ctx, op, err)
+}
