@@ -384,7 +384,7 @@ func familyUnit(ctx context.Context, q querier, f familyUnitKey) (*unit, error) 
 // countDelta accumulates the difference a write makes to the aggregates, so that each
 // aggregate gets one delta row, and none when the differences cancel out.
 type countDelta struct {
-	rules  *countRules        // which types count in which year: their units are summed too
+	rules  *countRules         // which types count in which year: their units are summed too
 	totals map[totalKey][2]int // units, verified
 	cells  map[cellKey]int
 	unique map[int]int
