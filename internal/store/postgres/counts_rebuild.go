@@ -25,6 +25,7 @@ func (db *DB) rebuild(ctx context.Context, op string, prep func(context.Context,
 			`LOCK TABLE count_rules, count_pairs, count_cells, count_deltas IN EXCLUSIVE MODE`,
 			`SET LOCAL statement_timeout = 0`, // minutes at ten million interventions
 			`SET LOCAL work_mem = '256MB'`,    // the sort of every counted intervention
+			`SET LOCAL enable_seqscan = on`,   // it reads every row: locks on whole tables are its point
 		} {
 			if _, err := r.Exec(ctx, q); err != nil {
 				return err

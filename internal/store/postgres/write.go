@@ -116,11 +116,17 @@ func (db *DB) write(ctx context.Context, op string, fn func(context.Context, *re
 	}
 }
 
+// beginWrite begins a write, in one round trip. A sequential scan takes a predicate lock
+// on the whole table, which then conflicts with every concurrent write to it: the
+// write's statements are all built for an index, and on small tables (a new database) the
+// planner would otherwise scan them whole, failing nearly every concurrent writer.
+const beginWrite = `BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL enable_seqscan = off`
+
 // attempt runs fn once in a new transaction and commits it. A conflict, wherever it
 // surfaced (a statement of fn, whose error fn may have turned into another; or the
 // COMMIT), is returned wrapped in errRetry.
 func (db *DB) attempt(ctx context.Context, fn func(context.Context, *recorder) error) (err error) {
-	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.Serializable})
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: beginWrite})
 	if err != nil {
 		return err
 	}
