@@ -53,11 +53,10 @@ func Redact(dsn string) string {
 	if err != nil {
 		return "postgres://(unparsable)"
 	}
-	host := cfg.Host
-	if strings.HasPrefix(host, "/") {
-		host = "unix:" + host
+	if strings.HasPrefix(cfg.Host, "/") {
+		return fmt.Sprintf("postgres://%s@/%s?host=%s", cfg.User, cfg.Database, cfg.Host)
 	}
-	return fmt.Sprintf("postgres://%s@%s/%s", cfg.User, net.JoinHostPort(host, strconv.Itoa(int(cfg.Port))), cfg.Database)
+	return fmt.Sprintf("postgres://%s@%s/%s", cfg.User, net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))), cfg.Database)
 }
 
 // Open connects to the database of dsn (a postgres:// URL or key=value string, with any
