@@ -8,19 +8,18 @@ import (
 	"github.com/opendinsos/ppks/internal/ppks"
 )
 
-// rebuild runs a rebuild of the maintained counts as a write: prep decides, in the same
-// transaction, whether it is needed (SetCountingRules: only when the rules changed). The
-// count tables are locked EXCLUSIVE first, before the transaction takes its snapshot
-// (LOCK TABLE takes none): writes that change counts wait for the rebuild, and those
-// already under way either commit before it starts (and are in what it reads) or fail
-// with a serialization failure and run again after it. Readers go on reading the counts
+// rebuild runs a rebuild of the maintained counts as a write that runs alone (write.go):
+// prep decides, in the same transaction, whether it is needed (SetCountingRules: only
+// when the rules changed). Writes under way commit before it starts, and are in what it
+// reads; the next ones wait for it. The count tables are locked too, before the
+// transaction takes its snapshot, against the compactor. Readers go on reading the counts
 // as they were until it commits. Two processes starting together with new rules: the
 // second waits for the first's lock, then finds the rules recorded and does nothing.
 func (db *DB) rebuild(ctx context.Context, op string, prep func(context.Context, *recorder) (bool, error)) (err error) {
 	if db.opts.observer != nil {
 		defer db.observe(op, true, timeNow(), &err)
 	}
-	return db.write(ctx, op, func(ctx context.Context, r *recorder) error {
+	return db.writeAlone(ctx, op, func(ctx context.Context, r *recorder) error {
 		for _, q := range []string{
 			`LOCK TABLE count_rules, count_pairs, count_cells, count_deltas IN EXCLUSIVE MODE`,
 			`SET LOCAL statement_timeout = 0`, // minutes at ten million interventions

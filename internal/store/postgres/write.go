@@ -94,14 +94,28 @@ func (db *DB) Write(ctx context.Context, op ppks.Op, fn func(context.Context, pp
 // write runs fn in a SERIALIZABLE transaction, and again in a new one while it fails for
 // a conflict (see above). fn's own errors come back as they are.
 func (db *DB) write(ctx context.Context, op string, fn func(context.Context, *recorder) error) error {
+	return db.writeFrom(ctx, op, 1, fn)
+}
+
+// writeAlone is write for a write that runs alone from its first attempt (a rebuild of
+// the counts, which reads and writes every count).
+func (db *DB) writeAlone(ctx context.Context, op string, fn func(context.Context, *recorder) error) error {
+	return db.writeFrom(ctx, op, aloneAfter+1, fn)
+}
+
+func (db *DB) writeFrom(ctx context.Context, op string, first int, fn func(context.Context, *recorder) error) error {
 	pause := time.Millisecond
-	for attempt := 1; ; attempt++ {
-		err := db.attempt(ctx, fn)
+	for attempt := first; ; attempt++ {
+		begin := beginWrite
+		if attempt > aloneAfter {
+			begin = beginAlone
+		}
+		err := db.attempt(ctx, begin, fn)
 		if !errors.Is(err, errRetry) {
 			return mapErr(ctx, op, err)
 		}
 		db.stats.retried(err)
-		if attempt >= db.opts.maxAttempts {
+		if attempt-first+1 >= db.opts.maxAttempts {
 			return errContention(op, err)
 		}
 		// Full jitter: writers that collided do not collide again in step.
@@ -116,17 +130,31 @@ func (db *DB) write(ctx context.Context, op string, fn func(context.Context, *re
 	}
 }
 
-// beginWrite begins a write, in one round trip. A sequential scan takes a predicate lock
-// on the whole table, which then conflicts with every concurrent write to it: the
-// write's statements are all built for an index, and on small tables (a new database) the
-// planner would otherwise scan them whole, failing nearly every concurrent writer.
-const beginWrite = `BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL enable_seqscan = off`
+// beginWrite begins a write, in one round trip: SERIALIZABLE, with sequential scans
+// discouraged, through the gate of writes. A sequential scan takes a predicate lock on
+// the whole table, which then conflicts with every concurrent write to it: the write's
+// statements are all built for an index, and on small tables (a new database) the
+// planner would otherwise scan them whole, failing nearly every concurrent writer. The
+// gate (migrations/0001_init.sql, write_gate) is shared by writes; beginAlone takes it
+// alone. Neither SET nor LOCK TABLE takes the transaction's snapshot, so a write held at
+// the gate sees, once through, everything committed before.
+const (
+	beginWrite = `BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL enable_seqscan = off; LOCK TABLE write_gate IN ROW SHARE MODE`
+	beginAlone = `BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL enable_seqscan = off; LOCK TABLE write_gate IN EXCLUSIVE MODE`
+)
+
+// aloneAfter is how many conflicts a write may lose before it runs alone. A write that
+// reads much (a year lock computing the whole year's report) conflicts with nearly every
+// write that commits while it runs, and would lose to them for as long as they come;
+// alone, it waits for those under way, holds the next ones back for as long as it takes,
+// and commits. Two losses are the occasional bad luck of an ordinary write.
+const aloneAfter = 2
 
 // attempt runs fn once in a new transaction and commits it. A conflict, wherever it
 // surfaced (a statement of fn, whose error fn may have turned into another; or the
 // COMMIT), is returned wrapped in errRetry.
-func (db *DB) attempt(ctx context.Context, fn func(context.Context, *recorder) error) (err error) {
-	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: beginWrite})
+func (db *DB) attempt(ctx context.Context, begin string, fn func(context.Context, *recorder) error) (err error) {
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: begin})
 	if err != nil {
 		return err
 	}

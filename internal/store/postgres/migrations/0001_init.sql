@@ -341,6 +341,14 @@ CREATE TABLE count_deltas (
 
 CREATE INDEX count_deltas_year ON count_deltas (year);
 
+-- The gate of writes (write.go): every write takes it in ROW SHARE mode, which writes
+-- share; a write that must run alone (one that lost to concurrent writes twice, such as
+-- a year lock reading the whole year while field workers record; a rebuild of the counts)
+-- takes it in EXCLUSIVE mode, waiting for the writes under way and holding the next ones
+-- back until it commits. LOCK TABLE takes no snapshot, so each write's snapshot is
+-- taken after it passed the gate. The table holds no rows.
+CREATE TABLE write_gate ();
+
 -- Append-only and immutable tables, enforced by the database itself: a statement that
 -- would change or remove a row of them fails, whichever program sends it. (Their owner
 -- can still drop the triggers; the service's own role need not be the owner, see README.)
