@@ -14,6 +14,7 @@ package pgtest
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -63,6 +64,11 @@ var (
 // cluster when PostgreSQL is found (the tests that need it skip or, under CI=true, fail
 // when not), runs the tests and stops the cluster.
 func Main(m *testing.M, opts Options) {
+	// Benchmarks measure durable commits, as in production, whatever opts say.
+	flag.Parse()
+	if b := flag.Lookup("test.bench"); b != nil && b.Value.String() != "" {
+		opts.Durable = true
+	}
 	os.Exit(run(m, opts))
 }
 

@@ -63,13 +63,17 @@ func (db *DB) Write(ctx context.Context, op ppks.Op, fn func(context.Context, pp
 	if db.opts.observer != nil {
 		defer db.observe(name, true, time.Now(), &err)
 	}
-	err = db.write(ctx, name, func(ctx context.Context, r *recorder) error {
-		replayed = ""
-		found, ok, err := findRequest(ctx, r, op.Key)
-		if err != nil || ok {
-			replayed = found
-			return err
-		}
+	// The request is looked up before each attempt's transaction, on its connection: a
+	// lookup inside would take a predicate lock on the page of the key, and concurrent
+	// writes whose new keys share that page would fail each other. The key's uniqueness
+	// is what makes the same request sent twice at once one write: the second one's
+	// insert of the key fails (insertRequest), and its next attempt finds the first's.
+	lookup := func(ctx context.Context, q querier) (bool, error) {
+		found, ok, err := findRequest(ctx, q, op.Key)
+		replayed = found
+		return ok, err
+	}
+	err = db.writeFrom(ctx, name, 1, lookup, func(ctx context.Context, r *recorder) error {
 		t := &txn{tx: r}
 		t.queries = queries{read: func(ctx context.Context, op string, _ bool, fn func(querier) error) error {
 			return mapErr(ctx, op, fn(r))
@@ -94,23 +98,27 @@ func (db *DB) Write(ctx context.Context, op ppks.Op, fn func(context.Context, pp
 // write runs fn in a SERIALIZABLE transaction, and again in a new one while it fails for
 // a conflict (see above). fn's own errors come back as they are.
 func (db *DB) write(ctx context.Context, op string, fn func(context.Context, *recorder) error) error {
-	return db.writeFrom(ctx, op, 1, fn)
+	return db.writeFrom(ctx, op, 1, nil, fn)
 }
 
 // writeAlone is write for a write that runs alone from its first attempt (a rebuild of
 // the counts, which reads and writes every count).
 func (db *DB) writeAlone(ctx context.Context, op string, fn func(context.Context, *recorder) error) error {
-	return db.writeFrom(ctx, op, aloneAfter+1, fn)
+	return db.writeFrom(ctx, op, aloneAfter+1, nil, fn)
 }
 
-func (db *DB) writeFrom(ctx context.Context, op string, first int, fn func(context.Context, *recorder) error) error {
+// writeFrom runs the attempts of a write from attempt first. before, when not nil, runs
+// before each attempt's transaction, on its connection; when it says so, the write is
+// done without one (a replayed request).
+func (db *DB) writeFrom(ctx context.Context, op string, first int, before func(context.Context, querier) (bool, error),
+	fn func(context.Context, *recorder) error) error {
 	pause := time.Millisecond
 	for attempt := first; ; attempt++ {
 		begin := beginWrite
 		if attempt > aloneAfter {
 			begin = beginAlone
 		}
-		err := db.attempt(ctx, begin, fn)
+		err := db.attempt(ctx, begin, before, fn)
 		if !errors.Is(err, errRetry) {
 			return mapErr(ctx, op, err)
 		}
@@ -153,8 +161,19 @@ const aloneAfter = 2
 // attempt runs fn once in a new transaction and commits it. A conflict, wherever it
 // surfaced (a statement of fn, whose error fn may have turned into another; or the
 // COMMIT), is returned wrapped in errRetry.
-func (db *DB) attempt(ctx context.Context, begin string, fn func(context.Context, *recorder) error) (err error) {
-	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{BeginQuery: begin})
+func (db *DB) attempt(ctx context.Context, begin string, before func(context.Context, querier) (bool, error),
+	fn func(context.Context, *recorder) error) (err error) {
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	if before != nil {
+		if done, err := before(ctx, conn); done || err != nil {
+			return err
+		}
+	}
+	tx, err := conn.BeginTx(ctx, pgx.TxOptions{BeginQuery: begin})
 	if err != nil {
 		return err
 	}
@@ -183,8 +202,8 @@ func (db *DB) attempt(ctx context.Context, begin string, fn func(context.Context
 
 // retryable reports an error after which the whole write runs again: a serialization
 // failure or a deadlock, or a unique violation of a key the write had looked up and not
-// found (a concurrent transaction inserted it meanwhile: the same request sent twice at
-// once, two first deliveries of one pair), which a new transaction sees.
+// found (a concurrent write inserted it meanwhile: the same request sent twice at once,
+// two first deliveries of one pair), which the next attempt finds.
 func retryable(err error) bool {
 	switch pgCode(err) {
 	case codeSerialization, codeDeadlock:
