@@ -15,6 +15,7 @@ import (
 	"github.com/opendinsos/ppks/internal/app"
 	"github.com/opendinsos/ppks/internal/pgtest"
 	"github.com/opendinsos/ppks/internal/ppks"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -56,7 +57,7 @@ func pgUsers(t *testing.T, dsn string) (supervisorToken, adminToken string) {
 // twoWays sends a request through one of the two processes and, while it gets no answer
 // (the process died under it, or is restarting), sends the same request, with the same
 // request id, through the other one: a retry a load balancer would make.
-func twoWays(t *testing.T, ctx context.Context, first int, what string, call func(ctx context.Context, via int) error, ok ...codes.Code) (codes.Code, bool) {
+func twoWays(t *testing.T, ctx context.Context, first int, what string, call func(ctx context.Context, via int) error, ok ...string) (string, bool) {
 	for try := 0; ctx.Err() == nil; try++ {
 		if try == 1 {
 			mpRetries.Add(1)
@@ -64,23 +65,33 @@ func twoWays(t *testing.T, ctx context.Context, first int, what string, call fun
 		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		err := call(cctx, (first+try)%2)
 		cancel()
-		code := status.Code(err)
-		switch code {
+		switch status.Code(err) {
 		case codes.OK:
-			return code, true
+			return "", true
 		case codes.Unavailable, codes.DeadlineExceeded, codes.Canceled:
 			time.Sleep(10 * time.Millisecond)
 			continue
 		}
-		for _, c := range ok {
-			if code == c {
-				return code, false
+		r := reason(err)
+		for _, want := range ok {
+			if r == want {
+				return r, false
 			}
 		}
 		t.Errorf("%s: %v", what, err)
-		return code, false
+		return r, false
 	}
-	return codes.Canceled, false
+	return "", false
+}
+
+// reason is the ErrorInfo reason of a status error.
+func reason(err error) string {
+	for _, d := range status.Convert(err).Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok {
+			return info.GetReason()
+		}
+	}
+	return ""
 }
 
 var mpRetries atomic.Int64
@@ -177,7 +188,7 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 					if _, ok := twoWays(t, ctx, c+seq, "VerifyIntervention", func(ctx context.Context, via int) error {
 						_, err := cases[via].VerifyIntervention(ctx, &ppksv1.VerifyInterventionRequest{Name: name, RequestId: crashRequestID(c, 4, seq)})
 						return err
-					}, codes.FailedPrecondition); ok {
+					}, "YEAR_LOCKED", "NOT_PENDING"); ok {
 						verified.Add(1)
 					}
 					continue
@@ -185,15 +196,17 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 				p := rng.IntN(shared)
 				year := int32(2023 + rng.IntN(2))
 				tag := fmt.Sprintf("mp %d/%d", c, seq)
+				// The request, fixed before it is sent: a retry repeats it exactly.
+				req := &ppksv1.CreateInterventionRequest{Parent: kases[p], RequestId: crashRequestID(c, 3, seq),
+					Intervention: &ppksv1.Intervention{InterventionType: types[rng.IntN(len(types))],
+						DeliveredOn: &date.Date{Year: year, Month: int32(1 + rng.IntN(12)), Day: int32(1 + rng.IntN(28))},
+						Quantity:    1, Notes: tag}}
 				var name string
-				code, ok := twoWays(t, ctx, c+seq, "CreateIntervention "+tag, func(ctx context.Context, via int) error {
-					r, err := cases[via].CreateIntervention(ctx, &ppksv1.CreateInterventionRequest{Parent: kases[p], RequestId: crashRequestID(c, 3, seq),
-						Intervention: &ppksv1.Intervention{InterventionType: types[rng.IntN(len(types))],
-							DeliveredOn: &date.Date{Year: year, Month: int32(1 + rng.IntN(12)), Day: int32(1 + rng.IntN(28))},
-							Quantity:    1, Notes: tag}})
+				why, ok := twoWays(t, ctx, c+seq, "CreateIntervention "+tag, func(ctx context.Context, via int) error {
+					r, err := cases[via].CreateIntervention(ctx, req)
 					name = r.GetIntervention().GetName()
 					return err
-				}, codes.FailedPrecondition)
+				}, "YEAR_LOCKED")
 				switch {
 				case ok:
 					mu.Lock()
@@ -203,10 +216,10 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 					acked[tag] = ack{name, year}
 					mu.Unlock()
 					mine = append(mine, name)
-				case code == codes.FailedPrecondition && year == 2023:
+				case why == "YEAR_LOCKED" && year == 2023:
 					refused.Add(1)
-				case code == codes.FailedPrecondition:
-					t.Errorf("%s refused: %v", tag, code)
+				case why == "YEAR_LOCKED":
+					t.Errorf("%s, dated %d, refused: the year is locked", tag, year)
 				}
 			}
 		})
