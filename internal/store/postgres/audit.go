@@ -47,40 +47,6 @@ func (q queries) ListAudit(ctx context.Context, f ppks.AuditFilter, p ppks.PageR
 	return out, err
 }
 
-// appendAudit appends e in the transaction of the change it records, naming resource as
-// what was written when e names nothing, and sets e.ID, and appends e.Changes to the
-// history of their records. A nil entry appends nothing. One round trip for the entry,
-// one for its records and one per change.
-func appendAudit(ctx context.Context, q querier, e *ppks.AuditEntry, resource string) error {
-	if e == nil {
-		return nil
-	}
-	if e.Resource == "" {
-		e.Resource = resource
-	}
-	var id int64
-	if err := q.QueryRow(ctx, `INSERT INTO audit_log (time, username, role, method, action, resource,
-		records, request_id, summary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		e.Time, e.Username, int(e.Role), e.Method, int(e.Action), e.Resource,
-		stringList(e.Records), e.RequestID, e.Summary).Scan(&id); err != nil {
-		return err
-	}
-	if len(e.Records) > 0 {
-		// A record listed twice is indexed once.
-		if _, err := q.Exec(ctx, `INSERT INTO audit_records (name, audit_id)
-			SELECT DISTINCT unnest($1::text[]), $2::bigint ON CONFLICT DO NOTHING`, e.Records, id); err != nil {
-			return err
-		}
-	}
-	for _, c := range e.Changes {
-		if err := appendChange(ctx, q, id, c); err != nil {
-			return err
-		}
-	}
-	e.ID = id
-	return nil
-}
-
 const auditColumns = `a.id, a.time, a.username, a.role, a.method, a.action, a.resource, a.records,
 	a.request_id, a.summary`
 

@@ -161,11 +161,21 @@ func findCase(ctx context.Context, q querier, beneficiaryID, caseID string) (*pp
 	return c, err
 }
 
-// findLiveCase is findCase for the survivor when beneficiaryID names a merged person.
+// findLiveCase is findCase for the survivor when beneficiaryID names a merged person. A
+// merge moves every case to the survivor, so a case found under beneficiaryID is of a
+// live person: the merged_into chain is followed only when none is (one query, not two,
+// for the common case).
 func findLiveCase(ctx context.Context, q querier, beneficiaryID, caseID string) (*ppks.Case, error) {
+	c, err := findCase(ctx, q, beneficiaryID, caseID)
+	if ppks.KindOf(err) != ppks.KindNotFound {
+		return c, err
+	}
 	live, err := resolveID(ctx, q, beneficiaryID)
 	if err != nil {
 		return nil, err
+	}
+	if live == beneficiaryID {
+		return nil, ppks.NotFound(ppks.CaseName(beneficiaryID, caseID))
 	}
 	return findCase(ctx, q, live, caseID)
 }

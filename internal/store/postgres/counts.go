@@ -111,12 +111,19 @@ var parsedRules rulesCache
 // loadRules reads the recorded rules in q; no rules (nothing counts, no family types)
 // when none were recorded.
 func loadRules(ctx context.Context, q querier) (*countRules, error) {
-	var raw string
+	var raw *string
 	err := q.QueryRow(ctx, `SELECT rules FROM count_rules WHERE id = 1`).Scan(&raw)
-	if errors.Is(err, pgx.ErrNoRows) {
-		raw = `{"rules":[],"family":[]}`
-	} else if err != nil {
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return nil, err
+	}
+	return rulesOf(raw)
+}
+
+// rulesOf returns the rules of their stored text (nil: none recorded), decoded once.
+func rulesOf(stored *string) (*countRules, error) {
+	raw := `{"rules":[],"family":[]}`
+	if stored != nil {
+		raw = *stored
 	}
 	parsedRules.Lock()
 	defer parsedRules.Unlock()

@@ -78,21 +78,14 @@ func familyKey(rules *countRules, typ, person, kk string) string {
 }
 
 // countCreated counts an intervention just stored, without recomputing its pair: the
-// pair's first delivery is the earlier of the stored first one and this one, and it is
-// verified when either is.
-func countCreated(ctx context.Context, q querier, iv *ppks.Intervention, ppksType, kk string) error {
+// pair's first delivery is the earlier of the stored first one (old, nil when none) and
+// this one, and it is verified when either is. The rules and old are read before, with
+// the intervention's case (InsertIntervention): one round trip.
+func countCreated(ctx context.Context, q querier, rules *countRules, old *pairRow, iv *ppks.Intervention, ppksType, kk string) error {
 	if !iv.Counts() {
 		return nil
 	}
-	rules, err := loadRules(ctx, q)
-	if err != nil {
-		return err
-	}
 	k := pairKey{iv.BeneficiaryID, iv.DeliveredOn.Year, iv.InterventionType}
-	old, err := readPair(ctx, q, k)
-	if err != nil {
-		return err
-	}
 	n := &pairRow{firstOn: dateString(iv.DeliveredOn), firstID: iv.ID, kec: iv.KecamatanCode, ppks: ppksType,
 		verified: iv.Verification == ppks.VerificationVerified, family: familyKey(rules, k.typ, k.person, kk)}
 	if old != nil {

@@ -37,20 +37,15 @@ type fieldChange struct {
 	New   string `json:"new"`
 }
 
-// appendChange appends c to the history of its record, as part of the audit entry with
-// id auditID, and sets c.ID.
-func appendChange(ctx context.Context, q querier, auditID int64, c *ppks.Change) error {
+// changeFields returns the stored form of a change's fields (a JSON array of strings'
+// fields, which always encodes).
+func changeFields(c *ppks.Change) string {
 	fields := make([]fieldChange, len(c.Fields))
 	for i, f := range c.Fields {
 		fields[i] = fieldChange{Field: f.Field, Old: f.Old, New: f.New}
 	}
-	buf, err := json.Marshal(fields)
-	if err != nil {
-		return err
-	}
-	return q.QueryRow(ctx, `INSERT INTO record_history (audit_id, record_id, record, time, username,
-		method, request_id, fields) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING id`,
-		auditID, c.RecordID, c.Record, c.Time, c.Username, c.Method, c.RequestID, string(buf)).Scan(&c.ID)
+	buf, _ := json.Marshal(fields)
+	return string(buf)
 }
 
 func scanChange(s pgx.Row) (*ppks.Change, error) {

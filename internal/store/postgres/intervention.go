@@ -15,16 +15,33 @@ import (
 // as ppks.ErrYearLocked.
 func (t *txn) InsertIntervention(ctx context.Context, iv *ppks.Intervention) error {
 	return mapErr(ctx, "insert intervention", func() error {
-		// The category and the family it counts in, as stored (counts_maintain.go).
+		// The category and the family it counts in, as stored, the counting rules and the
+		// pair it adds to (counts_maintain.go): one query.
 		var (
-			ppksType string
-			kk       *string
+			ppksType      string
+			kk, rules     *string
+			first, id     *string
+			kec, pairPpks *string
+			verified      *bool
+			family        *string
 		)
-		if err := t.tx.QueryRow(ctx, `SELECT c.ppks_type, b.kk FROM cases c JOIN beneficiaries b ON b.id = c.beneficiary_id
-			WHERE c.id = $1 AND c.beneficiary_id = $2`, iv.CaseID, iv.BeneficiaryID).Scan(&ppksType, &kk); err != nil {
+		if err := t.tx.QueryRow(ctx, `SELECT c.ppks_type, b.kk, (SELECT rules FROM count_rules WHERE id = 1),
+				p.first_on, p.first_id, p.kecamatan_code, p.ppks_type, p.verified, p.family_key
+			FROM cases c JOIN beneficiaries b ON b.id = c.beneficiary_id
+			LEFT JOIN count_pairs p ON p.beneficiary_id = c.beneficiary_id AND p.year = $3 AND p.intervention_type = $4
+			WHERE c.id = $1 AND c.beneficiary_id = $2`, iv.CaseID, iv.BeneficiaryID, iv.DeliveredOn.Year, iv.InterventionType).
+			Scan(&ppksType, &kk, &rules, &first, &id, &kec, &pairPpks, &verified, &family); err != nil {
 			if errors.Is(err, pgx.ErrNoRows) {
 				return ppks.NotFound(ppks.CaseName(iv.BeneficiaryID, iv.CaseID))
 			}
+			return err
+		}
+		var old *pairRow
+		if first != nil {
+			old = &pairRow{firstOn: *first, firstID: *id, kec: *kec, ppks: *pairPpks, verified: *verified, family: fromNullString(family)}
+		}
+		counting, err := rulesOf(rules)
+		if err != nil {
 			return err
 		}
 		tag, err := t.tx.Exec(ctx, `INSERT INTO interventions (id, beneficiary_id, case_id,
@@ -55,7 +72,7 @@ func (t *txn) InsertIntervention(ctx context.Context, iv *ppks.Intervention) err
 			}
 			return alreadyExists(ppks.CaseName(owner, caseID) + "/interventions/" + iv.ID)
 		}
-		return countCreated(ctx, t.tx, iv, ppksType, fromNullString(kk)) // counts_maintain.go
+		return countCreated(ctx, t.tx, counting, old, iv, ppksType, fromNullString(kk)) // counts_maintain.go
 	}())
 }
 
@@ -202,11 +219,18 @@ func findIntervention(ctx context.Context, q querier, beneficiaryID, caseID, id 
 }
 
 // findLiveIntervention is findIntervention for the survivor when beneficiaryID names a
-// merged person.
+// merged person (as findLiveCase: the chain is followed only when nothing is found).
 func findLiveIntervention(ctx context.Context, q querier, beneficiaryID, caseID, id string) (*ppks.Intervention, error) {
+	iv, err := findIntervention(ctx, q, beneficiaryID, caseID, id)
+	if ppks.KindOf(err) != ppks.KindNotFound {
+		return iv, err
+	}
 	live, err := resolveID(ctx, q, beneficiaryID)
 	if err != nil {
 		return nil, err
+	}
+	if live == beneficiaryID {
+		return nil, ppks.NotFound(ppks.CaseName(beneficiaryID, caseID)+"/interventions/"+id)
 	}
 	return findIntervention(ctx, q, live, caseID, id)
 }

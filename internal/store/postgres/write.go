@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/opendinsos/ppks/internal/ppks"
 )
 
@@ -63,17 +64,7 @@ func (db *DB) Write(ctx context.Context, op ppks.Op, fn func(context.Context, pp
 	if db.opts.observer != nil {
 		defer db.observe(name, true, time.Now(), &err)
 	}
-	// The request is looked up before each attempt's transaction, on its connection: a
-	// lookup inside would take a predicate lock on the page of the key, and concurrent
-	// writes whose new keys share that page would fail each other. The key's uniqueness
-	// is what makes the same request sent twice at once one write: the second one's
-	// insert of the key fails (insertRequest), and its next attempt finds the first's.
-	lookup := func(ctx context.Context, q querier) (bool, error) {
-		found, ok, err := findRequest(ctx, q, op.Key)
-		replayed = found
-		return ok, err
-	}
-	err = db.writeFrom(ctx, name, 1, lookup, func(ctx context.Context, r *recorder) error {
+	return db.writeFrom(ctx, name, 1, op.Key, func(ctx context.Context, r *recorder) error {
 		t := &txn{tx: r}
 		t.queries = queries{read: func(ctx context.Context, op string, _ bool, fn func(querier) error) error {
 			return mapErr(ctx, op, fn(r))
@@ -90,66 +81,51 @@ func (db *DB) Write(ctx context.Context, op ppks.Op, fn func(context.Context, pp
 		if op.Audit != nil {
 			resource = op.Audit.Resource
 		}
-		return recordOp(ctx, r, op, resource)
+		recordOp(r, op, resource) // sent with the COMMIT
+		return nil
 	})
-	return replayed, err
 }
 
 // write runs fn in a SERIALIZABLE transaction, and again in a new one while it fails for
 // a conflict (see above). fn's own errors come back as they are.
 func (db *DB) write(ctx context.Context, op string, fn func(context.Context, *recorder) error) error {
-	return db.writeFrom(ctx, op, 1, nil, fn)
+	_, err := db.writeFrom(ctx, op, 1, ppks.RequestKey{}, fn)
+	return err
 }
 
 // writeAlone is write for a write that runs alone from its first attempt (a rebuild of
 // the counts, which reads and writes every count).
 func (db *DB) writeAlone(ctx context.Context, op string, fn func(context.Context, *recorder) error) error {
-	return db.writeFrom(ctx, op, aloneAfter+1, nil, fn)
+	_, err := db.writeFrom(ctx, op, aloneAfter+1, ppks.RequestKey{}, fn)
+	return err
 }
 
-// writeFrom runs the attempts of a write from attempt first. before, when not nil, runs
-// before each attempt's transaction, on its connection; when it says so, the write is
-// done without one (a replayed request).
-func (db *DB) writeFrom(ctx context.Context, op string, first int, before func(context.Context, querier) (bool, error),
-	fn func(context.Context, *recorder) error) error {
+// writeFrom runs the attempts of a write from attempt first. When key has an id, each
+// attempt first looks it up, and a request already answered is answered from its row:
+// the name of the resource it produced, without running fn.
+func (db *DB) writeFrom(ctx context.Context, op string, first int, key ppks.RequestKey, fn func(context.Context, *recorder) error) (string, error) {
 	pause := time.Millisecond
 	for attempt := first; ; attempt++ {
-		begin := beginWrite
-		if attempt > aloneAfter {
-			begin = beginAlone
-		}
-		err := db.attempt(ctx, begin, before, fn)
+		alone := attempt > aloneAfter
+		replayed, err := db.attempt(ctx, alone, key, fn)
 		if !errors.Is(err, errRetry) {
-			return mapErr(ctx, op, err)
+			return replayed, mapErr(ctx, op, err)
 		}
 		db.stats.retried(err)
 		if attempt-first+1 >= db.opts.maxAttempts {
-			return errContention(op, err)
+			return "", errContention(op, err)
 		}
 		// Full jitter: writers that collided do not collide again in step.
 		t := time.NewTimer(time.Duration(rand.Int64N(int64(pause)) + 1))
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return ctx.Err()
+			return "", ctx.Err()
 		case <-t.C:
 		}
 		pause = min(2*pause, 100*time.Millisecond)
 	}
 }
-
-// beginWrite begins a write, in one round trip: SERIALIZABLE, with sequential scans
-// discouraged, through the gate of writes. A sequential scan takes a predicate lock on
-// the whole table, which then conflicts with every concurrent write to it: the write's
-// statements are all built for an index, and on small tables (a new database) the
-// planner would otherwise scan them whole, failing nearly every concurrent writer. The
-// gate (migrations/0001_init.sql, write_gate) is shared by writes; beginAlone takes it
-// alone. Neither SET nor LOCK TABLE takes the transaction's snapshot, so a write held at
-// the gate sees, once through, everything committed before.
-const (
-	beginWrite = `BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL enable_seqscan = off; LOCK TABLE write_gate IN ROW SHARE MODE`
-	beginAlone = `BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL enable_seqscan = off; LOCK TABLE write_gate IN EXCLUSIVE MODE`
-)
 
 // aloneAfter is how many conflicts a write may lose before it runs alone. A write that
 // reads much (a year lock computing the whole year's report) conflicts with nearly every
@@ -158,46 +134,138 @@ const (
 // and commits. Two losses are the occasional bad luck of an ordinary write.
 const aloneAfter = 2
 
-// attempt runs fn once in a new transaction and commits it. A conflict, wherever it
-// surfaced (a statement of fn, whose error fn may have turned into another; or the
-// COMMIT), is returned wrapped in errRetry.
-func (db *DB) attempt(ctx context.Context, begin string, before func(context.Context, querier) (bool, error),
-	fn func(context.Context, *recorder) error) (err error) {
+// attempt runs fn once in a new transaction and commits it; or, when key was answered
+// before, returns the resource it produced. A conflict, wherever it surfaced (a
+// statement of fn, whose error fn may have turned into another; or the COMMIT), is
+// returned wrapped in errRetry. Round trips: one to begin (with the lookup), those of fn,
+// one to commit (with what fn left for it: the request's key and audit entry).
+func (db *DB) attempt(ctx context.Context, alone bool, key ppks.RequestKey, fn func(context.Context, *recorder) error) (replayed string, err error) {
 	conn, err := db.pool.Acquire(ctx)
 	if err != nil {
-		return err
+		return "", err
 	}
+	// A connection left inside a transaction (a failed ROLLBACK) is closed by Release,
+	// never reused.
 	defer conn.Release()
-	if before != nil {
-		if done, err := before(ctx, conn); done || err != nil {
-			return err
+	replayed, err = begin(ctx, conn, alone, key)
+	if err != nil || replayed != "" {
+		rollback(ctx, conn) // whatever began (a ROLLBACK without a transaction only warns)
+		if err != nil {
+			return "", err
 		}
+		return replayed, nil
 	}
-	tx, err := conn.BeginTx(ctx, pgx.TxOptions{BeginQuery: begin})
-	if err != nil {
-		return err
-	}
-	r := &recorder{tx: tx}
+	r := &recorder{conn: conn}
 	defer func() {
 		if err != nil {
-			_ = tx.Rollback(context.WithoutCancel(ctx))
+			rollback(ctx, conn)
 		}
 	}()
 	ferr := fn(ctx, r)
 	if r.conflict != nil {
 		// Whatever fn made of it: the transaction is aborted, and the write runs again.
-		return errors.Join(errRetry, r.conflict)
+		return "", errors.Join(errRetry, r.conflict)
 	}
 	if ferr != nil {
-		return ferr
+		return "", ferr
 	}
-	if err := tx.Commit(ctx); err != nil {
+	if err := r.commit(ctx); err != nil {
 		if retryable(err) {
-			return errors.Join(errRetry, err)
+			return "", errors.Join(errRetry, err)
 		}
-		return err
+		return "", err
 	}
-	return nil
+	return "", nil
+}
+
+// The statements that begin a write: SERIALIZABLE, with sequential scans discouraged,
+// through the gate of writes. A sequential scan takes a predicate lock on the whole
+// table, which then conflicts with every concurrent write to it: the write's statements
+// are all built for an index, and on small tables (a new database) the planner would
+// otherwise scan them whole, failing nearly every concurrent writer. The gate
+// (migrations/0001_init.sql, write_gate) is shared by writes, or taken alone. Neither
+// SET nor LOCK TABLE takes the transaction's snapshot, so a write held at the gate sees,
+// once through, everything committed before.
+var (
+	beginStatements = []string{`BEGIN ISOLATION LEVEL SERIALIZABLE`, `SET LOCAL enable_seqscan = off`}
+	gateShared      = `LOCK TABLE write_gate IN ROW SHARE MODE`
+	gateAlone       = `LOCK TABLE write_gate IN EXCLUSIVE MODE`
+)
+
+// findRequestQuery looks a request key up (findRequest).
+const findRequestQuery = `SELECT method, fingerprint, resource FROM requests WHERE username = $1 AND request_id = $2`
+
+// begin sends, in one round trip (a pipeline), the lookup of key in a transaction of its
+// own, then the statements that begin the write. The lookup runs outside the write's
+// transaction: inside, it would take a predicate lock on the page of the key, and
+// concurrent writes whose new keys share that page would fail each other. The key's
+// uniqueness is what makes the same request sent twice at once one write: the second
+// one's insert of the key fails (recordOp), and its next attempt finds the first's row.
+// It returns the resource of a request found, or ppks.ErrRequestReused; the write's
+// transaction is then open, for the caller to roll back.
+func begin(ctx context.Context, conn *pgxpool.Conn, alone bool, key ppks.RequestKey) (string, error) {
+	p := conn.Conn().PgConn().StartPipeline(ctx)
+	lookup := key.ID != ""
+	if lookup {
+		p.SendQueryParams(findRequestQuery, [][]byte{[]byte(key.Username), []byte(key.ID)}, nil, nil, nil)
+		p.SendPipelineSync()
+	}
+	gate := gateShared
+	if alone {
+		gate = gateAlone
+	}
+	for _, q := range append(beginStatements, gate) {
+		p.SendQueryParams(q, nil, nil, nil, nil)
+	}
+	p.SendPipelineSync()
+	if err := p.Flush(); err != nil {
+		return "", err
+	}
+	var (
+		found                       bool
+		method, fingerprint, result string
+		errs                        []error
+	)
+	for {
+		res, err := p.GetResults()
+		var pe *pgconn.PgError
+		if err != nil && !errors.As(err, &pe) {
+			_ = p.Close()
+			return "", err // the connection failed: the pipeline is closed
+		}
+		if err != nil {
+			errs = append(errs, err) // the server skips to the next sync point
+			continue
+		}
+		switch r := res.(type) {
+		case nil:
+			errs = append(errs, p.Close())
+			if err := errors.Join(errs...); err != nil {
+				return "", err
+			}
+			switch {
+			case !found:
+				return "", nil
+			case method != key.Method || fingerprint != key.Fingerprint:
+				return "", ppks.ErrRequestReused()
+			}
+			return result, nil
+		case *pgconn.ResultReader:
+			for r.NextRow() {
+				v := r.Values()
+				found, method, fingerprint, result = true, string(v[0]), string(v[1]), string(v[2])
+			}
+			if _, err := r.Close(); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+}
+
+// rollback ends a write's transaction; when it cannot, the connection is closed (by
+// Release), never reused in the middle of one.
+func rollback(ctx context.Context, conn *pgxpool.Conn) {
+	_, _ = conn.Exec(context.WithoutCancel(ctx), `ROLLBACK`)
 }
 
 // retryable reports an error after which the whole write runs again: a serialization
@@ -217,12 +285,14 @@ func retryable(err error) bool {
 	return false
 }
 
-// recorder runs a write's statements on its transaction and notes the first conflict
-// any of them met: fn may wrap or replace the error it got (a read whose NotFound it
-// expects), but the transaction is aborted all the same and must run again.
+// recorder runs a write's statements on its transaction's connection and notes the
+// first conflict any of them met: fn may wrap or replace the error it got (a read whose
+// NotFound it expects), but the transaction is aborted all the same and must run again.
+// final is a statement to send with the COMMIT, in the same round trip.
 type recorder struct {
-	tx       pgx.Tx
+	conn     *pgxpool.Conn
 	conflict error
+	final    *pgx.QueuedQuery
 }
 
 // note records err when it is a conflict, and returns it.
@@ -242,13 +312,35 @@ func (r *recorder) retry(cause error) error {
 	return errors.Join(errRetry, cause)
 }
 
+// atCommit leaves a statement to be sent with the COMMIT (its result read by scan).
+func (r *recorder) atCommit(sql string, args []any, scan func(pgx.Row) error) {
+	r.final = &pgx.QueuedQuery{SQL: sql, Arguments: args}
+	r.final.QueryRow(scan)
+}
+
+// commit sends the final statement, if any, and COMMIT in one round trip. A COMMIT of a
+// transaction that an error aborted answers ROLLBACK: that is a failure too.
+func (r *recorder) commit(ctx context.Context) error {
+	b := &pgx.Batch{}
+	if r.final != nil {
+		b.QueuedQueries = append(b.QueuedQueries, r.final)
+	}
+	b.Queue(`COMMIT`).Exec(func(tag pgconn.CommandTag) error {
+		if tag.String() != "COMMIT" {
+			return errors.New("commit: the transaction was rolled back")
+		}
+		return nil
+	})
+	return r.conn.SendBatch(ctx, b).Close()
+}
+
 func (r *recorder) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	tag, err := r.tx.Exec(ctx, sql, args...)
+	tag, err := r.conn.Exec(ctx, sql, args...)
 	return tag, r.note(err)
 }
 
 func (r *recorder) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	rows, err := r.tx.Query(ctx, sql, args...)
+	rows, err := r.conn.Query(ctx, sql, args...)
 	if err != nil {
 		return rows, r.note(err)
 	}
@@ -260,9 +352,9 @@ func (r *recorder) QueryRow(ctx context.Context, sql string, args ...any) pgx.Ro
 	return &recordedRow{rows: rows, err: err}
 }
 
-// CopyFrom bulk-inserts rows (pgx's COPY), for counts' rebuilds.
+// CopyFrom bulk-inserts rows (pgx's COPY).
 func (r *recorder) CopyFrom(ctx context.Context, table pgx.Identifier, cols []string, src pgx.CopyFromSource) (int64, error) {
-	n, err := r.tx.CopyFrom(ctx, table, cols, src)
+	n, err := r.conn.CopyFrom(ctx, table, cols, src)
 	return n, r.note(err)
 }
 
