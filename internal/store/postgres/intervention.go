@@ -230,7 +230,7 @@ func findLiveIntervention(ctx context.Context, q querier, beneficiaryID, caseID,
 		return nil, err
 	}
 	if live == beneficiaryID {
-		return nil, ppks.NotFound(ppks.CaseName(beneficiaryID, caseID)+"/interventions/"+id)
+		return nil, ppks.NotFound(ppks.CaseName(beneficiaryID, caseID) + "/interventions/" + id)
 	}
 	return findIntervention(ctx, q, live, caseID, id)
 }
