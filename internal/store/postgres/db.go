@@ -116,6 +116,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (_ *DB, err error) {
 // neither a Unix socket nor loopback, sslmode must be require, verify-ca or verify-full.
 // libpq's default, prefer (and allow), silently falls back to plain text; an explicit
 // sslmode=disable is the operator's decision (a trusted network), logged as a warning.
+// Every host of the setting (host=a,b) is checked.
 func checkTransport(cfg *pgx.ConnConfig, allow bool, log *slog.Logger) error {
 	local := func(host string) bool {
 		if strings.HasPrefix(host, "/") || host == "localhost" {
@@ -124,30 +125,40 @@ func checkTransport(cfg *pgx.ConnConfig, allow bool, log *slog.Logger) error {
 		ip := net.ParseIP(host)
 		return ip != nil && ip.IsLoopback()
 	}
-	if local(cfg.Host) {
-		return nil
-	}
-	fallbackPlain, fallbackTLS := false, false
-	for _, f := range cfg.Fallbacks {
-		if f.TLSConfig == nil {
-			fallbackPlain = true
+	type modes struct{ tls, plain bool }
+	hosts := map[string]*modes{}
+	var order []string
+	note := func(host string, tls bool) {
+		m := hosts[host]
+		if m == nil {
+			m = &modes{}
+			hosts[host] = m
+			order = append(order, host)
+		}
+		if tls {
+			m.tls = true
 		} else {
-			fallbackTLS = true
+			m.plain = true
 		}
 	}
-	switch {
-	case cfg.TLSConfig != nil && !fallbackPlain:
-		return nil // require, verify-ca, verify-full
-	case cfg.TLSConfig == nil && !fallbackTLS: // disable
-		if log != nil {
-			log.Warn("the database connection is not encrypted (sslmode=disable)", "host", cfg.Host)
-		}
-		return nil
-	case allow:
-		return nil
+	note(cfg.Host, cfg.TLSConfig != nil)
+	for _, f := range cfg.Fallbacks {
+		note(f.Host, f.TLSConfig != nil)
 	}
-	return fmt.Errorf("host %s is not local and sslmode may fall back to plain text: "+
-		"use sslmode=verify-full (with sslrootcert=CA.pem) or require, or sslmode=disable on a trusted network", cfg.Host)
+	for _, host := range order {
+		m := hosts[host]
+		switch {
+		case local(host) || !m.plain: // a socket, loopback; or require, verify-ca, verify-full
+		case !m.tls: // disable
+			if log != nil {
+				log.Warn("the database connection is not encrypted (sslmode=disable)", "host", host)
+			}
+		case !allow:
+			return fmt.Errorf("host %s is not local and sslmode may fall back to plain text: "+
+				"use sslmode=verify-full (with sslrootcert=CA.pem) or require, or sslmode=disable on a trusted network", host)
+		}
+	}
+	return nil
 }
 
 // Ping checks that the database answers: what readiness means for the service.

@@ -124,6 +124,8 @@ func TestTransportPolicy(t *testing.T) {
 		{"postgres://u@db.example.org/db?sslmode=require", true},     // encrypted
 		{"postgres://u@db.example.org/db?sslmode=verify-full", true}, // encrypted, and the server checked
 		{"postgres://u@10.0.0.5/db?sslmode=disable", true},           // the operator's decision
+		{"postgres://u@localhost,db.example.org/db", false},          // the second host may be in plain text
+		{"postgres://u@localhost,db.example.org/db?sslmode=require", true},
 	} {
 		cfg, err := pgx.ParseConfig(c.dsn)
 		if err != nil {
