@@ -170,6 +170,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return act(ppks.WithPrincipal(ctx, ppks.SystemPrincipal), e)
 }
 
+// dbName names the database in messages: a PostgreSQL URL without its password.
+func (e *env) dbName() string { return app.DBConfig{DB: e.db}.String() }
+
 func envOr(getenv func(string) string, name, def string) string {
 	if v := getenv(name); v != "" {
 		return v
