@@ -27,7 +27,7 @@ T=$(ppksctl create-token --username kabid --description "laptop kabid")
 # The service, in the background (its log in $dir/ppksd.log; stop it with: kill $PPKSD)
 ppksd 2>"$dir/ppksd.log" &
 PPKSD=$!
-for _ in $(seq 100); do curl -sf "$api/openapi.json" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 100); do curl -sf "$api/readyz" >/dev/null && break; sleep 0.1; done
 
 # README: helpers
 # kabid and admin: one REST call with the supervisor's or the administrator's token (each

@@ -79,6 +79,8 @@ var commands = []command{
 		summary: "print a new token of the user (shown once)"},
 	{name: "revoke-token", args: "--username U --token-id ID | --token-id users/U/tokens/ID", define: revokeToken,
 		summary: "revoke a token; a running server stops taking it within 30 seconds"},
+	{name: "set-password", args: "--username U  (the password on standard input)", define: setPassword,
+		summary: "set the user's password for the web application's sign-in; every web session of the user ends"},
 	{name: "load-scenario", define: loadScenario,
 		summary: "load the 2024 reference scenario (Dinas Sosial Kabupaten Gowa); a second load writes nothing"},
 	{name: "backup", args: "--out FILE", file: true, define: backupCommand,

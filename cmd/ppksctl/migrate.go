@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"time"
@@ -213,6 +214,32 @@ func (m *migration) verify(ctx context.Context, cat *ppks.Catalog, snap *sqlite.
 		}
 		fmt.Fprintf(out, "%-6d %-40s %-40s %s\n", y, summary(cat, y, src), summary(cat, y, recount), status)
 	}
+
+	// The verification queue: what waits, per kecamatan, type and worker.
+	srcQueue, err := snap.CountPending(ctx, "", "")
+	if err != nil {
+		return err
+	}
+	dstQueue, err := target.CountPending(ctx, "", "")
+	if err != nil {
+		return err
+	}
+	waiting := func(cs []ppks.PendingCount) (map[ppks.PendingCount]bool, int) {
+		out, n := map[ppks.PendingCount]bool{}, 0
+		for _, c := range cs {
+			out[c] = true
+			n += c.N
+		}
+		return out, n
+	}
+	src, srcN := waiting(srcQueue)
+	dst, dstN := waiting(dstQueue)
+	status := "same"
+	if !maps.Equal(src, dst) {
+		status = "DIFFERENT"
+		problems = append(problems, fmt.Errorf("the verification queue: %d waiting in the source, %d in the target", srcN, dstN))
+	}
+	fmt.Fprintf(out, "waiting for verification: %d in the source, %d in the target %s\n", srcN, dstN, status)
 
 	// Every locked year: the same snapshot bytes and hash, and the hash still its bytes'.
 	rows, err := snap.Rows(ctx, "year_locks", []string{"year"})

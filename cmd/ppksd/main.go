@@ -61,7 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		"SQLite database file, created on first start, or a PostgreSQL URL postgres://user@host/db?sslmode=verify-full (env PPKS_DB)")
 	fs.IntVar(&cfg.DBMaxConns, "db-max-conns", envInt(getenv, "PPKS_DB_MAX_CONNS", 0),
 		"PostgreSQL: connections of this process's pool (default the larger of 4 and the CPUs) (env PPKS_DB_MAX_CONNS)")
-	fs.DurationVar(&cfg.DBStatementTimeout, "db-statement-timeout", durationEnv(getenv, "PPKS_DB_STATEMENT_TIMEOUT", 0),
+	fs.DurationVar(&cfg.DBStatementTimeout, "db-statement-timeout", envDur(getenv, "PPKS_DB_STATEMENT_TIMEOUT", 0),
 		"PostgreSQL: the longest a statement may run, e.g. 30s (default the server's setting) (env PPKS_DB_STATEMENT_TIMEOUT)")
 	fs.StringVar(&cfg.ReferenceDir, "reference-dir", env("PPKS_REFERENCE_DIR", ""), "directory whose CSV files replace the embedded reference data (env PPKS_REFERENCE_DIR)")
 	fs.StringVar(&cfg.TimeZone, "timezone", env("PPKS_TIMEZONE", "Asia/Makassar"), "the office's time zone; dates and years are civil dates there (env PPKS_TIMEZONE)")
@@ -71,6 +71,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	fs.BoolVar(&cfg.InsecureRemote, "insecure-remote", env("PPKS_INSECURE_REMOTE", "") == "true", "allow listening beyond loopback without TLS (env PPKS_INSECURE_REMOTE)")
 	fs.IntVar(&cfg.SmallCellThreshold, "small-cell-threshold", envInt(getenv, "PPKS_SMALL_CELL_THRESHOLD", 0),
 		"published breakdowns hide counts from 1 to this (default 3) (env PPKS_SMALL_CELL_THRESHOLD)")
+	fs.DurationVar(&cfg.Sessions.Idle, "session-idle", envDur(getenv, "PPKS_SESSION_IDLE", 30*time.Minute),
+		"web sessions end after this long without a request (env PPKS_SESSION_IDLE)")
+	fs.DurationVar(&cfg.Sessions.Absolute, "session-max", envDur(getenv, "PPKS_SESSION_MAX", 12*time.Hour),
+		"web sessions end this long after sign-in, however active (env PPKS_SESSION_MAX)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -81,9 +85,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	return app.Run(ctx, cfg, ready)
 }
 
-// durationEnv reads a duration environment variable (e.g. 30s), def when unset or not one.
-func durationEnv(getenv func(string) string, name string, def time.Duration) time.Duration {
-	if d, err := time.ParseDuration(getenv(name)); err == nil {
+// envDur reads a duration environment variable (such as 30m), def when unset or
+// not a duration.
+func envDur(getenv func(string) string, name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(getenv(name)); err == nil && d > 0 {
 		return d
 	}
 	return def

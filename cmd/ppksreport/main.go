@@ -14,12 +14,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
 	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
+	"github.com/opendinsos/ppks/internal/lkjip"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
@@ -94,26 +94,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("get report %d: %w", *year, err)
 	}
-	r := resp.GetReport()
+	r, st := reportFromProto(resp.GetReport())
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}
-	ts := tables(r)
-	prefix := fmt.Sprintf("lkjip-%d", *year)
-	if err := writeXLSX(filepath.Join(*out, prefix+".xlsx"), r, ts); err != nil {
-		return fmt.Errorf("write XLSX: %w", err)
-	}
-	if err := writeMarkdown(filepath.Join(*out, prefix+".md"), r, ts); err != nil {
-		return fmt.Errorf("write Markdown: %w", err)
-	}
-	if err := writeCSV(*out, prefix+"-", ts); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
+	n, err := writeFiles(*out, r, st)
+	if err != nil {
+		return err
 	}
 	state := "live"
-	if r.GetState() == ppksv1.ReportState_REPORT_STATE_SIGNED {
-		state = "signed, sha256 " + r.GetContentHash()
+	if st.Signed {
+		state = "signed, sha256 " + st.ContentHash
 	}
-	fmt.Fprintf(stdout, "wrote %s.xlsx, %s.md and %d CSV files to %s (%s)\n", prefix, prefix, len(ts), *out, state)
+	prefix := lkjip.BaseName(r.Year)
+	fmt.Fprintf(stdout, "wrote %s.xlsx, %s.md and %d CSV files to %s (%s)\n", prefix, prefix, n, *out, state)
 	return nil
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/refdata"
 	"github.com/opendinsos/ppks/internal/server"
+	"github.com/opendinsos/ppks/internal/web"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
@@ -43,7 +44,9 @@ type Config struct {
 	// PostgreSQL only: the connection pool's size and the statement timeout (DBConfig).
 	DBMaxConns         int
 	DBStatementTimeout time.Duration
-	Logger             *slog.Logger
+	// Sessions bounds the web application's sign-in sessions (zero: 30 min idle, 12 h).
+	Sessions ppks.SessionPolicy
+	Logger   *slog.Logger
 }
 
 // Addrs are the addresses the service listens on, once it does.
@@ -122,6 +125,7 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 		return err
 	}
 	svc.SmallCellThreshold = cfg.SmallCellThreshold
+	svc.Sessions = cfg.Sessions
 	log.Info("database ready", "db", dbc.String(), "took", time.Since(opening).Round(time.Millisecond).String())
 
 	grpcLis, err := net.Listen("tcp", cfg.GRPCAddr)
@@ -136,12 +140,9 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 	defer httpLis.Close()
 
 	srv := server.New(svc, log)
-	opts := []grpc.ServerOption{
-		// Metrics and the log line outermost, so that they see every outcome, refusals
-		// and recovered panics included.
-		grpc.ChainUnaryInterceptor(metrics.Unary(), server.LogUnary(log), server.RecoverUnary(log), srv.AuthUnary()),
-		grpc.ChainStreamInterceptor(metrics.Stream(), server.LogStream(log), server.RecoverStream(log), srv.AuthStream()),
-	}
+	// Authentication before a message is read, its size limit, the log line and the
+	// metrics of every call, refusals and recovered panics included (server/options.go).
+	opts := srv.ServerOptions(metrics)
 	dialCreds := insecure.NewCredentials()
 	if tlsConf != nil {
 		opts = append(opts, grpc.Creds(credentials.NewTLS(tlsConf)))
@@ -163,12 +164,18 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 	}
 	defer conn.Close()
 	// /metrics needs no token: its labels hold no ids or names (server/metrics.go).
-	gw, err := server.NewGateway(ctx, conn, map[string]http.Handler{"GET /metrics": metrics.Handler()})
+	// The web application (internal/web) beside the REST API: /app/, and / leads to it.
+	webapp, err := web.New(svc, log)
+	if err != nil {
+		return err
+	}
+	gw, err := srv.NewGateway(ctx, conn, map[string]http.Handler{"GET /metrics": metrics.Handler(),
+		web.Prefix + "/": webapp, "GET /{$}": http.RedirectHandler(web.Prefix+"/", http.StatusFound)})
 	if err != nil {
 		return err
 	}
 	hsrv := &http.Server{
-		Handler:           metrics.HTTP(server.HTTPRequestID(gw)),
+		Handler:           server.HTTPHandler(log, metrics, gw),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
@@ -201,6 +208,7 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 		return fmt.Errorf("serve: %w", err)
 	}
 	log.Info("shutting down")
+	srv.ShuttingDown()
 	hs.Shutdown()
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()

@@ -22,6 +22,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/mem"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 )
@@ -72,6 +73,20 @@ func requestLine(t *testing.T, logs *syncBuffer, id string) map[string]any {
 		}
 	}
 	t.Fatalf("no log line for request %s in:\n%s", id, logs.String())
+	return nil
+}
+
+// lineOf finds the log line with msg of the request with id, waiting briefly.
+func lineOf(t *testing.T, logs *syncBuffer, msg, id string) map[string]any {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		for _, l := range logs.lines(t) {
+			if l["msg"] == msg && l["request_id"] == id {
+				return l
+			}
+		}
+	}
+	t.Fatalf("no %q log line for request %s in:\n%s", msg, id, logs.String())
 	return nil
 }
 
@@ -163,8 +178,13 @@ func TestRequestIDsLogsAndMetrics(t *testing.T) {
 	}
 	name, _ := created["name"].(string)
 	l := requestLine(t, logs, "client-req-1")
-	if l["method"] != "/ppks.v1.CaseService/CreateBeneficiary" || l["code"] != "OK" || l["user"] != "kabid" || l["duration"] == nil {
+	if _, ms := l["duration_ms"].(float64); l["method"] != "/ppks.v1.CaseService/CreateBeneficiary" || l["code"] != "OK" || l["user"] != "kabid" || !ms {
 		t.Errorf("log line of the create: %v", l)
+	}
+	// The HTTP request has its own line, with the same id, its route template and status.
+	if l := lineOf(t, logs, "http request", "client-req-1"); l["method"] != "POST" || l["route"] != "POST /v1/beneficiaries" ||
+		l["status"] != float64(200) || l["user"] != "kabid" || l["duration_ms"] == nil {
+		t.Errorf("HTTP log line of the create: %v", l)
 	}
 
 	// REST without an id: the service makes one and returns it.
@@ -183,29 +203,81 @@ func TestRequestIDsLogsAndMetrics(t *testing.T) {
 		t.Errorf("log line of the get: %v", l)
 	}
 
-	// gRPC: the id comes back in the header metadata, for refused calls too.
+	// gRPC: the id comes back in the header metadata.
 	conn, err := grpc.NewClient(addrs.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
 	var header metadata.MD
-	octx := metadata.AppendToOutgoingContext(t.Context(), "x-request-id", "grpc-req-2")
-	_, err = ppksv1.NewAdminServiceClient(conn).GetCurrentUser(octx, &ppksv1.GetCurrentUserRequest{}, grpc.Header(&header))
+	signedIn := metadata.AppendToOutgoingContext(t.Context(), "authorization", "Bearer "+token)
+	octx := metadata.AppendToOutgoingContext(signedIn, "x-request-id", "grpc-req-1")
+	if _, err := ppksv1.NewAdminServiceClient(conn).GetCurrentUser(octx, &ppksv1.GetCurrentUserRequest{}, grpc.Header(&header)); err != nil {
+		t.Fatal(err)
+	}
+	if got := header.Get("x-request-id"); len(got) != 1 || got[0] != "grpc-req-1" {
+		t.Errorf("x-request-id header: %q", got)
+	}
+	if l := requestLine(t, logs, "grpc-req-1"); l["code"] != "OK" || l["user"] != "kabid" {
+		t.Errorf("log line of the call: %v", l)
+	}
+	// A call without a token is refused before it starts (its message never read):
+	// gRPC then sends no header metadata, and the id is in the log line.
+	octx = metadata.AppendToOutgoingContext(t.Context(), "x-request-id", "grpc-req-2")
+	_, err = ppksv1.NewAdminServiceClient(conn).GetCurrentUser(octx, &ppksv1.GetCurrentUserRequest{})
 	if status.Code(err) != codes.Unauthenticated {
 		t.Fatalf("without a token: %v", err)
 	}
-	if got := header.Get("x-request-id"); len(got) != 1 || got[0] != "grpc-req-2" {
-		t.Errorf("x-request-id header: %q", got)
-	}
-	if l := requestLine(t, logs, "grpc-req-2"); l["code"] != "Unauthenticated" || l["user"] != "" {
+	if l := requestLine(t, logs, "grpc-req-2"); l["code"] != "Unauthenticated" || l["user"] != "" || l["method"] != "/ppks.v1.AdminService/GetCurrentUser" {
 		t.Errorf("log line of the refused call: %v", l)
 	}
 	// A malformed id is replaced, not logged as sent.
-	octx = metadata.AppendToOutgoingContext(t.Context(), "x-request-id", "bad id\nwith a line break")
+	octx = metadata.AppendToOutgoingContext(signedIn, "x-request-id", "bad id\nwith a line break")
 	_, _ = ppksv1.NewAdminServiceClient(conn).GetCurrentUser(octx, &ppksv1.GetCurrentUserRequest{}, grpc.Header(&header))
 	if got := header.Get("x-request-id"); len(got) != 1 || strings.ContainsAny(got[0], " \n") {
 		t.Errorf("x-request-id for a malformed id: %q", got)
+	}
+	if strings.Contains(logs.String(), "with a line break") {
+		t.Errorf("the malformed id reached the log")
+	}
+
+	// Calls refused at the edges are in the log too: a message that does not decode, an
+	// unknown method (its name, chosen by the client, logged as "unknown").
+	var out []byte
+	octx = metadata.AppendToOutgoingContext(signedIn, "x-request-id", "grpc-req-3")
+	err = conn.Invoke(octx, ppksv1.AdminService_GetCurrentUser_FullMethodName, []byte{0x0a, 0xff}, &out, grpc.ForceCodecV2(rawCodec{}))
+	if status.Code(err) != codes.InvalidArgument {
+		t.Errorf("an undecodable message: %v", err)
+	}
+	if l := requestLine(t, logs, "grpc-req-3"); l["code"] != "InvalidArgument" || l["user"] != "kabid" {
+		t.Errorf("log line of the undecodable message: %v", l)
+	}
+	octx = metadata.AppendToOutgoingContext(signedIn, "x-request-id", "grpc-req-4")
+	err = conn.Invoke(octx, "/ppks.v1.AdminService/DropAllTables", []byte{}, &out, grpc.ForceCodecV2(rawCodec{}))
+	if status.Code(err) != codes.Unimplemented {
+		t.Errorf("an unknown method: %v", err)
+	}
+	if l := requestLine(t, logs, "grpc-req-4"); l["code"] != "Unimplemented" || l["method"] != "unknown" {
+		t.Errorf("log line of the unknown method: %v", l)
+	}
+	// Over HTTP: a refused token, a method the path does not take.
+	for _, c := range []struct {
+		token, method, id string
+		status            float64
+	}{{"", "POST", "http-req-5", 401}, {token, "PUT", "http-req-6", 405}} {
+		req, _ := http.NewRequest(c.method, base+"/v1/beneficiaries", strings.NewReader("{"))
+		req.Header.Set("X-Request-Id", c.id)
+		if c.token != "" {
+			req.Header.Set("Authorization", "Bearer "+c.token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if l := lineOf(t, logs, "http request", c.id); l["status"] != c.status || l["method"] != c.method {
+			t.Errorf("HTTP log line of %s: %v", c.id, l)
+		}
 	}
 
 	// /metrics, without a token.
@@ -222,6 +294,9 @@ func TestRequestIDsLogsAndMetrics(t *testing.T) {
 	for _, want := range []string{
 		`ppks_grpc_requests_total{code="OK",method="/ppks.v1.CaseService/CreateBeneficiary"} 1`,
 		`ppks_grpc_requests_total{code="Unauthenticated",method="/ppks.v1.AdminService/GetCurrentUser"}`,
+		`ppks_grpc_requests_total{code="Unimplemented",method="unknown"} 1`,
+		`ppks_grpc_requests_total{code="InvalidArgument",method="/ppks.v1.AdminService/GetCurrentUser"} 1`,
+		`ppks_http_requests_total{code="405",route="unmatched"} 1`,
 		`ppks_grpc_request_duration_seconds_bucket{code="OK",method="/ppks.v1.CaseService/GetBeneficiary"`,
 		`ppks_http_requests_total{code="200",route="POST /v1/beneficiaries"} 1`,
 		`ppks_http_requests_total{code="200",route="GET /v1/{name=beneficiaries/*}"} 1`,
@@ -234,7 +309,7 @@ func TestRequestIDsLogsAndMetrics(t *testing.T) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
-	for _, secret := range []string{nik, fullName, strings.TrimPrefix(name, "beneficiaries/"), "kabid", "client-req-1", "grpc-req-2", token} {
+	for _, secret := range []string{nik, fullName, strings.TrimPrefix(name, "beneficiaries/"), "kabid", "client-req-1", "grpc-req-2", token, "DropAllTables"} {
 		if secret != "" && strings.Contains(text, secret) {
 			t.Errorf("/metrics shows %q", secret)
 		}
@@ -246,3 +321,17 @@ func TestRequestIDsLogsAndMetrics(t *testing.T) {
 		}
 	}
 }
+
+// rawCodec sends bytes as they are, as a broken client may.
+type rawCodec struct{}
+
+func (rawCodec) Marshal(v any) (mem.BufferSlice, error) {
+	return mem.BufferSlice{mem.SliceBuffer(v.([]byte))}, nil
+}
+
+func (rawCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	*v.(*[]byte) = data.Materialize()
+	return nil
+}
+
+func (rawCodec) Name() string { return "proto" }

@@ -129,12 +129,12 @@ func ErrNIKRegisteredElsewhere() *Error {
 		Kind:    KindAlreadyExists,
 		Reason:  "NIK_REGISTERED_ELSEWHERE",
 		Message: "a person with this NIK is already registered outside your area; ask for a transfer to your kecamatan (POST /v1/transfers)",
-		Pesan: "Orang dengan NIK ini sudah terdaftar di luar wilayah Anda. Jika ia kini tinggal di wilayah Anda, " +
+		Localized: "Orang dengan NIK ini sudah terdaftar di luar wilayah Anda. Jika ia kini tinggal di wilayah Anda, " +
 			"ajukan permintaan pindah dengan NIK ini; supervisor akan memeriksa dan memindahkan datanya.",
 		Violations: []Violation{{
 			Field: "beneficiary.nik", Reason: "NIK_REGISTERED_ELSEWHERE",
-			Message: "already registered outside your area",
-			Pesan:   "Sudah terdaftar di luar wilayah Anda; ajukan permintaan pindah.",
+			Message:   "already registered outside your area",
+			Localized: "Sudah terdaftar di luar wilayah Anda; ajukan permintaan pindah.",
 		}},
 	}
 }

@@ -81,6 +81,7 @@ type Principal struct {
 	Username  string
 	Role      Role
 	Kecamatan []string
+	SessionID string // the web session the request came through; empty for bearer tokens
 }
 
 // SystemPrincipal acts for the service itself (the CLI, the scenario loader).
@@ -105,23 +106,18 @@ func (p *Principal) Scoped() bool { return p.Role == RoleWorker }
 // SeesFullNIK reports whether the caller's work needs full NIKs.
 func (p *Principal) SeesFullNIK() bool { return p.Role == RoleSupervisor || p.Role == RoleSystem }
 
-// ReadsPeople reports whether the caller may read personal records at all.
-func (p *Principal) ReadsPeople() bool {
-	return p.Role == RoleWorker || p.Role == RoleSupervisor || p.Role == RoleSystem
-}
-
 // Unauthenticated is the one error of a failed authentication: it never says why, so it
 // tells nothing of which tokens or users exist.
 func Unauthenticated() *Error {
 	return &Error{Kind: KindUnauthenticated, Reason: "UNAUTHENTICATED", Message: "authentication required",
-		Pesan: "Silakan masuk terlebih dahulu (token tidak ada atau tidak berlaku)."}
+		Localized: "Silakan masuk terlebih dahulu (token tidak ada atau tidak berlaku)."}
 }
 
 // PermissionDenied refuses an action; it is returned before any existence check, so an id
 // outside the caller's area tells nothing of whether it exists.
 func PermissionDenied() *Error {
 	return &Error{Kind: KindPermissionDenied, Reason: "PERMISSION_DENIED", Message: "permission denied",
-		Pesan: "Anda tidak berwenang untuk tindakan atau data ini."}
+		Localized: "Anda tidak berwenang untuk tindakan atau data ini."}
 }
 
 // caller returns the authenticated principal or fails closed.

@@ -115,8 +115,8 @@ func ComputeBudget(lines []*BudgetLine, performance *big.Rat) BudgetTable {
 		out.Pagu += l.Pagu
 		out.Realisasi += l.Realisasi
 		if l.PerformanceAgreement {
-			out.PKPagu += l.Pagu
-			out.PKRealisasi += l.Realisasi
+			out.PerformanceAgreementPagu += l.Pagu
+			out.PerformanceAgreementRealisasi += l.Realisasi
 		}
 	}
 	slices.SortStableFunc(out.Programs, func(a, b BudgetProgram) int {

@@ -25,10 +25,10 @@ const (
 
 // Violation is one problem with one field of a request.
 type Violation struct {
-	Field   string // path in the request, e.g. "beneficiary.nik"
-	Reason  string // stable machine-readable code, e.g. "NIK_SERIAL"
-	Message string // English, for developers
-	Pesan   string // Bahasa Indonesia, for the people using the apps
+	Field     string // path in the request, e.g. "beneficiary.nik"
+	Reason    string // stable machine-readable code, e.g. "NIK_SERIAL"
+	Message   string // English, for developers
+	Localized string // Bahasa Indonesia, for the people using the apps
 }
 
 // Error is the error type of the domain.
@@ -36,7 +36,7 @@ type Error struct {
 	Kind       Kind
 	Reason     string // stable machine-readable code
 	Message    string // English
-	Pesan      string // Bahasa Indonesia
+	Localized  string // Bahasa Indonesia
 	Violations []Violation
 	Resource   string // the resource concerned, when it may be shown (e.g. the existing duplicate)
 	Err        error  // cause, logged, never shown
@@ -68,28 +68,28 @@ func KindOf(err error) Kind {
 // NotFound reports a missing resource.
 func NotFound(resource string) *Error {
 	return &Error{
-		Kind:    KindNotFound,
-		Reason:  "NOT_FOUND",
-		Message: resource + " not found",
-		Pesan:   "Data tidak ditemukan.",
+		Kind:      KindNotFound,
+		Reason:    "NOT_FOUND",
+		Message:   resource + " not found",
+		Localized: "Data tidak ditemukan.",
 	}
 }
 
 // FailedPrecondition reports an operation the resource's state does not allow.
-func FailedPrecondition(reason, message, pesan string) *Error {
-	return &Error{Kind: KindFailedPrecondition, Reason: reason, Message: message, Pesan: pesan}
+func FailedPrecondition(reason, message, localized string) *Error {
+	return &Error{Kind: KindFailedPrecondition, Reason: reason, Message: message, Localized: localized}
 }
 
 // Internal wraps an unexpected error; its text is logged, never shown.
 func Internal(op string, err error) *Error {
-	return &Error{Kind: KindInternal, Reason: "INTERNAL", Message: op, Pesan: "Terjadi kesalahan pada server.", Err: err}
+	return &Error{Kind: KindInternal, Reason: "INTERNAL", Message: op, Localized: "Terjadi kesalahan pada server.", Err: err}
 }
 
 // violations collects field violations and turns them into one error.
 type violations []Violation
 
-func (vs *violations) add(field, reason, message, pesan string) {
-	*vs = append(*vs, Violation{Field: field, Reason: reason, Message: message, Pesan: pesan})
+func (vs *violations) add(field, reason, message, localized string) {
+	*vs = append(*vs, Violation{Field: field, Reason: reason, Message: message, Localized: localized})
 }
 
 func (vs *violations) required(field string) {
@@ -104,15 +104,15 @@ func (vs violations) err() error {
 		Kind:       KindInvalid,
 		Reason:     "INVALID_ARGUMENT",
 		Message:    "invalid request",
-		Pesan:      "Permintaan tidak valid; periksa isian yang ditandai.",
+		Localized:  "Permintaan tidak valid; periksa isian yang ditandai.",
 		Violations: vs,
 	}
 }
 
 // invalid is a shortcut for a single-violation error.
-func invalid(field, reason, message, pesan string) error {
+func invalid(field, reason, message, localized string) error {
 	var vs violations
-	vs.add(field, reason, message, pesan)
+	vs.add(field, reason, message, localized)
 	return vs.err()
 }
 
@@ -148,6 +148,6 @@ func (vs *violations) merge(err error) error {
 
 // Invalid returns an invalid-argument error for one field, for checks made by transports
 // (a malformed resource name, say).
-func Invalid(field, reason, message, pesan string) error {
-	return invalid(field, reason, message, pesan)
+func Invalid(field, reason, message, localized string) error {
+	return invalid(field, reason, message, localized)
 }

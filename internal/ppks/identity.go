@@ -4,10 +4,10 @@ package ppks
 // embedded birth date or sex disagrees with the record, say. Real NIKs carry such
 // disagreements, so they are shown for checking, never refused.
 type Warning struct {
-	Field   string
-	Reason  string
-	Message string // English
-	Pesan   string // Bahasa Indonesia
+	Field     string
+	Reason    string
+	Message   string // English
+	Localized string // Bahasa Indonesia
 }
 
 // Warnings compares the birth date and sex encoded in the NIK with the record's. The
@@ -27,13 +27,13 @@ func (b *Beneficiary) Warnings() []Warning {
 		(d.Day > 0 && d.Day != n.BirthDay)
 	if mismatch {
 		out = append(out, Warning{Field: "birth_date", Reason: "NIK_BIRTH_DATE_MISMATCH",
-			Message: "the birth date encoded in the NIK differs from the recorded birth date",
-			Pesan:   "Tanggal lahir pada NIK berbeda dengan tanggal lahir yang tercatat; periksa kembali."})
+			Message:   "the birth date encoded in the NIK differs from the recorded birth date",
+			Localized: "Tanggal lahir pada NIK berbeda dengan tanggal lahir yang tercatat; periksa kembali."})
 	}
 	if b.Sex != SexUnspecified && n.Female != (b.Sex == SexFemale) {
 		out = append(out, Warning{Field: "sex", Reason: "NIK_SEX_MISMATCH",
-			Message: "the sex encoded in the NIK differs from the recorded sex",
-			Pesan:   "Jenis kelamin pada NIK berbeda dengan yang tercatat; periksa kembali."})
+			Message:   "the sex encoded in the NIK differs from the recorded sex",
+			Localized: "Jenis kelamin pada NIK berbeda dengan yang tercatat; periksa kembali."})
 	}
 	return out
 }

@@ -47,11 +47,11 @@ func DefaultIndicator() IndicatorDefinition {
 type CountFact struct {
 	InterventionType string
 	BeneficiaryID    string
-	FirstDelivered   Date
+	FirstDelivered   Date   // of the pair's FirstDelivery
 	KecamatanCode    string // where that first delivery took place
 	PpksType         string // of the case it was delivered in
 	Verified         bool   // at least one of the pair's interventions is verified
-	FamilyKey        string // the person's KK number, or "person:"+id without one
+	FamilyKey        string // FamilyKey of the person
 }
 
 // Count is a labelled number in a breakdown.

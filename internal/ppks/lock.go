@@ -84,11 +84,11 @@ type InterventionChange struct {
 // ErrYearLocked refuses a write dated in a locked year.
 func ErrYearLocked(year int) *Error {
 	return &Error{
-		Kind:     KindFailedPrecondition,
-		Reason:   "YEAR_LOCKED",
-		Message:  "the year " + itoa(year) + " is locked (its report is signed); ask an administrator to open an amendment",
-		Pesan:    "Tahun " + itoa(year) + " sudah dikunci (laporannya sudah ditandatangani); minta administrator membuka amandemen.",
-		Resource: ReportName(year),
+		Kind:      KindFailedPrecondition,
+		Reason:    "YEAR_LOCKED",
+		Message:   "the year " + itoa(year) + " is locked (its report is signed); ask an administrator to open an amendment",
+		Localized: "Tahun " + itoa(year) + " sudah dikunci (laporannya sudah ditandatangani); minta administrator membuka amandemen.",
+		Resource:  ReportName(year),
 	}
 }
 
@@ -151,7 +151,7 @@ func hashSnapshot(b []byte) string {
 func decodeSnapshot(l *YearLock) (*Report, error) {
 	if hashSnapshot(l.Snapshot) != l.Hash {
 		return nil, &Error{Kind: KindInternal, Reason: "SNAPSHOT_CORRUPT", Message: "the signed snapshot does not match its hash",
-			Pesan: "Snapshot laporan yang ditandatangani rusak."}
+			Localized: "Snapshot laporan yang ditandatangani rusak."}
 	}
 	var s snapshot
 	if err := json.Unmarshal(l.Snapshot, &s); err != nil {

@@ -21,7 +21,7 @@ func wantViolation(t *testing.T, err error, field, reason string) {
 		t.Errorf("violations = %+v, want one %s on %s", e.Violations, reason, field)
 	}
 	for _, v := range e.Violations {
-		if v.Message == "" || v.Pesan == "" {
+		if v.Message == "" || v.Localized == "" {
 			t.Errorf("violation %+v lacks a message in English or Indonesian", v)
 		}
 	}

@@ -140,12 +140,12 @@ type BudgetProgram struct {
 
 // BudgetTable is Tabel 3.7 and the budget half of Tabel 3.5.
 type BudgetTable struct {
-	Programs        []BudgetProgram
-	Pagu, Realisasi int64
-	Achievement     *big.Rat // capaian anggaran; nil without a budget
-	PKPagu          int64    // lines supporting the Perjanjian Kinerja
-	PKRealisasi     int64
-	Efficiency      *big.Rat // capaian kinerja - capaian anggaran; nil without both
+	Programs                      []BudgetProgram
+	Pagu, Realisasi               int64
+	Achievement                   *big.Rat // capaian anggaran; nil without a budget
+	PerformanceAgreementPagu      int64    // lines supporting the Perjanjian Kinerja
+	PerformanceAgreementRealisasi int64
+	Efficiency                    *big.Rat // capaian kinerja - capaian anggaran; nil without both
 }
 
 // Cell is a count of a published table. Hidden cells keep their value for the snapshot;

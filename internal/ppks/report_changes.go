@@ -30,7 +30,11 @@ type ReportChanges struct {
 	ComputeTime time.Time
 	Figures     []FigureChange
 	Amendments  []AmendmentChanges
-	Unamended   int // interventions changed since the lock outside any amendment
+	// Unamended counts what changed the year outside any amendment: interventions changed
+	// since the lock outside one, and, when the year never had an amendment, every figure
+	// that differs from the signed one (a write that slipped past the lock, whatever its
+	// path, shows here even when no record of it is dated after the lock).
+	Unamended int
 }
 
 // Name returns the resource name.
@@ -39,7 +43,7 @@ func (c *ReportChanges) Name() string { return ReportName(c.Year) + "/changes" }
 // GetReportChanges compares the signed report of a locked year with the live one, and
 // lists the year's amendments with the interventions changed under each.
 func (s *Service) GetReportChanges(ctx context.Context, year int) (*ReportChanges, error) {
-	if _, err := requireRole(ctx, aggregateReaders...); err != nil {
+	if _, err := requireRole(ctx, AggregateReaders...); err != nil {
 		return nil, err
 	}
 	if err := checkReportYear(year, "name"); err != nil {
@@ -86,6 +90,9 @@ func (s *Service) GetReportChanges(ctx context.Context, year int) (*ReportChange
 		default:
 			out.Amendments[i].Updated++
 		}
+	}
+	if len(amendments) == 0 {
+		out.Unamended += len(out.Figures)
 	}
 	return out, nil
 }

@@ -16,7 +16,7 @@ type ReportInputs struct {
 	Plan      *StrategicPlan
 	Lines     []*BudgetLine
 	Programs  []*ProgramIndicator
-	Realised  map[int]YearRealisasi // realisasi of the other years of the history table
+	Realisasi map[int]YearRealisasi // realisasi of the other years of the history table
 	Threshold int
 }
 
@@ -131,7 +131,7 @@ func computeHistory(def IndicatorDefinition, in ReportInputs, realisasi int) His
 		case y == in.Year:
 			hy.Realisasi, hy.Source = intPtrOf(*t.Historical), SourceHistorical
 		default:
-			if r, ok := in.Realised[y]; ok && r.Source != SourceNone {
+			if r, ok := in.Realisasi[y]; ok && r.Source != SourceNone {
 				hy.Realisasi, hy.Source = intPtrOf(r.Value), r.Source
 			}
 		}

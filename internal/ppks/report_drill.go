@@ -29,7 +29,7 @@ type figureEntry struct {
 // from the signed facts of a locked year unless view asks for the live ones. Only a
 // supervisor may: it shows names and NIKs, and every page is audited as a read.
 func (s *Service) ListFigurePersons(ctx context.Context, year int, figure string, view ReportView, size int32, token string) ([]FigurePerson, string, int, error) {
-	p, err := requireRole(ctx, RoleSupervisor)
+	p, err := requireRole(ctx, Supervisors...)
 	if err != nil {
 		return nil, "", 0, err
 	}
@@ -163,7 +163,7 @@ const exportPage = 500
 // administrator, who runs the system rather than the case work, gets none. Each page is
 // audited as a read before it is sent, so nothing leaves unrecorded.
 func (s *Service) ExportInterventions(ctx context.Context, year int, emit func(records [][]string) error) error {
-	p, err := requireRole(ctx, RoleSupervisor)
+	p, err := requireRole(ctx, Supervisors...)
 	if err != nil {
 		return err
 	}

@@ -15,9 +15,6 @@ const (
 	ViewLive
 )
 
-// reportWriters may enter the budget and the programme indicators.
-var reportWriters = []Role{RolePlanner, RoleAdmin}
-
 // threshold returns the small-cell threshold in force.
 func (s *Service) threshold() int {
 	if s.SmallCellThreshold > 0 {
@@ -36,7 +33,7 @@ func checkReportYear(year int, field string) error {
 // GetReport returns the report of a year with its lock (nil while the year is open): the
 // signed snapshot when locked, unless view asks for the live figures.
 func (s *Service) GetReport(ctx context.Context, year int, view ReportView) (*Report, *YearLock, error) {
-	if _, err := requireRole(ctx, aggregateReaders...); err != nil {
+	if _, err := requireRole(ctx, AggregateReaders...); err != nil {
 		return nil, nil, err
 	}
 	if err := checkReportYear(year, "name"); err != nil {
@@ -71,7 +68,7 @@ func yearLock(ctx context.Context, r ReportReader, year int) (*YearLock, error) 
 // stored as the signed snapshot with its hash. A year is locked once; a retry of the same
 // request returns the signed report.
 func (s *Service) LockReport(ctx context.Context, key RequestKey, year int) (*Report, *YearLock, error) {
-	p, err := requireRole(ctx, RoleAdmin)
+	p, err := requireRole(ctx, Administrators...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -123,7 +120,7 @@ func (s *Service) LockReport(ctx context.Context, key RequestKey, year int) (*Re
 
 // liveReport computes the report of a year from the records now.
 func (s *Service) liveReport(ctx context.Context, st Reader, year int) (*Report, error) {
-	in := ReportInputs{Year: year, Threshold: s.threshold(), Realised: map[int]YearRealisasi{}}
+	in := ReportInputs{Year: year, Threshold: s.threshold(), Realisasi: map[int]YearRealisasi{}}
 	var err error
 	if in.Facts, err = st.CountFacts(ctx, year); err != nil {
 		return nil, err
@@ -160,7 +157,7 @@ func (s *Service) liveReport(ctx context.Context, st Reader, year int) (*Report,
 		if err != nil {
 			return nil, err
 		}
-		in.Realised[y] = r
+		in.Realisasi[y] = r
 	}
 	return ComputeReport(s.Indicator, s.Catalog, in, s.now()), nil
 }

@@ -15,7 +15,7 @@ import (
 
 // GetBudgetLine returns a budget line.
 func (s *Service) GetBudgetLine(ctx context.Context, year int, code string) (*BudgetLine, error) {
-	if _, err := requireRole(ctx, aggregateReaders...); err != nil {
+	if _, err := requireRole(ctx, AggregateReaders...); err != nil {
 		return nil, err
 	}
 	if err := joinInvalid(checkReportYear(year, "name"), checkBudgetCode(code, "name")); err != nil {
@@ -26,7 +26,7 @@ func (s *Service) GetBudgetLine(ctx context.Context, year int, code string) (*Bu
 
 // ListBudgetLines lists the budget lines of a year by code.
 func (s *Service) ListBudgetLines(ctx context.Context, year int, size int32, token string) ([]*BudgetLine, string, error) {
-	if _, err := requireRole(ctx, aggregateReaders...); err != nil {
+	if _, err := requireRole(ctx, AggregateReaders...); err != nil {
 		return nil, "", err
 	}
 	scope := "budgetLines|" + itoa(year)
@@ -41,7 +41,7 @@ func (s *Service) ListBudgetLines(ctx context.Context, year int, size int32, tok
 // UpdateBudgetLine sets the fields of a budget line named by paths; allowMissing creates
 // it. A line of a locked year changes only under an open amendment.
 func (s *Service) UpdateBudgetLine(ctx context.Context, patch BudgetLine, paths []string, allowMissing bool) (*BudgetLine, error) {
-	if _, err := requireRole(ctx, reportWriters...); err != nil {
+	if _, err := requireRole(ctx, ReportWriters...); err != nil {
 		return nil, err
 	}
 	if err := joinInvalid(checkReportYear(patch.Year, "budget_line.name"), checkBudgetCode(patch.Code, "budget_line.name")); err != nil {
@@ -96,7 +96,7 @@ func (s *Service) UpdateBudgetLine(ctx context.Context, patch BudgetLine, paths 
 
 // DeleteBudgetLine deletes a budget line (of an open year, or under an amendment).
 func (s *Service) DeleteBudgetLine(ctx context.Context, year int, code string) error {
-	if _, err := requireRole(ctx, reportWriters...); err != nil {
+	if _, err := requireRole(ctx, ReportWriters...); err != nil {
 		return err
 	}
 	if err := joinInvalid(checkReportYear(year, "name"), checkBudgetCode(code, "name")); err != nil {
@@ -115,7 +115,7 @@ func (s *Service) DeleteBudgetLine(ctx context.Context, year int, code string) e
 
 // GetProgramIndicator returns a programme indicator.
 func (s *Service) GetProgramIndicator(ctx context.Context, year int, id string) (*ProgramIndicator, error) {
-	if _, err := requireRole(ctx, aggregateReaders...); err != nil {
+	if _, err := requireRole(ctx, AggregateReaders...); err != nil {
 		return nil, err
 	}
 	if err := joinInvalid(checkReportYear(year, "name"), checkProgramIndicatorID(id, "name")); err != nil {
@@ -126,7 +126,7 @@ func (s *Service) GetProgramIndicator(ctx context.Context, year int, id string) 
 
 // ListProgramIndicators lists the programme indicators of a year by id.
 func (s *Service) ListProgramIndicators(ctx context.Context, year int, size int32, token string) ([]*ProgramIndicator, string, error) {
-	if _, err := requireRole(ctx, aggregateReaders...); err != nil {
+	if _, err := requireRole(ctx, AggregateReaders...); err != nil {
 		return nil, "", err
 	}
 	scope := "programIndicators|" + itoa(year)
@@ -141,7 +141,7 @@ func (s *Service) ListProgramIndicators(ctx context.Context, year int, size int3
 // UpdateProgramIndicator sets the fields of a programme indicator named by paths;
 // allowMissing creates it. targetPercent is the decimal text of the request.
 func (s *Service) UpdateProgramIndicator(ctx context.Context, patch ProgramIndicator, targetPercent string, paths []string, allowMissing bool) (*ProgramIndicator, error) {
-	if _, err := requireRole(ctx, reportWriters...); err != nil {
+	if _, err := requireRole(ctx, ReportWriters...); err != nil {
 		return nil, err
 	}
 	if err := joinInvalid(checkReportYear(patch.Year, "program_indicator.name"), checkProgramIndicatorID(patch.ID, "program_indicator.name")); err != nil {
@@ -217,7 +217,7 @@ func ratEqual(a, b *big.Rat) bool {
 
 // DeleteProgramIndicator deletes a programme indicator.
 func (s *Service) DeleteProgramIndicator(ctx context.Context, year int, id string) error {
-	if _, err := requireRole(ctx, reportWriters...); err != nil {
+	if _, err := requireRole(ctx, ReportWriters...); err != nil {
 		return err
 	}
 	if err := joinInvalid(checkReportYear(year, "name"), checkProgramIndicatorID(id, "name")); err != nil {
@@ -236,7 +236,7 @@ func (s *Service) DeleteProgramIndicator(ctx context.Context, year int, id strin
 
 // GetStrategicPlan returns the Renstra period of an indicator.
 func (s *Service) GetStrategicPlan(ctx context.Context, indicator string) (*StrategicPlan, error) {
-	if _, err := requireRole(ctx, aggregateReaders...); err != nil {
+	if _, err := requireRole(ctx, AggregateReaders...); err != nil {
 		return nil, err
 	}
 	if indicator != s.Indicator.ID {
@@ -248,7 +248,7 @@ func (s *Service) GetStrategicPlan(ctx context.Context, indicator string) (*Stra
 // UpdateStrategicPlan sets the fields of the Renstra period named by paths, creating it
 // on first use.
 func (s *Service) UpdateStrategicPlan(ctx context.Context, patch StrategicPlan, paths []string) (*StrategicPlan, error) {
-	if _, err := requireRole(ctx, reportWriters...); err != nil {
+	if _, err := requireRole(ctx, ReportWriters...); err != nil {
 		return nil, err
 	}
 	if patch.Indicator != s.Indicator.ID {
@@ -310,7 +310,7 @@ func (s *Service) UpdateStrategicPlan(ctx context.Context, patch StrategicPlan, 
 // CreateAmendment opens an amendment of a locked year, with a reason, until expire (7
 // days when zero, at most 30). One amendment of a year may be open at a time.
 func (s *Service) CreateAmendment(ctx context.Context, key RequestKey, year int, reason string, expire time.Time) (*Amendment, error) {
-	p, err := requireRole(ctx, RoleAdmin)
+	p, err := requireRole(ctx, Administrators...)
 	if err != nil {
 		return nil, err
 	}
@@ -348,7 +348,7 @@ func (s *Service) CreateAmendment(ctx context.Context, key RequestKey, year int,
 		}
 		if open, err := tx.OpenAmendment(ctx, year, now); err == nil {
 			return &Error{Kind: KindFailedPrecondition, Reason: "AMENDMENT_OPEN", Message: "an amendment of the year is already open",
-				Pesan: "Sudah ada amandemen yang terbuka untuk tahun ini.", Resource: open.Name()}
+				Localized: "Sudah ada amandemen yang terbuka untuk tahun ini.", Resource: open.Name()}
 		} else if KindOf(err) != KindNotFound {
 			return err
 		}
@@ -378,7 +378,7 @@ func (s *Service) replayedAmendment(ctx context.Context, name string) (*Amendmen
 
 // GetAmendment returns an amendment.
 func (s *Service) GetAmendment(ctx context.Context, year int, id string) (*Amendment, error) {
-	if _, err := requireRole(ctx, aggregateReaders...); err != nil {
+	if _, err := requireRole(ctx, AggregateReaders...); err != nil {
 		return nil, err
 	}
 	if err := checkReportYear(year, "name"); err != nil {
@@ -389,7 +389,7 @@ func (s *Service) GetAmendment(ctx context.Context, year int, id string) (*Amend
 
 // ListAmendments lists the amendments of a year, oldest first.
 func (s *Service) ListAmendments(ctx context.Context, year int, size int32, token string) ([]*Amendment, string, error) {
-	if _, err := requireRole(ctx, aggregateReaders...); err != nil {
+	if _, err := requireRole(ctx, AggregateReaders...); err != nil {
 		return nil, "", err
 	}
 	scope := "amendments|" + itoa(year)
@@ -403,7 +403,7 @@ func (s *Service) ListAmendments(ctx context.Context, year int, size int32, toke
 
 // CloseAmendment closes an open amendment.
 func (s *Service) CloseAmendment(ctx context.Context, key RequestKey, year int, id string) (*Amendment, error) {
-	p, err := requireRole(ctx, RoleAdmin)
+	p, err := requireRole(ctx, Administrators...)
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,11 @@ type Service struct {
 	auth authCache // recent authentications
 	// SmallCellThreshold: published breakdowns hide counts from 1 to it (0: the default).
 	SmallCellThreshold int
+
+	// Web sign-in (service_session.go): how long sessions last, and the failed attempts
+	// recently seen.
+	Sessions SessionPolicy
+	logins   loginLimiter
 }
 
 // today returns the current civil date in the office's time zone.
@@ -79,9 +84,9 @@ func checkEtag(sent, current string) error {
 		return nil
 	}
 	return &Error{
-		Kind:    KindAborted,
-		Reason:  "ETAG_MISMATCH",
-		Message: "the record changed since it was read; read it again and retry",
-		Pesan:   "Data sudah diubah oleh pengguna lain; muat ulang lalu coba lagi.",
+		Kind:      KindAborted,
+		Reason:    "ETAG_MISMATCH",
+		Message:   "the record changed since it was read; read it again and retry",
+		Localized: "Data sudah diubah oleh pengguna lain; muat ulang lalu coba lagi.",
 	}
 }

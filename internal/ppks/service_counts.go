@@ -22,7 +22,7 @@ func (s *Service) CountingRules(ctx context.Context) error {
 // VerifyCounts recounts every year from the raw rows and compares the result with the
 // counts the store maintains; it returns the years that differ (none, when all is well).
 func (s *Service) VerifyCounts(ctx context.Context) ([]CountMismatch, error) {
-	if _, err := requireRole(ctx, RoleAdmin); err != nil {
+	if _, err := requireRole(ctx, Administrators...); err != nil {
 		return nil, err
 	}
 	years, err := s.Store.CountYears(ctx)

@@ -62,7 +62,7 @@ func (s *Service) FindDuplicates(ctx context.Context, b Beneficiary) ([]Candidat
 // values, and the duplicate becomes a pointer to the survivor (reads of its name return
 // the survivor). Both records' histories keep the merge, and the person counts once.
 func (s *Service) MergeBeneficiaries(ctx context.Context, key RequestKey, survivorID, duplicateID, reason string) (*Beneficiary, error) {
-	p, err := requireRole(ctx, RoleSupervisor)
+	p, err := requireRole(ctx, Supervisors...)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,6 @@ import (
 )
 
 // aggregateReaders may read the indicator, its targets and reports: figures, never names.
-var aggregateReaders = []Role{RoleSupervisor, RolePlanner, RoleAdmin}
 
 // Years the indicator and its targets can be asked for.
 const (
@@ -27,7 +26,7 @@ func (s *Service) checkIndicator(indicator string, year int, yearField string) e
 
 // IndicatorYear computes the indicator for a year, with its target when one is set.
 func (s *Service) IndicatorYear(ctx context.Context, indicator string, year int) (*IndicatorYear, error) {
-	if _, err := requireRole(ctx, aggregateReaders...); err != nil {
+	if _, err := requireRole(ctx, AggregateReaders...); err != nil {
 		return nil, err
 	}
 	if err := s.checkIndicator(indicator, year, "name"); err != nil {
@@ -50,7 +49,7 @@ func (s *Service) IndicatorYear(ctx context.Context, indicator string, year int)
 
 // GetTarget returns the targets of a year.
 func (s *Service) GetTarget(ctx context.Context, indicator string, year int) (*Target, error) {
-	if _, err := requireRole(ctx, aggregateReaders...); err != nil {
+	if _, err := requireRole(ctx, AggregateReaders...); err != nil {
 		return nil, err
 	}
 	if err := s.checkIndicator(indicator, year, "name"); err != nil {
@@ -61,7 +60,7 @@ func (s *Service) GetTarget(ctx context.Context, indicator string, year int) (*T
 
 // ListTargets lists the targets of an indicator by year.
 func (s *Service) ListTargets(ctx context.Context, indicator string, size int32, token string) ([]*Target, string, error) {
-	if _, err := requireRole(ctx, aggregateReaders...); err != nil {
+	if _, err := requireRole(ctx, AggregateReaders...); err != nil {
 		return nil, "", err
 	}
 	if indicator != s.Indicator.ID {
@@ -79,7 +78,7 @@ func (s *Service) ListTargets(ctx context.Context, indicator string, size int32,
 // UpdateTarget sets the fields of a year's targets named by paths; allowMissing creates
 // them when the year has none.
 func (s *Service) UpdateTarget(ctx context.Context, patch Target, paths []string, allowMissing bool) (*Target, error) {
-	if _, err := requireRole(ctx, RoleAdmin); err != nil {
+	if _, err := requireRole(ctx, Administrators...); err != nil {
 		return nil, err
 	}
 	if err := s.checkIndicator(patch.Indicator, patch.Year, "target.name"); err != nil {

@@ -58,8 +58,8 @@ func (s *Service) CreateTransfer(ctx context.Context, key RequestKey, id, nik, t
 		}
 		if len(pending) > 0 {
 			return &Error{Kind: KindAlreadyExists, Reason: "TRANSFER_PENDING",
-				Message: "a transfer request for this person waits for a supervisor",
-				Pesan:   "Permintaan pindah untuk orang ini sedang menunggu keputusan supervisor."}
+				Message:   "a transfer request for this person waits for a supervisor",
+				Localized: "Permintaan pindah untuk orang ini sedang menunggu keputusan supervisor."}
 		}
 		t.BeneficiaryID, t.FromKecamatan = b.ID, b.KecamatanCode
 		t.State, t.RequestedBy, t.CreateTime = TransferPending, p.Username, s.now()
@@ -175,7 +175,7 @@ func (s *Service) RejectTransfer(ctx context.Context, key RequestKey, id, reason
 }
 
 func (s *Service) decideTransfer(ctx context.Context, key RequestKey, method, id string, to TransferState, reason string) (*Transfer, error) {
-	p, err := requireRole(ctx, RoleSupervisor)
+	p, err := requireRole(ctx, Supervisors...)
 	if err != nil {
 		return nil, err
 	}

@@ -52,7 +52,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (*Principal, 
 
 // CreateUser adds a user.
 func (s *Service) CreateUser(ctx context.Context, key RequestKey, u User) (*User, error) {
-	if _, err := requireRole(ctx, RoleAdmin); err != nil {
+	if _, err := requireRole(ctx, Administrators...); err != nil {
 		return nil, err
 	}
 	key = NormalizeKey(key)
@@ -91,7 +91,7 @@ func (s *Service) replayedUser(ctx context.Context, name string) (*User, error) 
 
 // GetUser returns a user.
 func (s *Service) GetUser(ctx context.Context, username string) (*User, error) {
-	if _, err := requireRole(ctx, RoleAdmin); err != nil {
+	if _, err := requireRole(ctx, Administrators...); err != nil {
 		return nil, err
 	}
 	return s.Store.GetUser(ctx, username)
@@ -108,7 +108,7 @@ func (s *Service) CurrentUser(ctx context.Context) (*User, error) {
 
 // ListUsers lists users by username.
 func (s *Service) ListUsers(ctx context.Context, size int32, token string) ([]*User, string, error) {
-	if _, err := requireRole(ctx, RoleAdmin); err != nil {
+	if _, err := requireRole(ctx, Administrators...); err != nil {
 		return nil, "", err
 	}
 	pg, err := page(size, token, "users")
@@ -123,7 +123,7 @@ var userFields = []string{"display_name", "role", "kecamatan_codes", "disabled"}
 
 // UpdateUser changes a user's display name, role, kecamatan or disabled flag.
 func (s *Service) UpdateUser(ctx context.Context, key RequestKey, patch User, paths []string, etag string) (*User, error) {
-	p, err := requireRole(ctx, RoleAdmin)
+	p, err := requireRole(ctx, Administrators...)
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +188,7 @@ const maxTokenTTL = 5 * 365 * 24 * time.Hour
 // CreateToken issues a token for a user and returns it with its secret, which is shown
 // this once and never stored. A replayed request returns the token without its secret.
 func (s *Service) CreateToken(ctx context.Context, key RequestKey, username, description string, expire time.Time) (*Token, string, error) {
-	if _, err := requireRole(ctx, RoleAdmin); err != nil {
+	if _, err := requireRole(ctx, Administrators...); err != nil {
 		return nil, "", err
 	}
 	key = NormalizeKey(key)
@@ -234,7 +234,7 @@ func (s *Service) replayedToken(ctx context.Context, name string) (*Token, error
 
 // ListTokens lists a user's tokens (never their secrets).
 func (s *Service) ListTokens(ctx context.Context, username string, size int32, token string) ([]*Token, string, error) {
-	if _, err := requireRole(ctx, RoleAdmin); err != nil {
+	if _, err := requireRole(ctx, Administrators...); err != nil {
 		return nil, "", err
 	}
 	scope := "tokens|" + username
@@ -248,7 +248,7 @@ func (s *Service) ListTokens(ctx context.Context, username string, size int32, t
 
 // RevokeToken revokes a token at once; revoking twice is harmless.
 func (s *Service) RevokeToken(ctx context.Context, key RequestKey, username, id string) (*Token, error) {
-	if _, err := requireRole(ctx, RoleAdmin); err != nil {
+	if _, err := requireRole(ctx, Administrators...); err != nil {
 		return nil, err
 	}
 	key = NormalizeKey(key)
@@ -342,7 +342,7 @@ func ParseAuditFilter(filter string) (AuditFilter, error) {
 
 // ListAudit lists audit entries, newest first.
 func (s *Service) ListAudit(ctx context.Context, size int32, token, filter string) ([]*AuditEntry, string, error) {
-	if _, err := requireRole(ctx, RoleAdmin); err != nil {
+	if _, err := requireRole(ctx, Administrators...); err != nil {
 		return nil, "", err
 	}
 	f, ferr := ParseAuditFilter(filter)

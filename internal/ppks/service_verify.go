@@ -18,7 +18,7 @@ func (s *Service) RejectIntervention(ctx context.Context, key RequestKey, benefi
 }
 
 func (s *Service) decide(ctx context.Context, key RequestKey, method, beneficiaryID, caseID, id string, to VerificationState, reason string) (*Intervention, error) {
-	p, err := requireRole(ctx, RoleSupervisor)
+	p, err := requireRole(ctx, Supervisors...)
 	if err != nil {
 		return nil, err
 	}

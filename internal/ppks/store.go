@@ -19,13 +19,13 @@ type RequestKey struct {
 // ErrRequestReused is returned when a request id comes back with another payload.
 func ErrRequestReused() *Error {
 	return &Error{
-		Kind:    KindFailedPrecondition,
-		Reason:  "REQUEST_ID_REUSED",
-		Message: "request_id was already used for a different request",
-		Pesan:   "request_id sudah dipakai untuk permintaan lain.",
+		Kind:      KindFailedPrecondition,
+		Reason:    "REQUEST_ID_REUSED",
+		Message:   "request_id was already used for a different request",
+		Localized: "request_id sudah dipakai untuk permintaan lain.",
 		Violations: []Violation{{
 			Field: "request_id", Reason: "REQUEST_ID_REUSED",
-			Message: "already used for a different request", Pesan: "Sudah dipakai untuk permintaan lain.",
+			Message: "already used for a different request", Localized: "Sudah dipakai untuk permintaan lain.",
 		}},
 	}
 }
@@ -115,6 +115,11 @@ type RecordReader interface {
 	ListCases(ctx context.Context, f CaseFilter, p PageRequest) ([]*Case, error)
 	GetIntervention(ctx context.Context, beneficiaryID, caseID, id string) (*Intervention, error)
 	ListInterventions(ctx context.Context, f InterventionFilter, p PageRequest) ([]*Intervention, error)
+	// CountBeneficiaries, CountCases and CountInterventions count what the lists would
+	// list under the filter, over every page.
+	CountBeneficiaries(ctx context.Context, f BeneficiaryFilter) (int, error)
+	CountCases(ctx context.Context, f CaseFilter) (int, error)
+	CountInterventions(ctx context.Context, f InterventionFilter) (int, error)
 	// DuplicateCandidates returns live records (not merged, not b itself) that could be
 	// the person b: the same KK number, or the same sex and kecamatan, or sharing the
 	// longest part of MatchKey(b.FullName); at most limit.
@@ -124,6 +129,13 @@ type RecordReader interface {
 	ListChanges(ctx context.Context, recordID string, p PageRequest) ([]*Change, error)
 	GetTransfer(ctx context.Context, id string) (*Transfer, error)
 	ListTransfers(ctx context.Context, f TransferFilter, p PageRequest) ([]*Transfer, error) // keyset on id
+	// ListPending lists the active interventions waiting for verification under the
+	// filter, by delivery date then id; PageRequest.After is "YYYY-MM-DD|id" of the last
+	// item of the previous page.
+	ListPending(ctx context.Context, f PendingFilter, p PageRequest) ([]*Intervention, error)
+	// GetBeneficiaries returns the people with the ids (following merges to the
+	// survivor), in no particular order; ids that name nobody are left out.
+	GetBeneficiaries(ctx context.Context, ids []string) ([]*Beneficiary, error)
 }
 
 // RecordWriter stores people, cases, interventions and transfer requests. Updates are
@@ -143,8 +155,9 @@ type RecordWriter interface {
 	InsertCase(ctx context.Context, c *Case) error
 	// UpdateCase stores a case's fields (never its person).
 	UpdateCase(ctx context.Context, c *Case) error
-	// InsertIntervention stores a new intervention of its case. A taken id is
-	// KindAlreadyExists naming the intervention that holds it. An intervention dated in a
+	// InsertIntervention stores a new intervention of its case, counted in its PpksType:
+	// the category of the case as read in this transaction (a store may read it itself
+	// when empty). A taken id is KindAlreadyExists naming the intervention that holds it. An intervention dated in a
 	// locked year with no amendment open at its UpdateTime is refused with
 	// ErrYearLocked: the database's own backstop of the domain's rule (lock.go).
 	InsertIntervention(ctx context.Context, iv *Intervention) error
@@ -172,6 +185,14 @@ type AccessReader interface {
 	// ListAudit returns entries newest first; PageRequest.After is the id (decimal) of
 	// the last entry of the previous page.
 	ListAudit(ctx context.Context, f AuditFilter, p PageRequest) ([]*AuditEntry, error)
+	// GetPassword returns a user's password hash; NotFound when none is set.
+	GetPassword(ctx context.Context, username string) (*Password, error)
+	// SessionByHash finds the web session with the secret hash and its user; NotFound
+	// when none. It does not check that the session is live: the domain does.
+	SessionByHash(ctx context.Context, hash []byte) (*Session, *User, error)
+	// ListSessions returns the user's unrevoked sessions seen at or after seenSince,
+	// newest first (at most MaxPageSize).
+	ListSessions(ctx context.Context, username string, seenSince time.Time) ([]*Session, error)
 }
 
 // AccessWriter stores users and tokens.
@@ -182,6 +203,18 @@ type AccessWriter interface {
 	// InsertToken stores a token of an existing user.
 	InsertToken(ctx context.Context, t *Token) error
 	UpdateToken(ctx context.Context, t *Token) error
+	// PutPassword stores a user's password hash, replacing any; NotFound when the user
+	// does not exist.
+	PutPassword(ctx context.Context, pw *Password) error
+	// InsertSession stores a new web session of an existing user.
+	InsertSession(ctx context.Context, s *Session) error
+	// TouchSession records a request of the session at t.
+	TouchSession(ctx context.Context, id string, t time.Time) error
+	// RevokeSession revokes one session of the user at t; revoking twice is harmless.
+	RevokeSession(ctx context.Context, username, id string, t time.Time) error
+	// RevokeSessions revokes every unrevoked session of the user at t but keep ("" for
+	// none) and returns how many it revoked.
+	RevokeSessions(ctx context.Context, username, keep string, t time.Time) (int, error)
 }
 
 // CountReader reads the counts the indicator is computed from.
@@ -206,6 +239,15 @@ type CountReader interface {
 	// ServiceFacts returns, for the year, one fact per (intervention type, person, PPKS
 	// category of the case) with an intervention that counts delivered in that year.
 	ServiceFacts(ctx context.Context, year int) ([]ServiceFact, error)
+	// CountPending counts the active interventions waiting for verification delivered in
+	// the months fromMonth to toMonth ("YYYY-MM"; "" unbounded), per kecamatan,
+	// intervention type and worker. Its time must not grow with the length of the queue.
+	CountPending(ctx context.Context, fromMonth, toMonth string) ([]PendingCount, error)
+	// KecamatanFacts returns the facts of CountFacts of the year whose first delivery was
+	// in the kecamatan, from the maintained counts; FamilyKey is that of CountFacts for
+	// the types counted in families, "person:"+id for the others (where CountsFromFacts
+	// does not read it).
+	KecamatanFacts(ctx context.Context, year int, kecamatan string) ([]CountFact, error)
 }
 
 // CountMaintainer changes how the counts are kept; outside any write.

@@ -17,3 +17,19 @@ func TestPeakRSS(t *testing.T) {
 		t.Errorf("PeakRSS = %d after touching %d bytes", got, len(buf))
 	}
 }
+
+func TestOf(t *testing.T) {
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		t.Skip("no /proc")
+	}
+	m, err := Of(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.RSS <= 0 || m.Peak < m.RSS {
+		t.Errorf("Of(self) = %+v", m)
+	}
+	if _, err := Of(1 << 30); err == nil {
+		t.Error("Of(a process that does not exist): no error")
+	}
+}

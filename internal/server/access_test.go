@@ -227,6 +227,9 @@ func requests(e *env) map[string]func(kec string) proto.Message {
 			return &ppksv1.RevokeTokenRequest{Name: t.Name()}
 		},
 		ppksv1.AdminService_ListAuditEntries_FullMethodName: func(string) proto.Message { return &ppksv1.ListAuditEntriesRequest{} },
+		ppksv1.AdminService_SetPassword_FullMethodName: func(string) proto.Message {
+			return &ppksv1.SetPasswordRequest{Name: "users/petugas", Password: "kata-sandi-baru-2024"}
+		},
 
 		// Reports (report_access_test.go).
 		ppksv1.ReportService_GetReport_FullMethodName:              reportRequests(e)[ppksv1.ReportService_GetReport_FullMethodName],

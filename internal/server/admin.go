@@ -93,7 +93,7 @@ func (s adminServer) UpdateUser(ctx context.Context, req *ppksv1.UpdateUserReque
 	}
 	patch := userFromProto(p)
 	patch.Username = name
-	paths := maskPaths(req.GetUpdateMask(), p, "name", "etag", "create_time", "update_time")
+	paths := maskPaths(req.GetUpdateMask(), p)
 	u, err := s.svc.UpdateUser(ctx, requestKey(ppksv1.AdminService_UpdateUser_FullMethodName, "", req), patch, paths, p.GetEtag())
 	if err != nil {
 		return nil, s.status(ctx, err)
@@ -161,4 +161,16 @@ func (s adminServer) ListAuditEntries(ctx context.Context, req *ppksv1.ListAudit
 		})
 	}
 	return out, nil
+}
+
+func (s adminServer) SetPassword(ctx context.Context, req *ppksv1.SetPasswordRequest) (*ppksv1.SetPasswordResponse, error) {
+	name, err := username(req.GetName(), "name")
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	key := requestKey(ppksv1.AdminService_SetPassword_FullMethodName, req.GetRequestId(), req)
+	if err := s.svc.SetPassword(ctx, key, name, req.GetPassword()); err != nil {
+		return nil, s.status(ctx, err)
+	}
+	return &ppksv1.SetPasswordResponse{}, nil
 }

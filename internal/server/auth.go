@@ -10,13 +10,14 @@ import (
 	"google.golang.org/grpc/metadata"
 )
 
+// The domain's role sets (ppks/roles.go), under the short names of the matrix below.
 var (
-	anyone        = []ppks.Role{ppks.RoleWorker, ppks.RoleSupervisor, ppks.RolePlanner, ppks.RoleAdmin}
-	fieldWork     = []ppks.Role{ppks.RoleWorker, ppks.RoleSupervisor}
-	aggregates    = []ppks.Role{ppks.RoleSupervisor, ppks.RolePlanner, ppks.RoleAdmin}
-	adminOnly     = []ppks.Role{ppks.RoleAdmin}
-	reportWriters = []ppks.Role{ppks.RolePlanner, ppks.RoleAdmin}
-	supervisors   = []ppks.Role{ppks.RoleSupervisor}
+	anyone        = ppks.AnyRole
+	fieldWork     = ppks.FieldWorkers
+	aggregates    = ppks.AggregateReaders
+	adminOnly     = ppks.Administrators
+	reportWriters = ppks.ReportWriters
+	supervisors   = ppks.Supervisors
 )
 
 // Access is the role rule of every RPC of the API. A method missing here is refused to
@@ -69,6 +70,7 @@ var Access = map[string][]ppks.Role{
 	ppksv1.AdminService_ListTokens_FullMethodName:       adminOnly,
 	ppksv1.AdminService_RevokeToken_FullMethodName:      adminOnly,
 	ppksv1.AdminService_ListAuditEntries_FullMethodName: adminOnly,
+	ppksv1.AdminService_SetPassword_FullMethodName:      adminOnly,
 
 	// Reports (LKjIP): figures for the aggregate readers; the persons behind a figure for
 	// a supervisor only; budget and programme indicators entered by the planning office or
@@ -77,7 +79,7 @@ var Access = map[string][]ppks.Role{
 	ppksv1.ReportService_GetReport_FullMethodName:              aggregates,
 	ppksv1.ReportService_LockReport_FullMethodName:             adminOnly,
 	ppksv1.ReportService_GetReportChanges_FullMethodName:       aggregates,
-	ppksv1.ReportService_ListFigurePersons_FullMethodName:      {ppks.RoleSupervisor},
+	ppksv1.ReportService_ListFigurePersons_FullMethodName:      supervisors,
 	ppksv1.ReportService_ExportInterventions_FullMethodName:    supervisors,
 	ppksv1.ReportService_GetBudgetLine_FullMethodName:          aggregates,
 	ppksv1.ReportService_ListBudgetLines_FullMethodName:        aggregates,
@@ -107,18 +109,26 @@ func isPublic(method string) bool {
 	return false
 }
 
-// authorize authenticates the bearer token of a call and checks its role against Access,
-// returning the context carrying the principal.
+// authorize checks the caller's role against Access, returning the context carrying
+// the principal. The caller was authenticated by the tap before its message was read;
+// without a tap (a server built without ServerOptions) it is authenticated here. A
+// method no service has is Unimplemented, once the caller is known.
 func (s *Server) authorize(ctx context.Context, method string) (context.Context, error) {
 	if isPublic(method) {
 		return ctx, nil
 	}
-	p, err := s.svc.Authenticate(ctx, bearer(ctx))
-	if err != nil {
-		return nil, s.status(ctx, err)
+	p := tapped(ctx)
+	if p == nil {
+		var err error
+		if p, err = s.svc.Authenticate(ctx, bearer(ctx)); err != nil {
+			return nil, s.status(ctx, err)
+		}
 	}
 	noteUser(ctx, p.Username)
 	roles, ok := Access[method]
+	if !ok && !knownMethod(method) {
+		return nil, unknownMethod(method)
+	}
 	if !ok || !hasRole(roles, p.Role) {
 		return nil, s.status(ctx, ppks.PermissionDenied())
 	}
@@ -134,25 +144,22 @@ func hasRole(roles []ppks.Role, r ppks.Role) bool {
 	return false
 }
 
-// bearer returns the token of the first authorization metadata value, "" when none.
+// bearer returns the token of the call's first authorization metadata value.
 func bearer(ctx context.Context) string {
 	md, _ := metadata.FromIncomingContext(ctx)
-	vals := md.Get("authorization")
-	if len(vals) == 0 {
-		return ""
-	}
-	scheme, token, ok := strings.Cut(vals[0], " ")
-	if !ok || !strings.EqualFold(scheme, "bearer") {
-		return ""
-	}
-	return strings.TrimSpace(token)
+	return bearerOf(md)
 }
 
-// AuthUnary authenticates and authorizes every unary call.
+// AuthUnary authorizes every unary call (authenticating it when no tap did), then
+// refuses a message that did not decode (DecodeUnary noted it): the caller learns it
+// sent garbage only once it may call the method.
 func (s *Server) AuthUnary() grpc.UnaryServerInterceptor {
 	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
 		ctx, err := s.authorize(ctx, info.FullMethod)
 		if err != nil {
+			return nil, err
+		}
+		if err := decodeError(ctx); err != nil {
 			return nil, err
 		}
 		return h(ctx, req)

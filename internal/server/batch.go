@@ -8,52 +8,55 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// maxBatch bounds a sync batch: a day's offline work fits many times over.
-const maxBatch = 500
-
-// BatchSync applies each item through the same handler as its single create method (same
-// checks, same idempotency key), so an item retried alone later is recognised, and the
-// other way round.
+// BatchSync maps a batch to the domain's Sync and its results back. Each item's request
+// key is the one its single create method computes, so an item retried alone later is
+// recognised, and the other way round.
 func (s caseServer) BatchSync(ctx context.Context, req *ppksv1.BatchSyncRequest) (*ppksv1.BatchSyncResponse, error) {
-	switch n := len(req.GetItems()); {
-	case n == 0:
-		return nil, s.status(ctx, ppks.Invalid("items", "REQUIRED", "a batch needs items", "Kirim sedikitnya satu data."))
-	case n > maxBatch:
-		return nil, s.status(ctx, ppks.Invalid("items", "TOO_MANY", "at most 500 items a batch", "Paling banyak 500 data dalam satu kiriman."))
-	}
-	out := &ppksv1.BatchSyncResponse{Results: make([]*ppksv1.SyncResult, 0, len(req.GetItems()))}
+	items := make([]ppks.SyncItem, len(req.GetItems()))
 	for i, item := range req.GetItems() {
-		if err := ctx.Err(); err != nil {
-			return nil, s.status(ctx, err) // the client gave up: what was done stays done
+		items[i] = syncItemFromProto(item)
+	}
+	results, err := s.svc.Sync(ctx, items)
+	if err != nil {
+		return nil, s.status(ctx, err)
+	}
+	out := &ppksv1.BatchSyncResponse{Results: make([]*ppksv1.SyncResult, len(results))}
+	for i, r := range results {
+		pr := &ppksv1.SyncResult{Index: int32(i), Name: r.Name, Status: ppksv1.SyncStatus(r.Status)}
+		if r.Err != nil {
+			pr.Error = status.Convert(s.status(ctx, r.Err)).Proto()
 		}
-		ictx, replayed := ppks.WithReplayNote(ctx)
-		name, err := s.syncItem(ictx, item)
-		r := &ppksv1.SyncResult{Index: int32(i), Name: name}
-		switch {
-		case err != nil:
-			r.Status, r.Error = ppksv1.SyncStatus_SYNC_STATUS_FAILED, status.Convert(err).Proto()
-		case *replayed:
-			r.Status = ppksv1.SyncStatus_SYNC_STATUS_ALREADY_EXISTED
-		default:
-			r.Status = ppksv1.SyncStatus_SYNC_STATUS_CREATED
-		}
-		out.Results = append(out.Results, r)
+		out.Results[i] = pr
 	}
 	return out, nil
 }
 
-// syncItem runs one item and returns the name of the record it made.
-func (s caseServer) syncItem(ctx context.Context, item *ppksv1.SyncItem) (string, error) {
+// syncItemFromProto reads one item as its single create method reads its request.
+func syncItemFromProto(item *ppksv1.SyncItem) ppks.SyncItem {
 	switch r := item.GetRequest().(type) {
 	case *ppksv1.SyncItem_CreateBeneficiary:
-		out, err := s.CreateBeneficiary(ctx, r.CreateBeneficiary)
-		return out.GetBeneficiary().GetName(), err
+		b := beneficiaryFromProto(r.CreateBeneficiary.GetBeneficiary())
+		b.ID = r.CreateBeneficiary.GetBeneficiaryId()
+		return ppks.SyncItem{Key: requestKey(ppksv1.CaseService_CreateBeneficiary_FullMethodName, r.CreateBeneficiary.GetRequestId(), r.CreateBeneficiary),
+			Beneficiary: &b}
 	case *ppksv1.SyncItem_CreateCase:
-		out, err := s.CreateCase(ctx, r.CreateCase)
-		return out.GetCase().GetName(), err
+		key := requestKey(ppksv1.CaseService_CreateCase_FullMethodName, r.CreateCase.GetRequestId(), r.CreateCase)
+		bid, err := beneficiaryID(r.CreateCase.GetParent(), "parent")
+		if err != nil {
+			return ppks.SyncItem{Key: key, Err: err}
+		}
+		c := caseFromProto(r.CreateCase.GetCase())
+		c.BeneficiaryID, c.ID = bid, r.CreateCase.GetCaseId()
+		return ppks.SyncItem{Key: key, Case: &c}
 	case *ppksv1.SyncItem_CreateIntervention:
-		out, err := s.CreateIntervention(ctx, r.CreateIntervention)
-		return out.GetIntervention().GetName(), err
+		key := requestKey(ppksv1.CaseService_CreateIntervention_FullMethodName, r.CreateIntervention.GetRequestId(), r.CreateIntervention)
+		bid, cid, err := caseIDs(r.CreateIntervention.GetParent(), "parent", false)
+		if err != nil {
+			return ppks.SyncItem{Key: key, Err: err}
+		}
+		iv := interventionFromProto(r.CreateIntervention.GetIntervention())
+		iv.BeneficiaryID, iv.CaseID, iv.ID = bid, cid, r.CreateIntervention.GetInterventionId()
+		return ppks.SyncItem{Key: key, Intervention: &iv}
 	}
-	return "", s.status(ctx, ppks.Invalid("items.request", "REQUIRED", "an item needs a create request", "Setiap data harus berisi permintaan pembuatan."))
+	return ppks.SyncItem{} // no request: the domain names the missing field
 }

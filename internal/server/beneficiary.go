@@ -42,6 +42,13 @@ func (s caseServer) ListBeneficiaries(ctx context.Context, req *ppksv1.ListBenef
 	for _, b := range list {
 		out.Beneficiaries = append(out.Beneficiaries, beneficiaryToProto(b))
 	}
+	if req.GetPageToken() == "" {
+		n, err := s.svc.CountBeneficiaries(ctx, req.GetFilter())
+		if err != nil {
+			return nil, s.status(ctx, err)
+		}
+		out.TotalSize = int32(n)
+	}
 	return out, nil
 }
 
@@ -53,7 +60,7 @@ func (s caseServer) UpdateBeneficiary(ctx context.Context, req *ppksv1.UpdateBen
 	}
 	b := beneficiaryFromProto(patch)
 	b.ID = id
-	paths := maskPaths(req.GetUpdateMask(), patch, "name", "etag", "create_time", "update_time")
+	paths := maskPaths(req.GetUpdateMask(), patch)
 	updated, err := s.svc.UpdateBeneficiary(ctx, requestKey(ppksv1.CaseService_UpdateBeneficiary_FullMethodName, "", req), b, paths, patch.GetEtag())
 	if err != nil {
 		return nil, s.status(ctx, err)

@@ -45,6 +45,13 @@ func (s caseServer) ListCases(ctx context.Context, req *ppksv1.ListCasesRequest)
 	for _, c := range list {
 		out.Cases = append(out.Cases, caseToProto(c))
 	}
+	if req.GetPageToken() == "" {
+		n, err := s.svc.CountCases(ctx, ids[0], req.GetFilter())
+		if err != nil {
+			return nil, s.status(ctx, err)
+		}
+		out.TotalSize = int32(n)
+	}
 	return out, nil
 }
 

@@ -65,7 +65,7 @@ func beneficiaryToProto(b *ppks.Beneficiary) *ppksv1.Beneficiary {
 func warningsToProto(ws []ppks.Warning) []*ppksv1.Warning {
 	var out []*ppksv1.Warning
 	for _, w := range ws {
-		out = append(out, &ppksv1.Warning{Field: w.Field, Reason: w.Reason, Message: w.Pesan})
+		out = append(out, &ppksv1.Warning{Field: w.Field, Reason: w.Reason, Message: w.Localized})
 	}
 	return out
 }

@@ -14,7 +14,7 @@ func (s caseServer) UpdateCase(ctx context.Context, req *ppksv1.UpdateCaseReques
 	}
 	patch := caseFromProto(p)
 	patch.BeneficiaryID, patch.ID = bid, cid
-	paths := maskPaths(req.GetUpdateMask(), p, "name", "etag", "state", "outcome", "closed_on", "close_note", "create_time", "update_time")
+	paths := maskPaths(req.GetUpdateMask(), p)
 	c, err := s.svc.UpdateCase(ctx, requestKey(ppksv1.CaseService_UpdateCase_FullMethodName, "", req), patch, paths, p.GetEtag())
 	if err != nil {
 		return nil, s.status(ctx, err)
@@ -43,8 +43,7 @@ func (s caseServer) UpdateIntervention(ctx context.Context, req *ppksv1.UpdateIn
 	}
 	patch := interventionFromProto(p)
 	patch.BeneficiaryID, patch.CaseID, patch.ID = bid, cid, id
-	paths := maskPaths(req.GetUpdateMask(), p, "name", "etag", "worker", "state", "void_reason", "void_time", "create_time",
-		"update_time", "ppks_type", "verification", "verified_by", "verify_time", "reject_reason")
+	paths := maskPaths(req.GetUpdateMask(), p)
 	iv, err := s.svc.UpdateIntervention(ctx, requestKey(ppksv1.CaseService_UpdateIntervention_FullMethodName, "", req), patch, paths, p.GetEtag())
 	if err != nil {
 		return nil, s.status(ctx, err)

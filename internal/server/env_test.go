@@ -35,6 +35,7 @@ type env struct {
 	t     *testing.T
 	ctx   context.Context
 	svc   *ppks.Service
+	srv   *server.Server
 	conn  *grpc.ClientConn // no credentials: each call says who it is
 	url   string
 	users map[string]*user // by username
@@ -105,8 +106,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	srv := server.New(svc, log)
-	gs := grpc.NewServer(grpc.ChainUnaryInterceptor(server.RecoverUnary(log), srv.AuthUnary()),
-		grpc.ChainStreamInterceptor(server.RecoverStream(log), srv.AuthStream()))
+	gs := grpc.NewServer(srv.ServerOptions(nil)...)
 	srv.Register(gs)
 	go gs.Serve(lis)
 	t.Cleanup(gs.Stop)
@@ -116,13 +116,13 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	gw, err := server.NewGateway(ctx, conn, nil)
+	gw, err := srv.NewGateway(ctx, conn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(gw)
+	hs := httptest.NewServer(server.HTTPHandler(log, nil, gw))
 	t.Cleanup(hs.Close)
-	e := &env{t: t, ctx: ctx, svc: svc, url: hs.URL, conn: conn, users: map[string]*user{}}
+	e := &env{t: t, ctx: ctx, svc: svc, srv: srv, url: hs.URL, conn: conn, users: map[string]*user{}}
 	sys := ppks.WithPrincipal(ctx, ppks.SystemPrincipal)
 	for _, tu := range testUsers {
 		if _, err := svc.CreateUser(sys, ppks.RequestKey{}, ppks.User{Username: tu.name, DisplayName: tu.name, Role: tu.role, Kecamatan: tu.kec}); err != nil {

@@ -69,13 +69,13 @@ func toStatus(ctx context.Context, log *slog.Logger, err error) error {
 				Field:            v.Field,
 				Description:      v.Message,
 				Reason:           v.Reason,
-				LocalizedMessage: &errdetails.LocalizedMessage{Locale: "id-ID", Message: v.Pesan},
+				LocalizedMessage: &errdetails.LocalizedMessage{Locale: "id-ID", Message: v.Localized},
 			})
 		}
 		details = append(details, br)
 	}
-	if e.Pesan != "" {
-		details = append(details, &errdetails.LocalizedMessage{Locale: "id-ID", Message: e.Pesan})
+	if e.Localized != "" {
+		details = append(details, &errdetails.LocalizedMessage{Locale: "id-ID", Message: e.Localized})
 	}
 	if withDetails, derr := st.WithDetails(details...); derr == nil {
 		st = withDetails

@@ -451,3 +451,32 @@ func (e *env) doRaw(token, method, path string) (int, string) {
 	}
 	return resp.StatusCode, string(b)
 }
+
+// Lists say how many records their filter selects in the caller's area (issue 15), on
+// their first page, through gRPC and REST.
+func TestListsGiveTheirTotal(t *testing.T) {
+	e := newEnv(t)
+	for range 3 {
+		e.deliver(e.openCase(e.person(ownKec, "").GetName(), "LANSIA_TELANTAR").GetName(), "PERMAKANAN", 2024, 2, 3)
+	}
+	e.person(otherKec, "")
+	worker := e.users["petugas"]
+	first, err := worker.cases.ListBeneficiaries(e.ctx, &ppksv1.ListBeneficiariesRequest{PageSize: 2})
+	if err != nil || first.GetTotalSize() != 3 || len(first.GetBeneficiaries()) != 2 {
+		t.Fatalf("the worker's first page of people: total %d, %d people, %v; want 3 in all, 2 shown", first.GetTotalSize(), len(first.GetBeneficiaries()), err)
+	}
+	second, err := worker.cases.ListBeneficiaries(e.ctx, &ppksv1.ListBeneficiariesRequest{PageSize: 2, PageToken: first.GetNextPageToken()})
+	if err != nil || second.GetTotalSize() != 0 || len(second.GetBeneficiaries()) != 1 {
+		t.Fatalf("second page: total %d, %d people, %v", second.GetTotalSize(), len(second.GetBeneficiaries()), err)
+	}
+	if all, err := e.cases.ListBeneficiaries(e.ctx, &ppksv1.ListBeneficiariesRequest{}); err != nil || all.GetTotalSize() != 4 {
+		t.Errorf("the supervisor's total = %d, %v; want 4", all.GetTotalSize(), err)
+	}
+	if cs, err := worker.cases.ListCases(e.ctx, &ppksv1.ListCasesRequest{Parent: "beneficiaries/-", Filter: "state = OPEN"}); err != nil || cs.GetTotalSize() != 3 {
+		t.Errorf("cases total = %d, %v; want 3", cs.GetTotalSize(), err)
+	}
+	code, body := e.doAs(worker.token, "GET", "/v1/beneficiaries/-/cases/-/interventions?filter=year%3D2024&pageSize=1", nil)
+	if code != 200 || body["totalSize"] != float64(3) {
+		t.Errorf("REST interventions: HTTP %d, totalSize %v; want 3", code, body["totalSize"])
+	}
+}

@@ -60,7 +60,7 @@ func (s indicatorServer) UpdateTarget(ctx context.Context, req *ppksv1.UpdateTar
 		return nil, s.status(ctx, err)
 	}
 	patch := ppks.Target{Indicator: ind, Year: year, Value: intPtr(p.Value), Renstra: intPtr(p.RenstraValue), Historical: intPtr(p.HistoricalValue)}
-	paths := maskPaths(req.GetUpdateMask(), p, "name", "year", "update_time")
+	paths := maskPaths(req.GetUpdateMask(), p)
 	t, err := s.svc.UpdateTarget(ctx, patch, paths, req.GetAllowMissing())
 	if err != nil {
 		return nil, s.status(ctx, err)

@@ -44,6 +44,13 @@ func (s caseServer) ListInterventions(ctx context.Context, req *ppksv1.ListInter
 	for _, iv := range list {
 		out.Interventions = append(out.Interventions, interventionToProto(iv))
 	}
+	if req.GetPageToken() == "" {
+		n, err := s.svc.CountInterventions(ctx, bid, cid, req.GetFilter())
+		if err != nil {
+			return nil, s.status(ctx, err)
+		}
+		out.TotalSize = int32(n)
+	}
 	return out, nil
 }
 

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -10,7 +9,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/status"
 )
 
@@ -77,31 +75,18 @@ func (m *Metrics) Register(c prometheus.Collector) error { return m.registry.Reg
 // Gatherer gives access to the collected metrics (tests).
 func (m *Metrics) Gatherer() prometheus.Gatherer { return m.registry }
 
-func (m *Metrics) observeRPC(method string, start time.Time, err error) {
+// observeRPC counts a gRPC call. method is a known method's name or "unknown"
+// (methodLabel), so that the label takes a bounded set of values.
+func (m *Metrics) observeRPC(method string, d time.Duration, err error) {
 	code := status.Code(err).String()
 	m.rpcs.WithLabelValues(method, code).Inc()
-	m.rpcTime.WithLabelValues(method, code).Observe(time.Since(start).Seconds())
+	m.rpcTime.WithLabelValues(method, code).Observe(d.Seconds())
 }
 
-// Unary counts and times every unary call. The server calls interceptors only for
-// registered methods, so the method label takes a bounded set of values.
-func (m *Metrics) Unary() grpc.UnaryServerInterceptor {
-	return func(ctx context.Context, req any, info *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
-		start := time.Now()
-		resp, err := h(ctx, req)
-		m.observeRPC(info.FullMethod, start, err)
-		return resp, err
-	}
-}
-
-// Stream counts and times every streaming call.
-func (m *Metrics) Stream() grpc.StreamServerInterceptor {
-	return func(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, h grpc.StreamHandler) error {
-		start := time.Now()
-		err := h(srv, ss)
-		m.observeRPC(info.FullMethod, start, err)
-		return err
-	}
+// observeHTTP counts an HTTP request by route template (ObserveHTTP).
+func (m *Metrics) observeHTTP(route string, code int, d time.Duration) {
+	m.https.WithLabelValues(route, strconv.Itoa(code)).Inc()
+	m.httpTime.WithLabelValues(route).Observe(d.Seconds())
 }
 
 // StoreOp records a store operation (sqlite.Observer, postgres.Observer).
@@ -127,6 +112,9 @@ type routeKey struct{}
 // "GET /v1/{name=beneficiaries/*}"), never the path itself, which holds ids.
 func recordRoute(next runtime.HandlerFunc) runtime.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, params map[string]string) {
+		if matchedProbe(r.Context()) {
+			return // allowedMethods asks whether the route exists, nothing more
+		}
 		if route, ok := r.Context().Value(routeKey{}).(*string); ok {
 			if p, ok := runtime.HTTPPattern(r.Context()); ok {
 				*route = r.Method + " " + p.String()
@@ -134,26 +122,6 @@ func recordRoute(next runtime.HandlerFunc) runtime.HandlerFunc {
 		}
 		next(w, r, params)
 	}
-}
-
-// HTTP counts and times the requests of the HTTP handler h by route template and status.
-func (m *Metrics) HTTP(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		var route string
-		r = r.WithContext(context.WithValue(r.Context(), routeKey{}, &route))
-		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
-		h.ServeHTTP(sw, r)
-		switch {
-		case route != "": // a gateway route
-		case r.Pattern != "" && r.Pattern != "/": // a route of the root mux: /openapi.json, /metrics
-			route = r.Pattern
-		default:
-			route = "unmatched"
-		}
-		m.https.WithLabelValues(route, strconv.Itoa(sw.code)).Inc()
-		m.httpTime.WithLabelValues(route).Observe(time.Since(start).Seconds())
-	})
 }
 
 // statusWriter remembers the status written.

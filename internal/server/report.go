@@ -86,6 +86,9 @@ func (s reportServer) ExportInterventions(req *ppksv1.ExportInterventionsRequest
 	err = s.svc.ExportInterventions(ctx, year, func(records [][]string) error {
 		var buf bytes.Buffer
 		w := csv.NewWriter(&buf)
+		for _, rec := range records {
+			neutralise(rec)
+		}
 		if err := w.WriteAll(records); err != nil {
 			return err
 		}
@@ -130,7 +133,7 @@ func (s reportServer) UpdateBudgetLine(ctx context.Context, req *ppksv1.UpdateBu
 	}
 	patch := ppks.BudgetLine{Year: year, Code: ids[0], DisplayName: p.GetDisplayName(), Pagu: p.GetPagu(),
 		Realisasi: p.GetRealisasi(), PerformanceAgreement: p.GetPerformanceAgreement()}
-	paths := maskPaths(req.GetUpdateMask(), p, "name", "program_code", "update_time")
+	paths := maskPaths(req.GetUpdateMask(), p)
 	l, err := s.svc.UpdateBudgetLine(ctx, patch, paths, req.GetAllowMissing())
 	if err != nil {
 		return nil, s.status(ctx, err)
@@ -185,7 +188,7 @@ func (s reportServer) UpdateProgramIndicator(ctx context.Context, req *ppksv1.Up
 	}
 	patch := ppks.ProgramIndicator{Year: year, ID: ids[0], DisplayName: p.GetDisplayName(), ProgramCode: p.GetProgramCode(),
 		InterventionTypes: p.GetInterventionTypes(), Population: int(p.GetPopulation()), Position: int(p.GetPosition())}
-	paths := maskPaths(req.GetUpdateMask(), p, "name", "update_time")
+	paths := maskPaths(req.GetUpdateMask(), p)
 	pi, err := s.svc.UpdateProgramIndicator(ctx, patch, p.GetTargetPercent(), paths, req.GetAllowMissing())
 	if err != nil {
 		return nil, s.status(ctx, err)
@@ -224,7 +227,7 @@ func (s reportServer) UpdateStrategicPlan(ctx context.Context, req *ppksv1.Updat
 	}
 	patch := ppks.StrategicPlan{Indicator: ind, StartYear: int(p.GetStartYear()), EndYear: int(p.GetEndYear()),
 		BaselineYear: int(p.GetBaselineYear()), Baseline: intPtr(p.Baseline)}
-	paths := maskPaths(req.GetUpdateMask(), p, "name", "update_time")
+	paths := maskPaths(req.GetUpdateMask(), p)
 	out, err := s.svc.UpdateStrategicPlan(ctx, patch, paths)
 	if err != nil {
 		return nil, s.status(ctx, err)

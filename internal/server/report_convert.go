@@ -104,7 +104,7 @@ func historyToProto(h ppks.History) *ppksv1.HistoryTable {
 func budgetToProto(b ppks.BudgetTable) *ppksv1.BudgetTable {
 	out := &ppksv1.BudgetTable{
 		Pagu: b.Pagu, Realisasi: b.Realisasi, Achievement: percentage(b.Achievement),
-		PerformanceAgreementPagu: b.PKPagu, PerformanceAgreementRealisasi: b.PKRealisasi, Efficiency: percentage(b.Efficiency),
+		PerformanceAgreementPagu: b.PerformanceAgreementPagu, PerformanceAgreementRealisasi: b.PerformanceAgreementRealisasi, Efficiency: percentage(b.Efficiency),
 	}
 	for _, p := range b.Programs {
 		pp := &ppksv1.BudgetProgram{ProgramCode: p.Code, DisplayName: p.Name, Pagu: p.Pagu, Realisasi: p.Realisasi,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"sync/atomic"
 
 	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
 	"github.com/opendinsos/ppks/internal/ppks"
@@ -17,8 +18,9 @@ import (
 
 // Server holds what every service of the API needs.
 type Server struct {
-	svc *ppks.Service
-	log *slog.Logger
+	svc          *ppks.Service
+	log          *slog.Logger
+	shuttingDown atomic.Bool
 }
 
 // New returns a server over the domain service.

@@ -1292,6 +1292,107 @@ func (x *RevokeTokenResponse) GetToken() *Token {
 	return nil
 }
 
+// Request for SetPassword.
+type SetPasswordRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// `users/{user}`.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The new password: at least 10 characters, not containing the username.
+	Password string `protobuf:"bytes,2,opt,name=password,proto3" json:"password,omitempty"`
+	// Idempotency key (a UUID).
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetPasswordRequest) Reset() {
+	*x = SetPasswordRequest{}
+	mi := &file_ppks_v1_admin_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetPasswordRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetPasswordRequest) ProtoMessage() {}
+
+func (x *SetPasswordRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_admin_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetPasswordRequest.ProtoReflect.Descriptor instead.
+func (*SetPasswordRequest) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_admin_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *SetPasswordRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *SetPasswordRequest) GetPassword() string {
+	if x != nil {
+		return x.Password
+	}
+	return ""
+}
+
+func (x *SetPasswordRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// Response of SetPassword.
+type SetPasswordResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetPasswordResponse) Reset() {
+	*x = SetPasswordResponse{}
+	mi := &file_ppks_v1_admin_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetPasswordResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetPasswordResponse) ProtoMessage() {}
+
+func (x *SetPasswordResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ppks_v1_admin_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetPasswordResponse.ProtoReflect.Descriptor instead.
+func (*SetPasswordResponse) Descriptor() ([]byte, []int) {
+	return file_ppks_v1_admin_proto_rawDescGZIP(), []int{20}
+}
+
 // Request for ListAuditEntries.
 type ListAuditEntriesRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1309,7 +1410,7 @@ type ListAuditEntriesRequest struct {
 
 func (x *ListAuditEntriesRequest) Reset() {
 	*x = ListAuditEntriesRequest{}
-	mi := &file_ppks_v1_admin_proto_msgTypes[19]
+	mi := &file_ppks_v1_admin_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1321,7 +1422,7 @@ func (x *ListAuditEntriesRequest) String() string {
 func (*ListAuditEntriesRequest) ProtoMessage() {}
 
 func (x *ListAuditEntriesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_admin_proto_msgTypes[19]
+	mi := &file_ppks_v1_admin_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1334,7 +1435,7 @@ func (x *ListAuditEntriesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAuditEntriesRequest.ProtoReflect.Descriptor instead.
 func (*ListAuditEntriesRequest) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_admin_proto_rawDescGZIP(), []int{19}
+	return file_ppks_v1_admin_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ListAuditEntriesRequest) GetPageSize() int32 {
@@ -1371,7 +1472,7 @@ type ListAuditEntriesResponse struct {
 
 func (x *ListAuditEntriesResponse) Reset() {
 	*x = ListAuditEntriesResponse{}
-	mi := &file_ppks_v1_admin_proto_msgTypes[20]
+	mi := &file_ppks_v1_admin_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1383,7 +1484,7 @@ func (x *ListAuditEntriesResponse) String() string {
 func (*ListAuditEntriesResponse) ProtoMessage() {}
 
 func (x *ListAuditEntriesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ppks_v1_admin_proto_msgTypes[20]
+	mi := &file_ppks_v1_admin_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1396,7 +1497,7 @@ func (x *ListAuditEntriesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAuditEntriesResponse.ProtoReflect.Descriptor instead.
 func (*ListAuditEntriesResponse) Descriptor() ([]byte, []int) {
-	return file_ppks_v1_admin_proto_rawDescGZIP(), []int{20}
+	return file_ppks_v1_admin_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ListAuditEntriesResponse) GetAuditEntries() []*AuditEntry {
@@ -1508,7 +1609,14 @@ const file_ppks_v1_admin_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tB\x03\xe0A\x01R\trequestId\";\n" +
 	"\x13RevokeTokenResponse\x12$\n" +
-	"\x05token\x18\x01 \x01(\v2\x0e.ppks.v1.TokenR\x05token\"|\n" +
+	"\x05token\x18\x01 \x01(\v2\x0e.ppks.v1.TokenR\x05token\"\x90\x01\n" +
+	"\x12SetPasswordRequest\x122\n" +
+	"\x04name\x18\x01 \x01(\tB\x1e\xe0A\x02\xfaA\x18\n" +
+	"\x16ppks.dinsos.go.id/UserR\x04name\x12\"\n" +
+	"\bpassword\x18\x02 \x01(\tB\x06\xe0A\x02\xe0A\x04R\bpassword\x12\"\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\x03\xe0A\x01R\trequestId\"\x15\n" +
+	"\x13SetPasswordResponse\"|\n" +
 	"\x17ListAuditEntriesRequest\x12 \n" +
 	"\tpage_size\x18\x01 \x01(\x05B\x03\xe0A\x01R\bpageSize\x12\"\n" +
 	"\n" +
@@ -1527,7 +1635,7 @@ const file_ppks_v1_admin_proto_rawDesc = "" +
 	"\vAuditAction\x12\x1c\n" +
 	"\x18AUDIT_ACTION_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12AUDIT_ACTION_WRITE\x10\x01\x12\x15\n" +
-	"\x11AUDIT_ACTION_READ\x10\x022\xb1\b\n" +
+	"\x11AUDIT_ACTION_READ\x10\x022\xb7\t\n" +
 	"\fAdminService\x12s\n" +
 	"\n" +
 	"CreateUser\x12\x1a.ppks.v1.CreateUserRequest\x1a\x1b.ppks.v1.CreateUserResponse\",\xdaA\fuser,user_id\x82\xd3\xe4\x93\x02\x17:\x04userb\x04user\"\t/v1/users\x12e\n" +
@@ -1539,7 +1647,8 @@ const file_ppks_v1_admin_proto_rawDesc = "" +
 	"\vCreateToken\x12\x1b.ppks.v1.CreateTokenRequest\x1a\x1c.ppks.v1.CreateTokenResponse\"9\xdaA\fparent,token\x82\xd3\xe4\x93\x02$:\x05token\"\x1b/v1/{parent=users/*}/tokens\x12s\n" +
 	"\n" +
 	"ListTokens\x12\x1a.ppks.v1.ListTokensRequest\x1a\x1b.ppks.v1.ListTokensResponse\",\xdaA\x06parent\x82\xd3\xe4\x93\x02\x1d\x12\x1b/v1/{parent=users/*}/tokens\x12\x85\x01\n" +
-	"\vRevokeToken\x12\x1b.ppks.v1.RevokeTokenRequest\x1a\x1c.ppks.v1.RevokeTokenResponse\";\xdaA\x04name\x82\xd3\xe4\x93\x02.:\x01*b\x05token\"\"/v1/{name=users/*/tokens/*}:revoke\x12q\n" +
+	"\vRevokeToken\x12\x1b.ppks.v1.RevokeTokenRequest\x1a\x1c.ppks.v1.RevokeTokenResponse\";\xdaA\x04name\x82\xd3\xe4\x93\x02.:\x01*b\x05token\"\"/v1/{name=users/*/tokens/*}:revoke\x12\x83\x01\n" +
+	"\vSetPassword\x12\x1b.ppks.v1.SetPasswordRequest\x1a\x1c.ppks.v1.SetPasswordResponse\"9\xdaA\rname,password\x82\xd3\xe4\x93\x02#:\x01*\"\x1e/v1/{name=users/*}:setPassword\x12q\n" +
 	"\x10ListAuditEntries\x12 .ppks.v1.ListAuditEntriesRequest\x1a!.ppks.v1.ListAuditEntriesResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/auditEntriesB/Z-github.com/opendinsos/ppks/gen/ppks/v1;ppksv1b\x06proto3"
 
 var (
@@ -1555,7 +1664,7 @@ func file_ppks_v1_admin_proto_rawDescGZIP() []byte {
 }
 
 var file_ppks_v1_admin_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_ppks_v1_admin_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_ppks_v1_admin_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_ppks_v1_admin_proto_goTypes = []any{
 	(Role)(0),                        // 0: ppks.v1.Role
 	(AuditAction)(0),                 // 1: ppks.v1.AuditAction
@@ -1578,19 +1687,21 @@ var file_ppks_v1_admin_proto_goTypes = []any{
 	(*ListTokensResponse)(nil),       // 18: ppks.v1.ListTokensResponse
 	(*RevokeTokenRequest)(nil),       // 19: ppks.v1.RevokeTokenRequest
 	(*RevokeTokenResponse)(nil),      // 20: ppks.v1.RevokeTokenResponse
-	(*ListAuditEntriesRequest)(nil),  // 21: ppks.v1.ListAuditEntriesRequest
-	(*ListAuditEntriesResponse)(nil), // 22: ppks.v1.ListAuditEntriesResponse
-	(*timestamppb.Timestamp)(nil),    // 23: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),    // 24: google.protobuf.FieldMask
+	(*SetPasswordRequest)(nil),       // 21: ppks.v1.SetPasswordRequest
+	(*SetPasswordResponse)(nil),      // 22: ppks.v1.SetPasswordResponse
+	(*ListAuditEntriesRequest)(nil),  // 23: ppks.v1.ListAuditEntriesRequest
+	(*ListAuditEntriesResponse)(nil), // 24: ppks.v1.ListAuditEntriesResponse
+	(*timestamppb.Timestamp)(nil),    // 25: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),    // 26: google.protobuf.FieldMask
 }
 var file_ppks_v1_admin_proto_depIdxs = []int32{
 	0,  // 0: ppks.v1.User.role:type_name -> ppks.v1.Role
-	23, // 1: ppks.v1.User.create_time:type_name -> google.protobuf.Timestamp
-	23, // 2: ppks.v1.User.update_time:type_name -> google.protobuf.Timestamp
-	23, // 3: ppks.v1.Token.expire_time:type_name -> google.protobuf.Timestamp
-	23, // 4: ppks.v1.Token.create_time:type_name -> google.protobuf.Timestamp
-	23, // 5: ppks.v1.Token.revoke_time:type_name -> google.protobuf.Timestamp
-	23, // 6: ppks.v1.AuditEntry.time:type_name -> google.protobuf.Timestamp
+	25, // 1: ppks.v1.User.create_time:type_name -> google.protobuf.Timestamp
+	25, // 2: ppks.v1.User.update_time:type_name -> google.protobuf.Timestamp
+	25, // 3: ppks.v1.Token.expire_time:type_name -> google.protobuf.Timestamp
+	25, // 4: ppks.v1.Token.create_time:type_name -> google.protobuf.Timestamp
+	25, // 5: ppks.v1.Token.revoke_time:type_name -> google.protobuf.Timestamp
+	25, // 6: ppks.v1.AuditEntry.time:type_name -> google.protobuf.Timestamp
 	0,  // 7: ppks.v1.AuditEntry.role:type_name -> ppks.v1.Role
 	1,  // 8: ppks.v1.AuditEntry.action:type_name -> ppks.v1.AuditAction
 	2,  // 9: ppks.v1.CreateUserRequest.user:type_name -> ppks.v1.User
@@ -1599,7 +1710,7 @@ var file_ppks_v1_admin_proto_depIdxs = []int32{
 	2,  // 12: ppks.v1.GetCurrentUserResponse.user:type_name -> ppks.v1.User
 	2,  // 13: ppks.v1.ListUsersResponse.users:type_name -> ppks.v1.User
 	2,  // 14: ppks.v1.UpdateUserRequest.user:type_name -> ppks.v1.User
-	24, // 15: ppks.v1.UpdateUserRequest.update_mask:type_name -> google.protobuf.FieldMask
+	26, // 15: ppks.v1.UpdateUserRequest.update_mask:type_name -> google.protobuf.FieldMask
 	2,  // 16: ppks.v1.UpdateUserResponse.user:type_name -> ppks.v1.User
 	3,  // 17: ppks.v1.CreateTokenRequest.token:type_name -> ppks.v1.Token
 	3,  // 18: ppks.v1.CreateTokenResponse.token:type_name -> ppks.v1.Token
@@ -1614,18 +1725,20 @@ var file_ppks_v1_admin_proto_depIdxs = []int32{
 	15, // 27: ppks.v1.AdminService.CreateToken:input_type -> ppks.v1.CreateTokenRequest
 	17, // 28: ppks.v1.AdminService.ListTokens:input_type -> ppks.v1.ListTokensRequest
 	19, // 29: ppks.v1.AdminService.RevokeToken:input_type -> ppks.v1.RevokeTokenRequest
-	21, // 30: ppks.v1.AdminService.ListAuditEntries:input_type -> ppks.v1.ListAuditEntriesRequest
-	6,  // 31: ppks.v1.AdminService.CreateUser:output_type -> ppks.v1.CreateUserResponse
-	8,  // 32: ppks.v1.AdminService.GetUser:output_type -> ppks.v1.GetUserResponse
-	10, // 33: ppks.v1.AdminService.GetCurrentUser:output_type -> ppks.v1.GetCurrentUserResponse
-	12, // 34: ppks.v1.AdminService.ListUsers:output_type -> ppks.v1.ListUsersResponse
-	14, // 35: ppks.v1.AdminService.UpdateUser:output_type -> ppks.v1.UpdateUserResponse
-	16, // 36: ppks.v1.AdminService.CreateToken:output_type -> ppks.v1.CreateTokenResponse
-	18, // 37: ppks.v1.AdminService.ListTokens:output_type -> ppks.v1.ListTokensResponse
-	20, // 38: ppks.v1.AdminService.RevokeToken:output_type -> ppks.v1.RevokeTokenResponse
-	22, // 39: ppks.v1.AdminService.ListAuditEntries:output_type -> ppks.v1.ListAuditEntriesResponse
-	31, // [31:40] is the sub-list for method output_type
-	22, // [22:31] is the sub-list for method input_type
+	21, // 30: ppks.v1.AdminService.SetPassword:input_type -> ppks.v1.SetPasswordRequest
+	23, // 31: ppks.v1.AdminService.ListAuditEntries:input_type -> ppks.v1.ListAuditEntriesRequest
+	6,  // 32: ppks.v1.AdminService.CreateUser:output_type -> ppks.v1.CreateUserResponse
+	8,  // 33: ppks.v1.AdminService.GetUser:output_type -> ppks.v1.GetUserResponse
+	10, // 34: ppks.v1.AdminService.GetCurrentUser:output_type -> ppks.v1.GetCurrentUserResponse
+	12, // 35: ppks.v1.AdminService.ListUsers:output_type -> ppks.v1.ListUsersResponse
+	14, // 36: ppks.v1.AdminService.UpdateUser:output_type -> ppks.v1.UpdateUserResponse
+	16, // 37: ppks.v1.AdminService.CreateToken:output_type -> ppks.v1.CreateTokenResponse
+	18, // 38: ppks.v1.AdminService.ListTokens:output_type -> ppks.v1.ListTokensResponse
+	20, // 39: ppks.v1.AdminService.RevokeToken:output_type -> ppks.v1.RevokeTokenResponse
+	22, // 40: ppks.v1.AdminService.SetPassword:output_type -> ppks.v1.SetPasswordResponse
+	24, // 41: ppks.v1.AdminService.ListAuditEntries:output_type -> ppks.v1.ListAuditEntriesResponse
+	32, // [32:42] is the sub-list for method output_type
+	22, // [22:32] is the sub-list for method input_type
 	22, // [22:22] is the sub-list for extension type_name
 	22, // [22:22] is the sub-list for extension extendee
 	0,  // [0:22] is the sub-list for field type_name
@@ -1642,7 +1755,7 @@ func file_ppks_v1_admin_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ppks_v1_admin_proto_rawDesc), len(file_ppks_v1_admin_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   21,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

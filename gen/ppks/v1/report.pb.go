@@ -2032,8 +2032,9 @@ type ReportChanges struct {
 	FigureChanges []*FigureChange `protobuf:"bytes,5,rep,name=figure_changes,json=figureChanges,proto3" json:"figure_changes,omitempty"`
 	// The amendments of the year, oldest first, with the records changed under each.
 	Amendments []*AmendmentChanges `protobuf:"bytes,6,rep,name=amendments,proto3" json:"amendments,omitempty"`
-	// Interventions dated in the year changed since the lock outside any amendment (e.g.
-	// by a path that bypassed the lock); zero when the lock held.
+	// What changed the year outside any amendment: interventions dated in the year changed
+	// since the lock outside one, and, when the year never had an amendment, every figure
+	// that differs from the signed one; zero when the lock held.
 	UnamendedChanges int32 `protobuf:"varint,7,opt,name=unamended_changes,json=unamendedChanges,proto3" json:"unamended_changes,omitempty"`
 	unknownFields    protoimpl.UnknownFields
 	sizeCache        protoimpl.SizeCache

@@ -60,14 +60,37 @@ func (q queries) ListCases(ctx context.Context, f ppks.CaseFilter, p ppks.PageRe
 
 // listCasesQuery builds the query of ListCases.
 func listCasesQuery(ctx context.Context, q querier, f ppks.CaseFilter, p ppks.PageRequest) (string, []any, error) {
-	var w where
+	w, err := caseWhere(ctx, q, f)
+	if err != nil {
+		return "", nil, err
+	}
 	if p.After != "" {
 		w.add("c.id > ?", p.After)
 	}
+	query := `SELECT ` + caseColumns + caseFrom + w.String() + ` ORDER BY c.id LIMIT ` + w.arg(limit(p))
+	return query, w.args, nil
+}
+
+// CountCases counts the cases ListCases would list.
+func (q queries) CountCases(ctx context.Context, f ppks.CaseFilter) (int, error) {
+	var n int
+	err := q.read(ctx, "count cases", f.BeneficiaryID == "", func(tx querier) error {
+		w, err := caseWhere(ctx, tx, f)
+		if err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `SELECT count(*)`+caseFrom+w.String(), w.args...).Scan(&n)
+	})
+	return n, err
+}
+
+// caseWhere is the condition of the cases a filter selects.
+func caseWhere(ctx context.Context, q querier, f ppks.CaseFilter) (*where, error) {
+	w := &where{}
 	if f.BeneficiaryID != "" {
 		live, err := resolveID(ctx, q, f.BeneficiaryID)
 		if err != nil {
-			return "", nil, err
+			return nil, err
 		}
 		w.add("c.beneficiary_id = ?", live)
 	}
@@ -81,8 +104,7 @@ func listCasesQuery(ctx context.Context, q querier, f ppks.CaseFilter, p ppks.Pa
 	if f.State != 0 {
 		w.add("c.state = ?", int(f.State))
 	}
-	query := `SELECT ` + caseColumns + caseFrom + w.String() + ` ORDER BY c.id LIMIT ` + w.arg(limit(p))
-	return query, w.args, nil
+	return w, nil
 }
 
 // UpdateCase stores a case's fields, if the stored case is still at c.Revision, and the

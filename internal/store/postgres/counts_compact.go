@@ -28,8 +28,25 @@ SELECT year, intervention_type, dimension, key, units, verified FROM s
 ON CONFLICT (year, intervention_type, dimension, key)
 DO UPDATE SET units = count_cells.units + excluded.units, verified = count_cells.verified + excluded.verified`
 
-// compact folds the deltas into count_cells and returns how many aggregate rows it
-// wrote. It runs READ COMMITTED, outside any write: it changes no count, only where the
+// compactPendingQuery folds the verification queue's deltas (migrations/0002_web.sql)
+// into its counts per month and its totals, in one statement, as compactQuery does.
+const compactPendingQuery = `
+WITH d AS (
+	DELETE FROM pending_deltas RETURNING kecamatan_code, intervention_type, worker, month, n
+), s AS (
+	SELECT kecamatan_code, intervention_type, worker, month, sum(n) AS n
+	FROM d GROUP BY kecamatan_code, intervention_type, worker, month
+), c AS (
+	INSERT INTO pending_counts (kecamatan_code, intervention_type, worker, month, n)
+	SELECT kecamatan_code, intervention_type, worker, month, n FROM s
+	ON CONFLICT (kecamatan_code, intervention_type, worker, month) DO UPDATE SET n = pending_counts.n + excluded.n
+)
+INSERT INTO pending_totals (kecamatan_code, intervention_type, worker, n)
+SELECT kecamatan_code, intervention_type, worker, sum(n) FROM s GROUP BY kecamatan_code, intervention_type, worker
+ON CONFLICT (kecamatan_code, intervention_type, worker) DO UPDATE SET n = pending_totals.n + excluded.n`
+
+// compact folds the deltas into count_cells (and those of the verification queue into
+// its counts) and returns how many aggregate rows it wrote. It runs READ COMMITTED, outside any write: it changes no count, only where the
 // counts are kept, and an update of count_cells there waits for a concurrent one instead
 // of failing. Another process compacting at the same time makes it skip its turn.
 func (db *DB) compact(ctx context.Context) (int64, error) {
@@ -44,6 +61,9 @@ func (db *DB) compact(ctx context.Context) (int64, error) {
 	}
 	tag, err := tx.Exec(ctx, compactQuery)
 	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(ctx, compactPendingQuery); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(ctx); err != nil {

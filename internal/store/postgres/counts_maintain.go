@@ -65,16 +65,13 @@ func monthOf(date string) int {
 // dateString is dateText for a date known to be set.
 func dateString(d ppks.Date) string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
 
-// familyKey is the family of the person for a family type: the KK number, or the person
-// alone without one; "" for the types counted in persons.
+// familyKey is the family of the person for a family type (ppks.FamilyKey); "" for the
+// types counted in persons.
 func familyKey(rules *countRules, typ, person, kk string) string {
 	if !rules.family[typ] {
 		return ""
 	}
-	if kk == "" {
-		return "person:" + person
-	}
-	return kk
+	return ppks.FamilyKey(person, kk)
 }
 
 // countCreated counts an intervention just stored, without recomputing its pair: the

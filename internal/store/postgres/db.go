@@ -305,9 +305,9 @@ func mapErr(ctx context.Context, op string, err error) error {
 	case codeDiskFull:
 		return &ppks.Error{
 			Kind: ppks.KindResourceExhausted, Reason: "STORAGE_FULL",
-			Message: "the database storage is full",
-			Pesan:   "Penyimpanan basis data penuh; hubungi administrator.",
-			Err:     fmt.Errorf("%s: %w", op, err),
+			Message:   "the database storage is full",
+			Localized: "Penyimpanan basis data penuh; hubungi administrator.",
+			Err:       fmt.Errorf("%s: %w", op, err),
 		}
 	case codeSerialization, codeDeadlock:
 		return errContention(op, err)
@@ -316,16 +316,16 @@ func mapErr(ctx context.Context, op string, err error) error {
 	case codeReadOnly:
 		return &ppks.Error{
 			Kind: ppks.KindUnavailable, Reason: "DATABASE_READ_ONLY",
-			Message: "the database cannot be written to; retry later",
-			Pesan:   "Basis data tidak dapat ditulis; coba lagi beberapa saat lagi.",
-			Err:     fmt.Errorf("%s: %w", op, err),
+			Message:   "the database cannot be written to; retry later",
+			Localized: "Basis data tidak dapat ditulis; coba lagi beberapa saat lagi.",
+			Err:       fmt.Errorf("%s: %w", op, err),
 		}
 	case codeCanceled:
 		return &ppks.Error{
 			Kind: ppks.KindUnavailable, Reason: "DATABASE_TIMEOUT",
-			Message: "the database took too long to answer; retry later",
-			Pesan:   "Basis data terlalu lama menjawab; coba lagi beberapa saat lagi.",
-			Err:     fmt.Errorf("%s: %w", op, err),
+			Message:   "the database took too long to answer; retry later",
+			Localized: "Basis data terlalu lama menjawab; coba lagi beberapa saat lagi.",
+			Err:       fmt.Errorf("%s: %w", op, err),
 		}
 	}
 	if pgconn.SafeToRetry(err) || isConnError(err) {
@@ -344,9 +344,9 @@ func isConnError(err error) bool {
 func unavailable(op string, err error) *ppks.Error {
 	return &ppks.Error{
 		Kind: ppks.KindUnavailable, Reason: "DATABASE_UNAVAILABLE",
-		Message: "the database cannot be reached; retry later",
-		Pesan:   "Basis data tidak dapat dihubungi; coba lagi beberapa saat lagi.",
-		Err:     fmt.Errorf("%s: %w", op, err),
+		Message:   "the database cannot be reached; retry later",
+		Localized: "Basis data tidak dapat dihubungi; coba lagi beberapa saat lagi.",
+		Err:       fmt.Errorf("%s: %w", op, err),
 	}
 }
 
@@ -354,20 +354,20 @@ func unavailable(op string, err error) *ppks.Error {
 func errContention(op string, err error) *ppks.Error {
 	return &ppks.Error{
 		Kind: ppks.KindUnavailable, Reason: "DATABASE_BUSY",
-		Message: "the database is busy with conflicting writes; retry later",
-		Pesan:   "Basis data sedang sibuk; coba lagi beberapa saat lagi.",
-		Err:     fmt.Errorf("%s: %w", op, err),
+		Message:   "the database is busy with conflicting writes; retry later",
+		Localized: "Basis data sedang sibuk; coba lagi beberapa saat lagi.",
+		Err:       fmt.Errorf("%s: %w", op, err),
 	}
 }
 
 // alreadyExists reports a client-chosen id that is taken.
 func alreadyExists(name string) *ppks.Error {
 	return &ppks.Error{
-		Kind:     ppks.KindAlreadyExists,
-		Reason:   "ALREADY_EXISTS",
-		Message:  name + " already exists",
-		Pesan:    "Data dengan ID tersebut sudah ada.",
-		Resource: name,
+		Kind:      ppks.KindAlreadyExists,
+		Reason:    "ALREADY_EXISTS",
+		Message:   name + " already exists",
+		Localized: "Data dengan ID tersebut sudah ada.",
+		Resource:  name,
 	}
 }
 
@@ -375,10 +375,10 @@ func alreadyExists(name string) *ppks.Error {
 func invalidPageToken() *ppks.Error {
 	return &ppks.Error{
 		Kind: ppks.KindInvalid, Reason: "INVALID_ARGUMENT", Message: "invalid request",
-		Pesan: "Permintaan tidak valid; periksa isian yang ditandai.",
+		Localized: "Permintaan tidak valid; periksa isian yang ditandai.",
 		Violations: []ppks.Violation{{
 			Field: "page_token", Reason: "INVALID_PAGE_TOKEN", Message: "not a page token of this query",
-			Pesan: "Token halaman tidak valid untuk permintaan ini.",
+			Localized: "Token halaman tidak valid untuk permintaan ini.",
 		}},
 	}
 }
@@ -388,8 +388,8 @@ func invalidPageToken() *ppks.Error {
 func changedSince(tag pgconn.CommandTag, name string) error {
 	if tag.RowsAffected() != 1 {
 		return &ppks.Error{Kind: ppks.KindAborted, Reason: "CONCURRENT_CHANGE",
-			Message: name + " changed since it was read; read it again and retry",
-			Pesan:   "Data sudah diubah oleh pengguna lain; muat ulang lalu coba lagi."}
+			Message:   name + " changed since it was read; read it again and retry",
+			Localized: "Data sudah diubah oleh pengguna lain; muat ulang lalu coba lagi."}
 	}
 	return nil
 }

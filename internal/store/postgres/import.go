@@ -79,6 +79,8 @@ func cols(spec string) []column {
 var importTables = []importTable{
 	{"users", cols("username display_name role kecamatan:list disabled:bool create_time:us update_time:us revision")},
 	{"tokens", cols("id username hash description create_time:us expire_time:us revoke_time:us")},
+	{"passwords", cols("username hash set_time:us set_by")},
+	{"sessions", cols("id username hash create_time:us last_seen:us expire_time:us revoke_time:us address user_agent")},
 	{"beneficiaries", cols("id nik full_name name_norm name_key sex birth_year birth_month birth_day kecamatan_code " +
 		"desa address kk merged_into create_time:us update_time:us revision")},
 	{"cases", cols("id beneficiary_id ppks_type opened_on state outcome closed_on close_note assigned_worker " +
@@ -103,8 +105,10 @@ var importTables = []importTable{
 }
 
 // RebuiltTables are the source's tables not moved: its own bookkeeping, and the
-// maintained counts, which are rebuilt from the moved rows.
-var RebuiltTables = []string{"schema_migrations", "count_pairs", "count_totals", "count_cells", "count_years"}
+// maintained counts, which are rebuilt from the moved rows (the queue's by the triggers
+// of the interventions' COPY).
+var RebuiltTables = []string{"schema_migrations", "count_pairs", "count_totals", "count_cells", "count_years",
+	"pending_counts", "pending_totals"}
 
 // ImportedTables lists the tables Import moves, in its order.
 func ImportedTables() []string {

@@ -36,6 +36,9 @@ func (t *txn) InsertIntervention(ctx context.Context, iv *ppks.Intervention) err
 			}
 			return err
 		}
+		if iv.PpksType != "" {
+			ppksType = iv.PpksType // the category the caller read in this transaction
+		}
 		var old *pairRow
 		if first != nil {
 			old = &pairRow{firstOn: *first, firstID: *id, kec: *kec, ppks: *pairPpks, verified: *verified, family: fromNullString(family)}
@@ -104,14 +107,37 @@ func (q queries) ListInterventions(ctx context.Context, f ppks.InterventionFilte
 
 // listInterventionsQuery builds the query of ListInterventions.
 func listInterventionsQuery(ctx context.Context, q querier, f ppks.InterventionFilter, p ppks.PageRequest) (string, []any, error) {
-	var w where
+	w, err := interventionWhere(ctx, q, f)
+	if err != nil {
+		return "", nil, err
+	}
 	if p.After != "" {
 		w.add("i.id > ?", p.After)
 	}
+	query := `SELECT ` + interventionColumns + interventionFrom + w.String() + ` ORDER BY i.id LIMIT ` + w.arg(limit(p))
+	return query, w.args, nil
+}
+
+// CountInterventions counts the interventions ListInterventions would list.
+func (q queries) CountInterventions(ctx context.Context, f ppks.InterventionFilter) (int, error) {
+	var n int
+	err := q.read(ctx, "count interventions", f.BeneficiaryID == "", func(tx querier) error {
+		w, err := interventionWhere(ctx, tx, f)
+		if err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `SELECT count(*)`+interventionFrom+w.String(), w.args...).Scan(&n)
+	})
+	return n, err
+}
+
+// interventionWhere is the condition of the interventions a filter selects.
+func interventionWhere(ctx context.Context, q querier, f ppks.InterventionFilter) (*where, error) {
+	w := &where{}
 	if f.BeneficiaryID != "" {
 		live, err := resolveID(ctx, q, f.BeneficiaryID)
 		if err != nil {
-			return "", nil, err
+			return nil, err
 		}
 		w.add("i.beneficiary_id = ?", live)
 	}
@@ -137,8 +163,7 @@ func listInterventionsQuery(ctx context.Context, q querier, f ppks.InterventionF
 	if f.Verification != 0 {
 		w.add("i.verification = ?", int(f.Verification))
 	}
-	query := `SELECT ` + interventionColumns + interventionFrom + w.String() + ` ORDER BY i.id LIMIT ` + w.arg(limit(p))
-	return query, w.args, nil
+	return w, nil
 }
 
 // UpdateIntervention stores an intervention's fields, if the stored one is still at

@@ -134,9 +134,9 @@ func scanToken(s pgx.Row) (*ppks.Token, error) {
 // other one may be another user's.
 func tokenHashExists() *ppks.Error {
 	return &ppks.Error{
-		Kind:    ppks.KindAlreadyExists,
-		Reason:  "TOKEN_EXISTS",
-		Message: "a token with this secret exists already",
-		Pesan:   "Token dengan rahasia tersebut sudah ada.",
+		Kind:      ppks.KindAlreadyExists,
+		Reason:    "TOKEN_EXISTS",
+		Message:   "a token with this secret exists already",
+		Localized: "Token dengan rahasia tersebut sudah ada.",
 	}
 }

@@ -34,8 +34,8 @@ func (t *txn) InsertTransfer(ctx context.Context, tr *ppks.Transfer) error {
 			return alreadyExists(tr.Name())
 		}
 		return &ppks.Error{Kind: ppks.KindAlreadyExists, Reason: "TRANSFER_PENDING",
-			Message: "a transfer request for this person waits for a supervisor",
-			Pesan:   "Permintaan pindah untuk orang ini sedang menunggu keputusan supervisor."}
+			Message:   "a transfer request for this person waits for a supervisor",
+			Localized: "Permintaan pindah untuk orang ini sedang menunggu keputusan supervisor."}
 	}())
 }
 

@@ -22,11 +22,33 @@ func (q queries) GetBeneficiary(ctx context.Context, id string) (*ppks.Beneficia
 
 // ListBeneficiaries lists the live people (merged records never) by id.
 func (q queries) ListBeneficiaries(ctx context.Context, f ppks.BeneficiaryFilter, p ppks.PageRequest) ([]*ppks.Beneficiary, error) {
-	var w where
-	w.add("b.merged_into IS NULL")
+	w := beneficiaryWhere(f)
 	if p.After != "" {
 		w.add("b.id > ?", p.After)
 	}
+	query := `SELECT ` + beneficiaryColumns + ` FROM beneficiaries b` + w.String() + ` ORDER BY b.id LIMIT ?`
+	var out []*ppks.Beneficiary
+	err := q.read(ctx, "list beneficiaries", func(tx *sql.Tx) (err error) {
+		out, err = queryRows(ctx, tx, query, append(w.args, limit(p)), scanBeneficiary)
+		return err
+	})
+	return out, err
+}
+
+// CountBeneficiaries counts the live people ListBeneficiaries would list.
+func (q queries) CountBeneficiaries(ctx context.Context, f ppks.BeneficiaryFilter) (int, error) {
+	w := beneficiaryWhere(f)
+	var n int
+	err := q.read(ctx, "count beneficiaries", func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM beneficiaries b`+w.String(), w.args...).Scan(&n)
+	})
+	return n, err
+}
+
+// beneficiaryWhere is the condition of the people a filter selects.
+func beneficiaryWhere(f ppks.BeneficiaryFilter) where {
+	var w where
+	w.add("b.merged_into IS NULL")
 	w.area("b.kecamatan_code", f.Area)
 	if f.KecamatanCode != "" {
 		w.add("b.kecamatan_code = ?", f.KecamatanCode)
@@ -40,13 +62,7 @@ func (q queries) ListBeneficiaries(ctx context.Context, f ppks.BeneficiaryFilter
 	if f.NameContains != "" {
 		w.add(`b.name_norm LIKE ? ESCAPE '\'`, "%"+escapeLike(f.NameContains)+"%")
 	}
-	query := `SELECT ` + beneficiaryColumns + ` FROM beneficiaries b` + w.String() + ` ORDER BY b.id LIMIT ?`
-	var out []*ppks.Beneficiary
-	err := q.read(ctx, "list beneficiaries", func(tx *sql.Tx) (err error) {
-		out, err = queryRows(ctx, tx, query, append(w.args, limit(p)), scanBeneficiary)
-		return err
-	})
-	return out, err
+	return w
 }
 
 const beneficiaryColumns = `b.id, b.nik, b.full_name, b.sex, b.birth_year, b.birth_month, b.birth_day,
@@ -191,14 +207,14 @@ func beneficiaryConflict(ctx context.Context, tx *sql.Tx, b *ppks.Beneficiary, e
 // nikExists reports a NIK already recorded for the person with id other.
 func nikExists(other string) *ppks.Error {
 	return &ppks.Error{
-		Kind:    ppks.KindAlreadyExists,
-		Reason:  "NIK_EXISTS",
-		Message: "a beneficiary with this NIK is already registered",
-		Pesan:   "NIK sudah terdaftar.",
+		Kind:      ppks.KindAlreadyExists,
+		Reason:    "NIK_EXISTS",
+		Message:   "a beneficiary with this NIK is already registered",
+		Localized: "NIK sudah terdaftar.",
 		Violations: []ppks.Violation{{
 			Field: "beneficiary.nik", Reason: "NIK_EXISTS",
-			Message: "already registered for another beneficiary",
-			Pesan:   "NIK sudah terdaftar untuk penerima manfaat lain.",
+			Message:   "already registered for another beneficiary",
+			Localized: "NIK sudah terdaftar untuk penerima manfaat lain.",
 		}},
 		Resource: "beneficiaries/" + other,
 	}
@@ -213,8 +229,8 @@ func changedSince(res sql.Result, name string) error {
 	}
 	if n != 1 {
 		return &ppks.Error{Kind: ppks.KindAborted, Reason: "CONCURRENT_CHANGE",
-			Message: name + " changed since it was read; read it again and retry",
-			Pesan:   "Data sudah diubah oleh pengguna lain; muat ulang lalu coba lagi."}
+			Message:   name + " changed since it was read; read it again and retry",
+			Localized: "Data sudah diubah oleh pengguna lain; muat ulang lalu coba lagi."}
 	}
 	return nil
 }

@@ -50,14 +50,38 @@ func (q queries) ListCases(ctx context.Context, f ppks.CaseFilter, p ppks.PageRe
 
 // listCasesQuery builds the query of ListCases.
 func listCasesQuery(ctx context.Context, tx *sql.Tx, f ppks.CaseFilter, p ppks.PageRequest) (string, []any, error) {
-	var w where
+	w, err := caseWhere(ctx, tx, f)
+	if err != nil {
+		return "", nil, err
+	}
 	if p.After != "" {
 		w.add("c.id > ?", p.After)
 	}
+	query := `SELECT ` + caseColumns + caseFrom +
+		w.String() + ` ORDER BY c.id LIMIT ?`
+	return query, append(w.args, limit(p)), nil
+}
+
+// CountCases counts the cases ListCases would list.
+func (q queries) CountCases(ctx context.Context, f ppks.CaseFilter) (int, error) {
+	var n int
+	err := q.read(ctx, "count cases", func(tx *sql.Tx) error {
+		w, err := caseWhere(ctx, tx, f)
+		if err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT COUNT(*)`+caseFrom+w.String(), w.args...).Scan(&n)
+	})
+	return n, err
+}
+
+// caseWhere is the condition of the cases a filter selects.
+func caseWhere(ctx context.Context, tx *sql.Tx, f ppks.CaseFilter) (where, error) {
+	var w where
 	if f.BeneficiaryID != "" {
 		live, err := resolveID(ctx, tx, f.BeneficiaryID)
 		if err != nil {
-			return "", nil, err
+			return w, err
 		}
 		w.add("c.beneficiary_id = ?", live)
 	}
@@ -71,9 +95,7 @@ func listCasesQuery(ctx context.Context, tx *sql.Tx, f ppks.CaseFilter, p ppks.P
 	if f.State != 0 {
 		w.add("c.state = ?", int(f.State))
 	}
-	query := `SELECT ` + caseColumns + caseFrom +
-		w.String() + ` ORDER BY c.id LIMIT ?`
-	return query, append(w.args, limit(p)), nil
+	return w, nil
 }
 
 // UpdateCase stores a case's fields, if the stored case is still at c.Revision, and the

@@ -8,9 +8,9 @@ import (
 )
 
 // countFactsQuery picks, for each (intervention type, person), the first counted delivery
-// of the year (active and not rejected; earliest date, then lowest id), with its
-// kecamatan and its case's PPKS type; whether any of the pair's counted deliveries is
-// verified; and the person's family (KK number, or the person alone without one).
+// of the year (ppks.FirstDelivery: active and not rejected; earliest date, then lowest
+// id), with its kecamatan and its case's PPKS type; whether any of the pair's counted
+// deliveries is verified; and the person's family (ppks.FamilyKey, spelled in SQL).
 // Interventions of a merged person were moved to the survivor by the merge, so each
 // person is one pair per type.
 const countFactsQuery = `

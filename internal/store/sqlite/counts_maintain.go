@@ -59,28 +59,42 @@ func monthOf(date string) int {
 // dateString is dateText for a date known to be set.
 func dateString(d ppks.Date) string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
 
-// familyKey is the family of the person for a family type: the KK number, or the person
-// alone without one; "" for the types counted in persons.
+// familyKey is the family of the person for a family type (ppks.FamilyKey); "" for the
+// types counted in persons.
 func familyKey(rules *countRules, typ, person, kk string) string {
 	if !rules.family[typ] {
 		return ""
 	}
-	if kk == "" {
-		return "person:" + person
-	}
-	return kk
+	return ppks.FamilyKey(person, kk)
 }
 
 // countCreated counts an intervention just stored, without recomputing its pair: the
 // pair's first delivery is the earlier of the stored first one and this one, and it is
 // verified when either is. A person's hundredth delivery of the year costs two reads.
-func countCreated(ctx context.Context, tx *sql.Tx, iv *ppks.Intervention, ppksType, kk string) error {
+func countCreated(ctx context.Context, tx *sql.Tx, iv *ppks.Intervention) error {
 	if !iv.Counts() {
 		return nil
 	}
 	rules, err := loadRules(ctx, tx)
 	if err != nil {
 		return err
+	}
+	// The category it counts in is its case's, which the caller read in this transaction
+	// (Intervention.PpksType); the family (the person's KK number) only matters, and is
+	// only read, for the types counted in families.
+	ppksType, kk := iv.PpksType, ""
+	if ppksType == "" {
+		if err := tx.QueryRowContext(ctx, `SELECT ppks_type FROM cases WHERE id = ? AND beneficiary_id = ?`,
+			iv.CaseID, iv.BeneficiaryID).Scan(&ppksType); err != nil {
+			return err
+		}
+	}
+	if rules.family[iv.InterventionType] {
+		var v sql.NullString
+		if err := tx.QueryRowContext(ctx, `SELECT kk FROM beneficiaries WHERE id = ?`, iv.BeneficiaryID).Scan(&v); err != nil {
+			return err
+		}
+		kk = v.String
 	}
 	k := pairKey{iv.BeneficiaryID, iv.DeliveredOn.Year, iv.InterventionType}
 	old, err := readPair(ctx, tx, k)

@@ -12,14 +12,15 @@ import (
 )
 
 // rebuildPairsQuery fills count_pairs from the raw rows of one year (?1), as
-// countFactsQuery does: per (type, person), the first counted delivery (active, not
-// rejected; earliest date, then lowest id) and whether any counted delivery of the pair
+// countFactsQuery does: per (type, person), the first counted delivery (ppks.FirstDelivery:
+// active, not rejected; earliest date, then lowest id) and whether any counted delivery of the pair
 // is verified. The year's part of interventions_count is already in (type, person)
 // order, so the grouping sorts nothing; with a single MIN() SQLite takes the bare
 // columns (kecamatan, case) from the row holding the minimum, and delivered_on, always
 // 10 characters, keeps the date first in the minimum of date || id. The case (its PPKS
 // category) and the person (the family key, for the family types only, the JSON array
-// ?5) are looked up for the pairs, not for every intervention.
+// ?5; ppks.FamilyKey spelled in SQL) are looked up for the pairs, not for every
+// intervention.
 const rebuildPairsQuery = `
 INSERT INTO count_pairs (beneficiary_id, year, intervention_type, first_on, first_id, kecamatan_code,
 	ppks_type, verified, family_key)

@@ -136,9 +136,9 @@ func fileMoved(path string, opened os.FileInfo) error {
 	}
 	return &ppks.Error{
 		Kind: ppks.KindUnavailable, Reason: "DATABASE_MOVED",
-		Message: "the database file was moved or replaced while the service ran; restart the service",
-		Pesan:   "Berkas basis data dipindahkan atau diganti saat layanan berjalan; layanan perlu dimulai ulang oleh administrator.",
-		Err:     fmt.Errorf("database file %s: %w", path, err),
+		Message:   "the database file was moved or replaced while the service ran; restart the service",
+		Localized: "Berkas basis data dipindahkan atau diganti saat layanan berjalan; layanan perlu dimulai ulang oleh administrator.",
+		Err:       fmt.Errorf("database file %s: %w", path, err),
 	}
 }
 
@@ -247,23 +247,23 @@ func mapErr(ctx context.Context, op string, err error) error {
 		case sqlite3.SQLITE_FULL:
 			return &ppks.Error{
 				Kind: ppks.KindResourceExhausted, Reason: "STORAGE_FULL",
-				Message: "the database storage is full",
-				Pesan:   "Penyimpanan basis data penuh; hubungi administrator.",
-				Err:     fmt.Errorf("%s: %w", op, err),
+				Message:   "the database storage is full",
+				Localized: "Penyimpanan basis data penuh; hubungi administrator.",
+				Err:       fmt.Errorf("%s: %w", op, err),
 			}
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return &ppks.Error{
 				Kind: ppks.KindUnavailable, Reason: "DATABASE_BUSY",
-				Message: "the database is busy; retry later",
-				Pesan:   "Basis data sedang sibuk; coba lagi beberapa saat lagi.",
-				Err:     fmt.Errorf("%s: %w", op, err),
+				Message:   "the database is busy; retry later",
+				Localized: "Basis data sedang sibuk; coba lagi beberapa saat lagi.",
+				Err:       fmt.Errorf("%s: %w", op, err),
 			}
 		case sqlite3.SQLITE_READONLY:
 			return &ppks.Error{
 				Kind: ppks.KindUnavailable, Reason: "DATABASE_READ_ONLY",
-				Message: "the database cannot be written to; retry later",
-				Pesan:   "Basis data tidak dapat ditulis; coba lagi beberapa saat lagi.",
-				Err:     fmt.Errorf("%s: %w", op, err),
+				Message:   "the database cannot be written to; retry later",
+				Localized: "Basis data tidak dapat ditulis; coba lagi beberapa saat lagi.",
+				Err:       fmt.Errorf("%s: %w", op, err),
 			}
 		}
 	}
@@ -283,11 +283,11 @@ func constraint(err error) int {
 // alreadyExists reports a client-chosen id that is taken.
 func alreadyExists(name string) *ppks.Error {
 	return &ppks.Error{
-		Kind:     ppks.KindAlreadyExists,
-		Reason:   "ALREADY_EXISTS",
-		Message:  name + " already exists",
-		Pesan:    "Data dengan ID tersebut sudah ada.",
-		Resource: name,
+		Kind:      ppks.KindAlreadyExists,
+		Reason:    "ALREADY_EXISTS",
+		Message:   name + " already exists",
+		Localized: "Data dengan ID tersebut sudah ada.",
+		Resource:  name,
 	}
 }
 
@@ -315,10 +315,10 @@ func takenIntervention(ctx context.Context, tx *sql.Tx, id string, cause error) 
 func invalidPageToken() *ppks.Error {
 	return &ppks.Error{
 		Kind: ppks.KindInvalid, Reason: "INVALID_ARGUMENT", Message: "invalid request",
-		Pesan: "Permintaan tidak valid; periksa isian yang ditandai.",
+		Localized: "Permintaan tidak valid; periksa isian yang ditandai.",
 		Violations: []ppks.Violation{{
 			Field: "page_token", Reason: "INVALID_PAGE_TOKEN", Message: "not a page token of this query",
-			Pesan: "Token halaman tidak valid untuk permintaan ini.",
+			Localized: "Token halaman tidak valid untuk permintaan ini.",
 		}},
 	}
 }

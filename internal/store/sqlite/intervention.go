@@ -15,18 +15,6 @@ import (
 // reported as ppks.ErrYearLocked.
 func (t *txn) InsertIntervention(ctx context.Context, iv *ppks.Intervention) error {
 	return mapErr(ctx, "insert intervention", func() error {
-		// The category and the family it counts in, as stored (counts_maintain.go).
-		var (
-			ppksType string
-			kk       sql.NullString
-		)
-		if err := t.tx.QueryRowContext(ctx, `SELECT c.ppks_type, b.kk FROM cases c JOIN beneficiaries b ON b.id = c.beneficiary_id
-			WHERE c.id = ? AND c.beneficiary_id = ?`, iv.CaseID, iv.BeneficiaryID).Scan(&ppksType, &kk); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return ppks.NotFound(ppks.CaseName(iv.BeneficiaryID, iv.CaseID))
-			}
-			return err
-		}
 		if _, err := t.tx.ExecContext(ctx, `INSERT INTO interventions (id, beneficiary_id, case_id,
 			intervention_type, delivered_on, delivered_year, kecamatan_code, worker, quantity, unit, notes,
 			state, void_reason, void_time, create_time, update_time, revision,
@@ -41,12 +29,14 @@ func (t *txn) InsertIntervention(ctx context.Context, iv *ppks.Intervention) err
 			switch constraint(err) {
 			case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 				return takenIntervention(ctx, t.tx, iv.ID, err)
-			case sqlite3.SQLITE_CONSTRAINT_TRIGGER: // the only trigger of the insert: the year lock
+			case sqlite3.SQLITE_CONSTRAINT_TRIGGER: // the only trigger that refuses an insert: the year lock
 				return ppks.ErrYearLocked(iv.DeliveredOn.Year)
+			case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+				return ppks.NotFound(ppks.CaseName(iv.BeneficiaryID, iv.CaseID))
 			}
 			return err
 		}
-		return countCreated(ctx, t.tx, iv, ppksType, kk.String) // counts_maintain.go
+		return countCreated(ctx, t.tx, iv) // counts_maintain.go
 	}())
 }
 
@@ -78,14 +68,38 @@ func (q queries) ListInterventions(ctx context.Context, f ppks.InterventionFilte
 
 // listInterventionsQuery builds the query of ListInterventions.
 func listInterventionsQuery(ctx context.Context, tx *sql.Tx, f ppks.InterventionFilter, p ppks.PageRequest) (string, []any, error) {
-	var w where
+	w, err := interventionWhere(ctx, tx, f)
+	if err != nil {
+		return "", nil, err
+	}
 	if p.After != "" {
 		w.add("i.id > ?", p.After)
 	}
+	query := `SELECT ` + interventionColumns + interventionFrom +
+		w.String() + ` ORDER BY i.id LIMIT ?`
+	return query, append(w.args, limit(p)), nil
+}
+
+// CountInterventions counts the interventions ListInterventions would list.
+func (q queries) CountInterventions(ctx context.Context, f ppks.InterventionFilter) (int, error) {
+	var n int
+	err := q.read(ctx, "count interventions", func(tx *sql.Tx) error {
+		w, err := interventionWhere(ctx, tx, f)
+		if err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT COUNT(*)`+interventionFrom+w.String(), w.args...).Scan(&n)
+	})
+	return n, err
+}
+
+// interventionWhere is the condition of the interventions a filter selects.
+func interventionWhere(ctx context.Context, tx *sql.Tx, f ppks.InterventionFilter) (where, error) {
+	var w where
 	if f.BeneficiaryID != "" {
 		live, err := resolveID(ctx, tx, f.BeneficiaryID)
 		if err != nil {
-			return "", nil, err
+			return w, err
 		}
 		w.add("i.beneficiary_id = ?", live)
 	}
@@ -111,9 +125,7 @@ func listInterventionsQuery(ctx context.Context, tx *sql.Tx, f ppks.Intervention
 	if f.Verification != 0 {
 		w.add("i.verification = ?", int(f.Verification))
 	}
-	query := `SELECT ` + interventionColumns + interventionFrom +
-		w.String() + ` ORDER BY i.id LIMIT ?`
-	return query, append(w.args, limit(p)), nil
+	return w, nil
 }
 
 // UpdateIntervention stores an intervention's fields, if the stored one is still at

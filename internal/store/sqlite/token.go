@@ -138,9 +138,9 @@ func findToken(ctx context.Context, tx *sql.Tx, username, id string) (*ppks.Toke
 // other one may be another user's.
 func tokenHashExists() *ppks.Error {
 	return &ppks.Error{
-		Kind:    ppks.KindAlreadyExists,
-		Reason:  "TOKEN_EXISTS",
-		Message: "a token with this secret exists already",
-		Pesan:   "Token dengan rahasia tersebut sudah ada.",
+		Kind:      ppks.KindAlreadyExists,
+		Reason:    "TOKEN_EXISTS",
+		Message:   "a token with this secret exists already",
+		Localized: "Token dengan rahasia tersebut sudah ada.",
 	}
 }

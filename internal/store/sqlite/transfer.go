@@ -22,8 +22,8 @@ func (t *txn) InsertTransfer(ctx context.Context, tr *ppks.Transfer) error {
 		err = alreadyExists(tr.Name())
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE:
 		err = &ppks.Error{Kind: ppks.KindAlreadyExists, Reason: "TRANSFER_PENDING",
-			Message: "a transfer request for this person waits for a supervisor",
-			Pesan:   "Permintaan pindah untuk orang ini sedang menunggu keputusan supervisor."}
+			Message:   "a transfer request for this person waits for a supervisor",
+			Localized: "Permintaan pindah untuk orang ini sedang menunggu keputusan supervisor."}
 	}
 	return mapErr(ctx, "insert transfer", err)
 }

@@ -129,13 +129,13 @@ func findUser(ctx context.Context, tx *sql.Tx, username string) (*ppks.User, err
 // usernameExists reports a username already in use.
 func usernameExists(username string) *ppks.Error {
 	return &ppks.Error{
-		Kind:    ppks.KindAlreadyExists,
-		Reason:  "USERNAME_EXISTS",
-		Message: "a user with this username exists already",
-		Pesan:   "Nama pengguna sudah dipakai.",
+		Kind:      ppks.KindAlreadyExists,
+		Reason:    "USERNAME_EXISTS",
+		Message:   "a user with this username exists already",
+		Localized: "Nama pengguna sudah dipakai.",
 		Violations: []ppks.Violation{{
 			Field: "user.username", Reason: "USERNAME_EXISTS",
-			Message: "already in use", Pesan: "Nama pengguna sudah dipakai pengguna lain.",
+			Message: "already in use", Localized: "Nama pengguna sudah dipakai pengguna lain.",
 		}},
 		Resource: (&ppks.User{Username: username}).Name(),
 	}

@@ -87,6 +87,7 @@ func assertCountsMatch(t *testing.T, s ppks.Store, cat *ppks.Catalog, years ...i
 		if err != nil {
 			t.Fatalf("CountFacts(%d): %v", y, err)
 		}
+		assertFactsFollowTheRules(t, s, y, facts)
 		want := ppks.CountsFromFacts(cat, y, facts)
 		if !got.Equal(want) {
 			t.Fatalf("DetailedCounts(%d) differs from the recount (-recount +maintained):\n%s", y, cmp.Diff(want, got))
@@ -379,4 +380,33 @@ func testCountsRandomWrites(t *testing.T, f *fixture) {
 		t.Fatalf("RebuildCounts: %v", err)
 	}
 	assertCountsMatch(t, f.s, cat, countYears...)
+}
+
+// assertFactsFollowTheRules checks a store's facts against the domain's pair rules read
+// from the records: each is at its pair's ppks.FirstDelivery, in the kecamatan and PPKS
+// category of that delivery, with the person's ppks.FamilyKey.
+func assertFactsFollowTheRules(t *testing.T, s ppks.Store, year int, facts []ppks.CountFact) {
+	t.Helper()
+	ctx := t.Context()
+	for _, f := range facts {
+		b, err := s.GetBeneficiary(ctx, f.BeneficiaryID)
+		if err != nil {
+			t.Fatalf("GetBeneficiary(%s): %v", f.BeneficiaryID, err)
+		}
+		ivs, err := s.ListInterventions(ctx, ppks.InterventionFilter{BeneficiaryID: b.ID, Year: year, InterventionType: f.InterventionType},
+			ppks.PageRequest{Limit: ppks.MaxPageSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		first := ppks.FirstDelivery(ivs)
+		switch {
+		case first == nil:
+			t.Errorf("fact %+v has no delivery that counts", f)
+		case first.DeliveredOn != f.FirstDelivered || first.KecamatanCode != f.KecamatanCode || first.PpksType != f.PpksType:
+			t.Errorf("fact %+v, want it at the first delivery %s (%s, %s)", f, first.DeliveredOn, first.KecamatanCode, first.PpksType)
+		}
+		if key := ppks.FamilyKey(b.ID, b.KK); f.FamilyKey != key {
+			t.Errorf("fact %+v: family %q, want %q", f, f.FamilyKey, key)
+		}
+	}
 }

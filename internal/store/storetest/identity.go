@@ -351,9 +351,9 @@ func testMergeCountsOnce(t *testing.T, f *fixture) {
 	}
 	want := []ppks.CountFact{
 		{InterventionType: alatBantu, BeneficiaryID: sv.ID, FirstDelivered: d(3, 3), KecamatanCode: kecA, PpksType: lansia,
-			FamilyKey: "person:" + sv.ID},
+			FamilyKey: ppks.FamilyKey(sv.ID, "")},
 		{InterventionType: permakanan, BeneficiaryID: sv.ID, FirstDelivered: d(2, 1), KecamatanCode: kecB, PpksType: lansia,
-			Verified: true, FamilyKey: "person:" + sv.ID},
+			Verified: true, FamilyKey: ppks.FamilyKey(sv.ID, "")},
 	}
 	sortFacts(got)
 	sortFacts(want)

@@ -31,7 +31,9 @@ func RunAll(t *testing.T, open func(t *testing.T) ppks.Store) {
 		{"ReplayReturnsCurrentState", testReplayReturnsCurrentState},
 		{"RequestReused", testRequestReused},
 		{"RequestIDsPerUser", testRequestIDsPerUser},
-		{"Transfers", testTransfers}, // transfers.go
+		{"Transfers", testTransfers},         // transfers.go
+		{"ReadsInAWrite", testReadsInAWrite}, // txreads.go
+		{"LockRace", testLockRace},           // lockrace.go
 		{"CallbackErrorRollsBack", testCallbackErrorRollsBack},
 		{"NotFound", testNotFound},
 		{"WrongParent", testWrongParent},
@@ -58,17 +60,28 @@ func RunAll(t *testing.T, open func(t *testing.T) ppks.Store) {
 	}
 	tests = append(tests, identityTests...)
 	tests = append(tests, countsTests...) // counts.go
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			s := open(t)
-			t.Cleanup(func() {
-				if err := s.Close(); err != nil {
-					t.Errorf("Close: %v", err)
-				}
+	tests = append(tests, webTests...)    // sessions.go
+	c := &calls{seen: map[string]bool{}}
+	var ran atomic.Int32 // subtests run: -run may pick some
+	// The subtests run in parallel within one group, which returns when they all ended:
+	// then the suite knows which methods it called (coverage.go).
+	t.Run("all", func(t *testing.T) {
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				t.Parallel()
+				ran.Add(1)
+				s := &recorder{s: open(t), calls: c}
+				t.Cleanup(func() {
+					if err := s.Close(); err != nil {
+						t.Errorf("Close: %v", err)
+					}
+				})
+				tt.fn(t, &fixture{s: s, ctx: t.Context()})
 			})
-			tt.fn(t, &fixture{s: s, ctx: t.Context()})
-		})
+		}
+	})
+	if !t.Failed() && int(ran.Load()) == len(tests) {
+		checkCoverage(t, c)
 	}
 }
 
@@ -294,6 +307,9 @@ func (f *fixture) beneficiaries(t *testing.T, flt ppks.BeneficiaryFilter) []stri
 	if err != nil {
 		t.Fatalf("ListBeneficiaries(%+v): %v", flt, err)
 	}
+	if n, err := f.s.CountBeneficiaries(f.ctx, flt); err != nil || n != len(got) {
+		t.Errorf("CountBeneficiaries(%+v) = %d, %v; the list has %d", flt, n, err, len(got))
+	}
 	return keys(got, func(b *ppks.Beneficiary) string { return b.ID })
 }
 
@@ -303,6 +319,9 @@ func (f *fixture) cases(t *testing.T, flt ppks.CaseFilter) []string {
 	if err != nil {
 		t.Fatalf("ListCases(%+v): %v", flt, err)
 	}
+	if n, err := f.s.CountCases(f.ctx, flt); err != nil || n != len(got) {
+		t.Errorf("CountCases(%+v) = %d, %v; the list has %d", flt, n, err, len(got))
+	}
 	return keys(got, func(c *ppks.Case) string { return c.ID })
 }
 
@@ -311,6 +330,9 @@ func (f *fixture) interventions(t *testing.T, flt ppks.InterventionFilter) []str
 	got, err := f.s.ListInterventions(f.ctx, flt, all)
 	if err != nil {
 		t.Fatalf("ListInterventions(%+v): %v", flt, err)
+	}
+	if n, err := f.s.CountInterventions(f.ctx, flt); err != nil || n != len(got) {
+		t.Errorf("CountInterventions(%+v) = %d, %v; the list has %d", flt, n, err, len(got))
 	}
 	return keys(got, func(iv *ppks.Intervention) string { return iv.ID })
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/opendinsos/ppks/internal/ppks"
 )
@@ -311,4 +312,50 @@ func (w Writer) readUser() func(string) (*ppks.User, error) {
 
 func (w Writer) readToken() func(string) (*ppks.Token, error) {
 	return func(n string) (*ppks.Token, error) { x := ids(n); return w.S.GetToken(w.Ctx, x[0], x[1]) }
+}
+
+// SetPassword stores a password and ends the user's sessions but keep, as the service
+// does.
+func (w Writer) SetPassword(op ppks.Op, pw *ppks.Password, keep string) error {
+	_, err := w.write(op, "users/"+pw.Username, func(ctx context.Context, tx ppks.Tx) error {
+		if err := tx.PutPassword(ctx, pw); err != nil {
+			return err
+		}
+		_, err := tx.RevokeSessions(ctx, pw.Username, keep, pw.SetTime)
+		return err
+	})
+	return err
+}
+
+// CreateSession stores a session and reads it back.
+func (w Writer) CreateSession(op ppks.Op, s *ppks.Session) (*ppks.Session, error) {
+	if _, err := w.write(op, s.Name(), func(ctx context.Context, tx ppks.Tx) error { return tx.InsertSession(ctx, s) }); err != nil {
+		return nil, err
+	}
+	got, _, err := w.S.SessionByHash(w.Ctx, s.Hash)
+	return got, err
+}
+
+// TouchSession records a request of a session, in a write of its own with no entry.
+func (w Writer) TouchSession(id string, t time.Time) error {
+	_, err := w.S.Write(w.Ctx, ppks.Op{}, func(ctx context.Context, tx ppks.Tx) error { return tx.TouchSession(ctx, id, t) })
+	return err
+}
+
+// RevokeSession revokes one session of a user.
+func (w Writer) RevokeSession(op ppks.Op, username, id string, t time.Time) error {
+	_, err := w.write(op, (&ppks.Session{Username: username, ID: id}).Name(), func(ctx context.Context, tx ppks.Tx) error {
+		return tx.RevokeSession(ctx, username, id, t)
+	})
+	return err
+}
+
+// RevokeSessions revokes every session of a user.
+func (w Writer) RevokeSessions(op ppks.Op, username string, t time.Time) (int, error) {
+	var n int
+	_, err := w.write(op, "users/"+username, func(ctx context.Context, tx ppks.Tx) (err error) {
+		n, err = tx.RevokeSessions(ctx, username, "", t)
+		return err
+	})
+	return n, err
 }
