@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -19,10 +20,11 @@ import (
 func TestMain(m *testing.M) { pgtest.Main(m, pgtest.Options{}) }
 
 // The service on PostgreSQL, chosen by the URL: a write through REST is stored, /metrics
-// shows the pool's figures with the size asked for, and the log names the database
-// without its password.
+// shows the pool's figures with the size asked for, the log names the database without
+// its password, and /readyz is ready while the database answers and not once it is gone.
 func TestRunOnPostgres(t *testing.T) {
-	dsn := pgtest.Require(t).NewDatabase(t, "")
+	cluster := pgtest.Require(t)
+	dsn := cluster.NewDatabase(t, "")
 	withPassword := strings.Replace(dsn, "postgres@", "postgres:s3cret@", 1) // trust auth ignores it
 	store, err := app.OpenStore(t.Context(), app.DBConfig{DB: withPassword}, nil, nil)
 	if err != nil {
@@ -59,9 +61,10 @@ func TestRunOnPostgres(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("the service did not start")
 	}
+	dropped := false
 	defer func() {
 		cancel()
-		if err := <-done; err != nil {
+		if err := <-done; err != nil && !dropped { // closing folds the counts: not without the database
 			t.Errorf("Run: %v", err)
 		}
 	}()
@@ -99,5 +102,23 @@ func TestRunOnPostgres(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "postgres://postgres@/") {
 		t.Errorf("the log does not name the database:\n%s", logs.String())
+	}
+
+	if code, body := call("GET", "/readyz", ""); code != http.StatusOK {
+		t.Errorf("/readyz with the database up: %d %s", code, body)
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cluster.Admin(t.Context(), `DROP DATABASE "`+strings.TrimPrefix(u.Path, "/")+`" WITH (FORCE)`); err != nil {
+		t.Fatal(err)
+	}
+	dropped = true
+	if code, body := call("GET", "/readyz", ""); code != http.StatusServiceUnavailable {
+		t.Errorf("/readyz with the database gone: %d %s, want 503", code, body)
+	}
+	if code, _ := call("GET", "/healthz", ""); code != http.StatusOK {
+		t.Errorf("/healthz with the database gone: %d, want 200 (the process still serves)", code)
 	}
 }

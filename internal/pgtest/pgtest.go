@@ -302,6 +302,10 @@ func (c *Cluster) DSN(db string) string {
 	return "postgres://postgres@/" + db + "?host=" + c.dir + "&sslmode=disable"
 }
 
+// Admin runs statements on the cluster's maintenance database (as its superuser): for a
+// test that takes a database away.
+func (c *Cluster) Admin(ctx context.Context, stmts ...string) error { return c.admin(ctx, stmts...) }
+
 // admin runs statements on the maintenance database.
 func (c *Cluster) admin(ctx context.Context, stmts ...string) error {
 	conn, err := pgx.Connect(ctx, c.DSN("postgres"))
