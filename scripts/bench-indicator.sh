@@ -4,12 +4,25 @@
 #     recount of the same figure (CountFacts + CountsFromFacts), measured in the same run;
 #   - list pagination: page 1 vs page 1000 (keyset: about equal);
 #   - peak RSS and database size per million interventions; generation time.
-# Usage: scripts/bench-indicator.sh            SIZES="10000 1000000" picks sizes (default
-#        10k, 1M and 10M); BENCHTIME=2000x the calls per measurement.
+# Usage: scripts/bench-indicator.sh [--backend sqlite|postgres|all]   (default sqlite)
+#        SIZES="10000 1000000" picks sizes (default 10k, 1M and 10M); BENCHTIME=2000x the
+#        calls per measurement.
 # The databases are generated once into $PPKS_BENCH_DIR (default .bench/, gitignored)
-# and reused; delete them to generate again.
+# and reused; delete them to generate again. With --backend postgres (or all), each
+# generated SQLite database is moved once with ppksctl migrate into a database of a
+# durable cluster kept in $PPKS_BENCH_DIR/pg (scripts/pgcluster.sh, started and stopped
+# here), and the indicator is measured there too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+BACKEND=sqlite
+while [ $# -gt 0 ]; do
+	case $1 in
+	--backend) BACKEND=${2:?sqlite, postgres or all}; shift 2 ;;
+	--backend=*) BACKEND=${1#--backend=}; shift ;;
+	*) echo "usage: $0 [--backend sqlite|postgres|all]" >&2; exit 2 ;;
+	esac
+done
+case $BACKEND in sqlite | postgres | all) ;; *) echo "--backend: sqlite, postgres or all" >&2; exit 2 ;; esac
 SIZES=${SIZES:-"10000 1000000 10000000"}
 BENCHTIME=${BENCHTIME:-2000x}
 export PPKS_BENCH_DIR=${PPKS_BENCH_DIR:-$PWD/.bench}
@@ -37,6 +50,40 @@ for n in $SIZES; do
 	fi
 	echo "$n interventions: database $(($(stat -c %s "$db") >> 20)) MiB"
 done
+
+if [ "$BACKEND" != sqlite ]; then
+	pgdir=$PPKS_BENCH_DIR/pg
+	scripts/pgcluster.sh start "$pgdir"
+	trap 'scripts/pgcluster.sh stop "$pgdir"' EXIT
+	go build -o "$PPKS_BENCH_DIR/ppksctl" ./cmd/ppksctl
+	for n in $SIZES; do
+		dsn=$(scripts/pgcluster.sh dsn "$pgdir" "indicator_$n")
+		psql=(/usr/lib/postgresql/15/bin/psql -h "$pgdir" -U postgres -Atq "indicator_$n")
+		held=0
+		if [ "$("${psql[@]}" -c "SELECT to_regclass('interventions') IS NOT NULL")" = t ]; then
+			held=$("${psql[@]}" -c "SELECT count(*) FROM interventions")
+		fi
+		if [ "$held" != "$n" ]; then
+			echo "== moving $n interventions to PostgreSQL (ppksctl migrate)"
+			/usr/lib/postgresql/15/bin/dropdb -h "$pgdir" -U postgres "indicator_$n"
+			dsn=$(scripts/pgcluster.sh dsn "$pgdir" "indicator_$n")
+			/usr/bin/time -f "migrate: %e s, peak RSS %M KiB" "$PPKS_BENCH_DIR/ppksctl" migrate \
+				--from "$PPKS_BENCH_DIR/indicator-$n-k5-2021-2025-s1.db" --to "$dsn" >"$PPKS_BENCH_DIR/migrate-$n.txt"
+			tail -n 3 "$PPKS_BENCH_DIR/migrate-$n.txt"
+		fi
+	done
+	export PPKS_BENCH_PG="postgres://postgres@/%s?host=$pgdir&sslmode=disable"
+	go test -c -o "$PPKS_BENCH_DIR/postgres.test" ./internal/store/postgres
+	echo "== PostgreSQL: the indicator ($BENCHTIME calls each)"
+	pgout=
+	for name in "${names[@]}"; do
+		pgout+=$(cd internal/store/postgres && "$PPKS_BENCH_DIR/postgres.test" -test.run '^$' \
+			-test.bench "^BenchmarkIndicator/$name\$" -test.benchtime "$BENCHTIME" -test.timeout 60m | grep -E '^Benchmark')
+		pgout+=$'\n'
+	done
+	echo "$pgout" | grep -E '^Benchmark'
+fi
+[ "$BACKEND" = postgres ] && exit 0
 
 # One process per size, so that each peak RSS is that size's own.
 go test -c -o "$PPKS_BENCH_DIR/sqlite.test" ./internal/store/sqlite

@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/opendinsos/ppks/internal/store/postgres"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
 )
 
@@ -27,6 +28,10 @@ func backupCommand(fs *flag.FlagSet) action {
 func backup(ctx context.Context, db, out string, stdout, stderr io.Writer) error {
 	if out == "" {
 		return usageError{errors.New("backup: --out is required")}
+	}
+	if postgres.IsDSN(db) {
+		return usageError{errors.New("backup copies a SQLite database file; back PostgreSQL up with its own tools " +
+			"(pg_dump, or base backups with WAL archiving: see README)")}
 	}
 	start := time.Now()
 	size := fileSize(db) + fileSize(db+"-wal")

@@ -15,7 +15,6 @@ import (
 
 	"github.com/opendinsos/ppks/internal/app"
 	"github.com/opendinsos/ppks/internal/ppks"
-	"github.com/opendinsos/ppks/internal/store/sqlite"
 )
 
 func main() {
@@ -65,6 +64,7 @@ type action func(ctx context.Context, e *env) error
 // env is what an action works with.
 type env struct {
 	db             string
+	getenv         func(string) string
 	svc            *ppks.Service // nil for a command on the file
 	stdout, stderr io.Writer
 }
@@ -87,6 +87,8 @@ var commands = []command{
 		summary: "write a consistent copy of the database to a new FILE, also while the service runs"},
 	{name: "recount", args: "[--repair]", define: recountCommand,
 		summary: "compare the maintained counts with a recount of the raw rows; --repair rebuilds them"},
+	{name: "migrate", args: "--from FILE --to postgres://...", file: true, define: migrateCommand,
+		summary: "move a SQLite database into an empty PostgreSQL one, then check the move (rows, counts, signed years)"},
 }
 
 func lookup(name string) *command {
@@ -105,7 +107,7 @@ func printUsage(w io.Writer) {
 		fmt.Fprintf(w, "  %s\n      %s\n", strings.TrimSpace(c.name+" "+c.args), c.summary)
 	}
 	fmt.Fprintln(w, "\n`ppksctl help COMMAND` or `ppksctl COMMAND -h` lists a command's flags. Every command")
-	fmt.Fprintln(w, "takes --db (env PPKS_DB, default data/ppks.db).")
+	fmt.Fprintln(w, "takes --db (env PPKS_DB, default data/ppks.db): a SQLite file or a PostgreSQL URL.")
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -129,8 +131,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	fs := flag.NewFlagSet("ppksctl "+cmd.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are printed once, by main; usage below
-	e := &env{stdout: stdout, stderr: stderr}
-	fs.StringVar(&e.db, "db", envOr(getenv, "PPKS_DB", "data/ppks.db"), "SQLite database file (env PPKS_DB)")
+	e := &env{stdout: stdout, stderr: stderr, getenv: getenv}
+	fs.StringVar(&e.db, "db", envOr(getenv, "PPKS_DB", "data/ppks.db"), "SQLite database file, or a PostgreSQL URL postgres://... (env PPKS_DB)")
 	var refDir, tz *string
 	if !cmd.file {
 		refDir = fs.String("reference-dir", getenv("PPKS_REFERENCE_DIR"), "directory whose CSV files replace the embedded reference data (env PPKS_REFERENCE_DIR)")
@@ -158,7 +160,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cmd.file {
 		return act(ctx, e)
 	}
-	store, err := sqlite.Open(ctx, e.db)
+	store, err := app.OpenStore(ctx, app.DBConfig{DB: e.db}, nil, nil)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
@@ -169,6 +171,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// The CLI acts as the service itself: whoever can run it can read the database file.
 	return act(ppks.WithPrincipal(ctx, ppks.SystemPrincipal), e)
 }
+
+// dbName names the database in messages: a PostgreSQL URL without its password.
+func (e *env) dbName() string { return app.DBConfig{DB: e.db}.String() }
 
 func envOr(getenv func(string) string, name, def string) string {
 	if v := getenv(name); v != "" {

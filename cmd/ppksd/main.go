@@ -1,5 +1,6 @@
 // Command ppksd serves the PPKS case service: gRPC, the REST/JSON gateway and
-// /openapi.json, on an embedded SQLite database.
+// /openapi.json, on an embedded SQLite database or on PostgreSQL (several ppksd
+// processes may share one PostgreSQL database).
 package main
 
 import (
@@ -56,7 +57,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	var cfg app.Config
 	fs.StringVar(&cfg.GRPCAddr, "grpc-addr", env("PPKS_GRPC_ADDR", "127.0.0.1:9090"), "gRPC listen address (env PPKS_GRPC_ADDR)")
 	fs.StringVar(&cfg.HTTPAddr, "http-addr", env("PPKS_HTTP_ADDR", "127.0.0.1:8080"), "REST/JSON listen address (env PPKS_HTTP_ADDR)")
-	fs.StringVar(&cfg.DBPath, "db", env("PPKS_DB", "data/ppks.db"), "SQLite database file, created on first start (env PPKS_DB)")
+	fs.StringVar(&cfg.DBPath, "db", env("PPKS_DB", "data/ppks.db"),
+		"SQLite database file, created on first start, or a PostgreSQL URL postgres://user@host/db?sslmode=verify-full (env PPKS_DB)")
+	fs.IntVar(&cfg.DBMaxConns, "db-max-conns", envInt(getenv, "PPKS_DB_MAX_CONNS", 0),
+		"PostgreSQL: connections of this process's pool (default the larger of 4 and the CPUs) (env PPKS_DB_MAX_CONNS)")
+	fs.DurationVar(&cfg.DBStatementTimeout, "db-statement-timeout", envDur(getenv, "PPKS_DB_STATEMENT_TIMEOUT", 0),
+		"PostgreSQL: the longest a statement may run, e.g. 30s (default the server's setting) (env PPKS_DB_STATEMENT_TIMEOUT)")
 	fs.StringVar(&cfg.ReferenceDir, "reference-dir", env("PPKS_REFERENCE_DIR", ""), "directory whose CSV files replace the embedded reference data (env PPKS_REFERENCE_DIR)")
 	fs.StringVar(&cfg.TimeZone, "timezone", env("PPKS_TIMEZONE", "Asia/Makassar"), "the office's time zone; dates and years are civil dates there (env PPKS_TIMEZONE)")
 	fs.BoolVar(&cfg.Reflection, "reflection", env("PPKS_REFLECTION", "true") == "true", "serve gRPC server reflection (env PPKS_REFLECTION)")

@@ -16,7 +16,6 @@ import (
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/refdata"
 	"github.com/opendinsos/ppks/internal/server"
-	"github.com/opendinsos/ppks/internal/store/sqlite"
 	"github.com/opendinsos/ppks/internal/web"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
@@ -30,7 +29,7 @@ import (
 type Config struct {
 	GRPCAddr     string
 	HTTPAddr     string
-	DBPath       string
+	DBPath       string // a SQLite file, or a postgres:// URL (DBConfig)
 	ReferenceDir string // files here replace the embedded reference data
 	TimeZone     string // IANA name of the office's time zone
 	Reflection   bool   // serve gRPC server reflection
@@ -42,6 +41,9 @@ type Config struct {
 	InsecureRemote bool
 	// SmallCellThreshold: published breakdowns hide counts from 1 to it (0: default 3).
 	SmallCellThreshold int
+	// PostgreSQL only: the connection pool's size and the statement timeout (DBConfig).
+	DBMaxConns         int
+	DBStatementTimeout time.Duration
 	// Sessions bounds the web application's sign-in sessions (zero: 30 min idle, 12 h).
 	Sessions ppks.SessionPolicy
 	Logger   *slog.Logger
@@ -107,8 +109,9 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 	// Opening may take a while after an upgrade (migrations, a rebuild of the maintained
 	// counts: minutes at ten million interventions): say so, and how long it took.
 	opening := time.Now()
-	log.Info("opening the database", "db", cfg.DBPath)
-	store, err := sqlite.Open(ctx, cfg.DBPath, sqlite.WithObserver(metrics))
+	dbc := DBConfig{DB: cfg.DBPath, MaxConns: cfg.DBMaxConns, StatementTimeout: cfg.DBStatementTimeout}
+	log.Info("opening the database", "db", dbc.String())
+	store, err := OpenStore(ctx, dbc, metrics, log)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
@@ -123,7 +126,7 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 	}
 	svc.SmallCellThreshold = cfg.SmallCellThreshold
 	svc.Sessions = cfg.Sessions
-	log.Info("database ready", "db", cfg.DBPath, "took", time.Since(opening).Round(time.Millisecond).String())
+	log.Info("database ready", "db", dbc.String(), "took", time.Since(opening).Round(time.Millisecond).String())
 
 	grpcLis, err := net.Listen("tcp", cfg.GRPCAddr)
 	if err != nil {
@@ -194,7 +197,7 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 		errc <- nil
 	}()
 	addrs := Addrs{GRPC: grpcLis.Addr().String(), HTTP: httpLis.Addr().String()}
-	log.Info("serving", "grpc", addrs.GRPC, "http", addrs.HTTP, "db", cfg.DBPath)
+	log.Info("serving", "grpc", addrs.GRPC, "http", addrs.HTTP, "db", dbc.String())
 	if ready != nil {
 		ready(addrs)
 	}

@@ -68,6 +68,10 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
 }
 
+// Register adds a collector of figures kept elsewhere (the PostgreSQL pool's) to the
+// service's metrics.
+func (m *Metrics) Register(c prometheus.Collector) error { return m.registry.Register(c) }
+
 // Gatherer gives access to the collected metrics (tests).
 func (m *Metrics) Gatherer() prometheus.Gatherer { return m.registry }
 
@@ -85,7 +89,7 @@ func (m *Metrics) observeHTTP(route string, code int, d time.Duration) {
 	m.httpTime.WithLabelValues(route).Observe(d.Seconds())
 }
 
-// StoreOp records a store operation (sqlite.Observer).
+// StoreOp records a store operation (sqlite.Observer, postgres.Observer).
 func (m *Metrics) StoreOp(op string, write bool, d time.Duration, err error) {
 	outcome := "ok"
 	if err != nil {

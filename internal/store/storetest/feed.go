@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -22,6 +23,7 @@ var feedTests = []struct {
 }{
 	{"FeedLog", testFeedLog},
 	{"FeedSnapshot", testFeedSnapshot},
+	{"FeedCommitsOutOfOrder", testFeedCommitsOutOfOrder},
 	{"FeedUnderConcurrentWrites", testFeedUnderConcurrentWrites},
 }
 
@@ -40,6 +42,7 @@ func feedKey(r ppks.FeedRecord) string {
 
 // readFeed reads the log of the area after pos in pages of size, until nothing more is
 // ready, and returns the records read (in order, repeats kept) and the last position.
+// A record is in a page at most once.
 func (f *fixture) readFeed(t *testing.T, area ppks.Area, pos string, size int) ([]ppks.FeedRecord, string) {
 	t.Helper()
 	var out []ppks.FeedRecord
@@ -51,6 +54,13 @@ func (f *fixture) readFeed(t *testing.T, area ppks.Area, pos string, size int) (
 		if len(page.Records) > size {
 			t.Fatalf("ReadFeed(%d) returned %d records", size, len(page.Records))
 		}
+		seen := map[string]bool{}
+		for _, r := range page.Records {
+			if seen[feedKey(r)] {
+				t.Fatalf("ReadFeed returned %s twice in a page", feedKey(r))
+			}
+			seen[feedKey(r)] = true
+		}
 		out = append(out, page.Records...)
 		pos = page.Next
 		if !page.More {
@@ -59,6 +69,42 @@ func (f *fixture) readFeed(t *testing.T, area ppks.Area, pos string, size int) (
 	}
 	t.Fatal("ReadFeed never says it is done")
 	return nil, ""
+}
+
+// waitFeed reads the log of the area from pos, again and again, until the latest state of
+// the records read (by key) satisfies done, and returns that state and the position
+// after what it read. A backend with concurrent writers may hold back an entry for a
+// while (until every transaction older than it has ended: rule 2 of ppks.FeedReader), so
+// what a test wrote shows in a later read, not necessarily in the first; once done, the
+// position is after every write the test made before it.
+func (f *fixture) waitFeed(t *testing.T, area ppks.Area, pos string, done func(map[string]ppks.FeedRecord) bool) (map[string]ppks.FeedRecord, string) {
+	t.Helper()
+	latest := map[string]ppks.FeedRecord{}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		var recs []ppks.FeedRecord
+		recs, pos = f.readFeed(t, area, pos, 100)
+		for _, r := range recs {
+			latest[feedKey(r)] = r
+		}
+		if done(latest) {
+			return latest, pos
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the feed of %v never showed what was written: %v", area, slices.Sorted(maps.Keys(latest)))
+		}
+	}
+}
+
+// has is a waitFeed condition: the records of the keys are there.
+func has(keys ...string) func(map[string]ppks.FeedRecord) bool {
+	return func(m map[string]ppks.FeedRecord) bool {
+		for _, k := range keys {
+			if _, ok := m[k]; !ok {
+				return false
+			}
+		}
+		return true
+	}
 }
 
 // feedKeys lists the keys of records.
@@ -80,29 +126,29 @@ func (f *fixture) head(t *testing.T) string {
 }
 
 func testFeedLog(t *testing.T, f *fixture) {
-	start := f.head(t)
+	start := f.head(t)    // of an empty store: nothing before it
 	a := f.person(t, nil) // kecA
 	b := f.person(t, func(p *ppks.Beneficiary) { p.KecamatanCode = kecB })
 	ca := f.openCase(t, a, nil)
 	ia := f.deliver(t, ca, nil)
 	areaA := ppks.Area{kecA}
-	// The records of the area, in the order written; the other kecamatan's person never.
-	recs, posA := f.readFeed(t, areaA, start, 100)
-	if got, want := feedKeys(recs), []string{"b:" + a.ID, "c:" + ca.ID, "i:" + ia.ID}; !cmp.Equal(got, want) {
-		t.Fatalf("feed of kecamatan A = %v, want %v", got, want)
+	// The records of the area as they are; the other kecamatan's person never.
+	got, pos := f.waitFeed(t, areaA, start, has("b:"+a.ID, "c:"+ca.ID, "i:"+ia.ID))
+	if keys := slices.Sorted(maps.Keys(got)); !cmp.Equal(keys, sorted("b:"+a.ID, "c:"+ca.ID, "i:"+ia.ID)) {
+		t.Fatalf("feed of kecamatan A = %v", keys)
 	}
-	if !cmp.Equal(recs[0].Beneficiary, a) || !cmp.Equal(recs[1].Case, ca) || !cmp.Equal(recs[2].Intervention, ia) {
+	if !cmp.Equal(got["b:"+a.ID].Beneficiary, a) || !cmp.Equal(got["c:"+ca.ID].Case, ca) || !cmp.Equal(got["i:"+ia.ID].Intervention, ia) {
 		t.Errorf("the feed's records differ from the store's:\n%s", cmp.Diff([]any{a, ca, ia},
-			[]any{recs[0].Beneficiary, recs[1].Case, recs[2].Intervention}))
+			[]any{got["b:"+a.ID].Beneficiary, got["c:"+ca.ID].Case, got["i:"+ia.ID].Intervention}))
 	}
-	if recs, _ := f.readFeed(t, ppks.Area{kecB}, start, 100); !cmp.Equal(feedKeys(recs), []string{"b:" + b.ID}) {
-		t.Errorf("feed of kecamatan B = %v", feedKeys(recs))
+	if got, _ := f.waitFeed(t, ppks.Area{kecB}, start, has("b:"+b.ID)); len(got) != 1 {
+		t.Errorf("feed of kecamatan B = %v", slices.Sorted(maps.Keys(got)))
 	}
 	if recs, _ := f.readFeed(t, ppks.Area{}, start, 100); len(recs) != 0 {
 		t.Errorf("feed of an empty area = %v", feedKeys(recs))
 	}
-	// Pages of two for the whole kabupaten: every record once, in order, with More until
-	// the last page.
+	// Pages of two for the whole kabupaten (every entry has ended by now): every record
+	// once, in the order written, with More until the last page.
 	page, err := f.s.ReadFeed(f.ctx, nil, start, 2)
 	if err != nil || len(page.Records) != 2 || !page.More {
 		t.Fatalf("first page of two: %v, %v", page, err)
@@ -111,15 +157,13 @@ func testFeedLog(t *testing.T, f *fixture) {
 	if got, want := feedKeys(append(page.Records, rest...)), []string{"b:" + a.ID, "b:" + b.ID, "c:" + ca.ID, "i:" + ia.ID}; !cmp.Equal(got, want) {
 		t.Errorf("whole feed in pages of two = %v, want %v", got, want)
 	}
-	// Caught up: nothing after the last position, and FeedHead is not before it.
 	if recs, _ := f.readFeed(t, nil, posAll, 10); len(recs) != 0 {
 		t.Errorf("after catching up: %v", feedKeys(recs))
 	}
-	if recs, _ := f.readFeed(t, nil, f.head(t), 10); len(recs) != 0 {
-		t.Errorf("after FeedHead: %v", feedKeys(recs))
-	}
 
-	// Two changes of one record since the position: the record once, as it is now.
+	// Two changes of one record: the record as it is now; what FeedHead returns comes
+	// before a write made after it.
+	head := f.head(t)
 	for _, addr := range []string{"Jl. Satu", "Jl. Dua"} {
 		if _, err := f.w().UpdateBeneficiary(audited("UpdateBeneficiary"), a.ID, func(p *ppks.Beneficiary) error {
 			p.Address = addr
@@ -128,50 +172,53 @@ func testFeedLog(t *testing.T, f *fixture) {
 			t.Fatal(err)
 		}
 	}
-	recs, posA = f.readFeed(t, areaA, posA, 100)
-	if len(recs) != 1 || recs[0].Beneficiary == nil || recs[0].Beneficiary.Address != "Jl. Dua" || recs[0].Beneficiary.Revision != 3 {
-		t.Fatalf("after two corrections: %v", recs)
+	addressed := func(m map[string]ppks.FeedRecord) bool {
+		r, ok := m["b:"+a.ID]
+		return ok && r.Beneficiary.Address == "Jl. Dua"
 	}
+	got, pos = f.waitFeed(t, areaA, pos, addressed)
+	if len(got) != 1 || got["b:"+a.ID].Beneficiary.Revision != 3 {
+		t.Fatalf("after two corrections: %v", got)
+	}
+	f.waitFeed(t, areaA, head, addressed)
 
 	// A failed write appends nothing.
 	failed := errors.New("refused")
+	ghost := newPerson()
 	if _, err := f.s.Write(f.ctx, audited("CreateBeneficiary"), func(ctx context.Context, tx ppks.Tx) error {
-		if err := tx.InsertBeneficiary(ctx, newPerson()); err != nil {
+		if err := tx.InsertBeneficiary(ctx, ghost); err != nil {
 			return err
 		}
 		return failed
 	}); !errors.Is(err, failed) {
 		t.Fatalf("failed write: %v", err)
 	}
-	if recs, _ := f.readFeed(t, nil, f.head(t), 10); len(recs) != 0 {
-		t.Errorf("a rolled back write is in the feed: %v", feedKeys(recs))
-	}
-	if recs, _ := f.readFeed(t, areaA, posA, 10); len(recs) != 0 {
-		t.Errorf("a rolled back write is in the feed: %v", feedKeys(recs))
-	}
 
 	// A transfer moves the person with their case and intervention: both kecamatan's
 	// feeds name all three, with the new kecamatan.
-	posB := f.head(t)
 	if _, err := f.w().UpdateBeneficiary(audited("ApproveTransfer"), a.ID, func(p *ppks.Beneficiary) error {
 		p.KecamatanCode = kecB
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	for _, area := range []ppks.Area{areaA, {kecB}} {
-		recs, _ := f.readFeed(t, area, posB, 100)
-		if got := slices.Sorted(slices.Values(feedKeys(recs))); !cmp.Equal(got, sorted("b:"+a.ID, "c:"+ca.ID, "i:"+ia.ID)) {
-			t.Errorf("feed of %v after the transfer = %v", area, got)
-			continue
-		}
-		for _, r := range recs {
-			if k := kecOf(r); k != kecB {
-				t.Errorf("after the transfer %s is in %s", feedKey(r), k)
+	moved := func(m map[string]ppks.FeedRecord) bool {
+		for _, k := range []string{"b:" + a.ID, "c:" + ca.ID, "i:" + ia.ID} {
+			if r, ok := m[k]; !ok || kecOf(r) != kecB {
+				return false
 			}
 		}
+		return true
 	}
-	posA = f.head(t)
+	var next string
+	for _, area := range []ppks.Area{areaA, {kecB}} {
+		got, p := f.waitFeed(t, area, pos, moved)
+		if keys := slices.Sorted(maps.Keys(got)); !cmp.Equal(keys, sorted("b:"+a.ID, "c:"+ca.ID, "i:"+ia.ID)) {
+			t.Errorf("feed of %v after the transfer = %v (the rolled back write must not be there)", area, keys)
+		}
+		next = p
+	}
+	pos = next
 
 	// A case's new PPKS category: its interventions carry it, and come with it.
 	if _, err := f.w().UpdateCase(audited("UpdateCase"), a.ID, ca.ID, func(c *ppks.Case) error {
@@ -180,14 +227,12 @@ func testFeedLog(t *testing.T, f *fixture) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	recs, posA = f.readFeed(t, ppks.Area{kecB}, posA, 100)
-	if got := feedKeys(recs); !cmp.Equal(slices.Sorted(slices.Values(got)), sorted("c:"+ca.ID, "i:"+ia.ID)) {
-		t.Fatalf("after a new category: %v", got)
-	}
-	for _, r := range recs {
-		if r.Intervention != nil && r.Intervention.PpksType != lansia {
-			t.Errorf("the intervention carries %q", r.Intervention.PpksType)
-		}
+	got, pos = f.waitFeed(t, ppks.Area{kecB}, pos, func(m map[string]ppks.FeedRecord) bool {
+		r, ok := m["i:"+ia.ID]
+		return ok && r.Intervention.PpksType == lansia
+	})
+	if keys := slices.Sorted(maps.Keys(got)); !cmp.Equal(keys, sorted("c:"+ca.ID, "i:"+ia.ID)) {
+		t.Fatalf("after a new category: %v", keys)
 	}
 
 	// A merge: the duplicate (kecamatan A) comes as merged, naming its live survivor; its
@@ -196,13 +241,17 @@ func testFeedLog(t *testing.T, f *fixture) {
 	dup := f.person(t, nil)
 	cd := f.openCase(t, dup, nil)
 	id1 := f.deliver(t, cd, nil)
-	before := f.head(t)
+	_, pos = f.waitFeed(t, nil, pos, has("i:"+id1.ID))
 	f.merge(t, sv, dup)
-	recs, _ = f.readFeed(t, areaA, before, 100)
-	if got := slices.Sorted(slices.Values(feedKeys(recs))); !cmp.Equal(got, sorted("b:"+dup.ID, "c:"+cd.ID, "i:"+id1.ID)) {
-		t.Fatalf("feed of A after the merge = %v", got)
+	merged := func(m map[string]ppks.FeedRecord) bool {
+		r, ok := m["i:"+id1.ID]
+		return ok && r.Intervention.BeneficiaryID == sv.ID
 	}
-	for _, r := range recs {
+	got, _ = f.waitFeed(t, areaA, pos, merged)
+	if keys := slices.Sorted(maps.Keys(got)); !cmp.Equal(keys, sorted("b:"+dup.ID, "c:"+cd.ID, "i:"+id1.ID)) {
+		t.Fatalf("feed of A after the merge = %v", keys)
+	}
+	for _, r := range got {
 		switch {
 		case r.Beneficiary != nil:
 			if r.Beneficiary.MergedInto != sv.ID || r.Survivor == nil || r.Survivor.ID != sv.ID {
@@ -218,17 +267,16 @@ func testFeedLog(t *testing.T, f *fixture) {
 			}
 		}
 	}
-	recs, _ = f.readFeed(t, ppks.Area{kecC}, before, 100)
-	if got := slices.Sorted(slices.Values(feedKeys(recs))); !cmp.Equal(got, sorted("b:"+sv.ID, "c:"+cd.ID, "i:"+id1.ID)) {
-		t.Errorf("feed of C after the merge = %v", got)
+	got, pos = f.waitFeed(t, ppks.Area{kecC}, pos, merged)
+	if keys := slices.Sorted(maps.Keys(got)); !cmp.Equal(keys, sorted("b:"+sv.ID, "c:"+cd.ID, "i:"+id1.ID)) {
+		t.Errorf("feed of C after the merge = %v", keys)
 	}
 
 	// A voided intervention comes as it is: voided.
-	before = f.head(t)
 	f.update(t, id1, func(iv *ppks.Intervention) { iv.State, iv.VoidReason = ppks.InterventionVoided, "dobel" })
-	recs, _ = f.readFeed(t, ppks.Area{kecC}, before, 100)
-	if len(recs) != 1 || recs[0].Intervention == nil || recs[0].Intervention.State != ppks.InterventionVoided {
-		t.Errorf("after a void: %v", recs)
+	got, _ = f.waitFeed(t, ppks.Area{kecC}, pos, has("i:"+id1.ID))
+	if len(got) != 1 || got["i:"+id1.ID].Intervention.State != ppks.InterventionVoided {
+		t.Errorf("after a void: %v", got)
 	}
 
 	// A position the store never handed out.
@@ -236,6 +284,71 @@ func testFeedLog(t *testing.T, f *fixture) {
 		_, err := f.s.ReadFeed(f.ctx, nil, pos, 10)
 		wantErr(t, err, ppks.KindFailedPrecondition, "FEED_POSITION_UNKNOWN")
 	}
+}
+
+// testFeedCommitsOutOfOrder: a write that took its place in the log first but commits
+// after a later one (a transaction held open) is not skipped by a reader that read the
+// later one in between. A store with one writer makes the later write wait (nothing to
+// see in between); one with concurrent writers commits it first, and must then hold it
+// back, or hand out a position that still comes before the first one's entries.
+func testFeedCommitsOutOfOrder(t *testing.T, f *fixture) {
+	start := f.head(t)
+	first, second := newPerson(), newPerson()
+	first.NIK, second.NIK = "", ""
+	inside, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	firstDone, secondDone := make(chan error, 1), make(chan error, 1)
+	go func() {
+		_, err := f.s.Write(f.ctx, audited("CreateBeneficiary"), func(ctx context.Context, tx ppks.Tx) error {
+			if err := tx.InsertBeneficiary(ctx, first); err != nil {
+				return err
+			}
+			once.Do(func() { close(inside) })
+			<-release
+			return nil
+		})
+		firstDone <- err
+	}()
+	<-inside
+	go func() {
+		_, err := f.s.Write(f.ctx, audited("CreateBeneficiary"), func(ctx context.Context, tx ppks.Tx) error {
+			return tx.InsertBeneficiary(ctx, second)
+		})
+		secondDone <- err
+	}()
+	mid, secondRead := start, false
+	select {
+	case err := <-secondDone: // concurrent writers: the second committed first
+		if err != nil {
+			t.Fatal(err)
+		}
+		secondDone = nil
+		var recs []ppks.FeedRecord
+		recs, mid = f.readFeed(t, nil, start, 1)
+		for _, r := range recs {
+			switch feedKey(r) {
+			case "b:" + first.ID:
+				t.Errorf("the feed shows a write that has not committed")
+			case "b:" + second.ID:
+				secondRead = true
+			}
+		}
+	case <-time.After(time.Second): // one writer: the second waits for the first
+	}
+	close(release)
+	if err := <-firstDone; err != nil {
+		t.Fatal(err)
+	}
+	if secondDone != nil {
+		if err := <-secondDone; err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{"b:" + first.ID}
+	if !secondRead {
+		want = append(want, "b:"+second.ID)
+	}
+	f.waitFeed(t, nil, mid, has(want...))
 }
 
 // kecOf is the kecamatan of a feed record's person.
@@ -464,7 +577,7 @@ func testFeedUnderConcurrentWrites(t *testing.T, f *fixture) {
 	// hold keeps some transactions open after their first write.
 	hold := func(r *rand.Rand) {
 		if r.IntN(3) == 0 {
-			time.Sleep(time.Duration(r.IntN(1500)) * time.Microsecond)
+			time.Sleep(time.Duration(r.IntN(4000)) * time.Microsecond)
 		}
 	}
 
@@ -496,7 +609,9 @@ func testFeedUnderConcurrentWrites(t *testing.T, f *fixture) {
 						iv.BeneficiaryID, iv.CaseID = b.ID, c.ID
 						return tx.InsertIntervention(ctx, iv)
 					})
-					if err == nil {
+					// Half of them are left alone from then on: a later change cannot make
+					// up for an entry of theirs the reader skipped.
+					if err == nil && op == 0 {
 						mu.Lock()
 						people, cases = append(people, b.ID), append(cases, b.ID+"/"+c.ID)
 						ivs = append(ivs, [3]string{b.ID, c.ID, iv.ID})
@@ -585,18 +700,29 @@ func testFeedUnderConcurrentWrites(t *testing.T, f *fixture) {
 		default:
 		}
 		var recs []ppks.FeedRecord
-		recs, pos = f.readFeed(t, area, pos, 7)
+		recs, pos = f.readFeed(t, area, pos, 2)
 		rep.apply(recs)
 		pulls++
 	}
-	recs, _ := f.readFeed(t, area, pos, 7) // after the last commit
-	rep.apply(recs)
 	if t.Failed() {
 		return
 	}
+	// After the last commit: pulls until the replica is the area. A backend may hold an
+	// entry back until every older transaction (of anyone, on a shared server) has
+	// ended, never for ever: a skipped commit never comes, and the deadline fails it.
 	want := f.truth(t, area)
-	if diff := cmp.Diff(want, rep.recs); diff != "" {
-		t.Errorf("after %d pulls the replica differs from the area (-store +replica):\n%s", pulls, diff)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var recs []ppks.FeedRecord
+		recs, pos = f.readFeed(t, area, pos, 7)
+		rep.apply(recs)
+		pulls++
+		diff := cmp.Diff(want, rep.recs)
+		if diff == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after %d pulls the replica differs from the area (-store +replica):\n%s", pulls, diff)
+		}
 	}
 	if len(want) < 20 {
 		t.Errorf("the area holds %d records: the writers wrote too little to test anything", len(want))

@@ -1,0 +1,10 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/opendinsos/ppks/internal/pgtest"
+)
+
+// A PostgreSQL cluster for the tests of migrate (skipped without PostgreSQL, unless CI).
+func TestMain(m *testing.M) { pgtest.Main(m, pgtest.Options{}) }

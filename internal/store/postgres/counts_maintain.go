@@ -1,0 +1,475 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/opendinsos/ppks/internal/ppks"
+)
+
+// Maintaining the counts, as the SQLite store does. A write that can change a counted
+// pair names the pairs it may have changed; each is recomputed from the raw rows and
+// compared with its stored row. For each pair that changed, the aggregates get the
+// difference between the units before and after: for a type counted in persons the pair
+// is the unit; for a family type the unit is the family, recomputed from its pairs before
+// and after. Unique persons change when a person gains their first, or loses their last,
+// pair of a counted type in a year.
+//
+// With several writers: two writes of one pair both read its row (or its absence) and
+// one of them fails (serialization failure, or a unique violation of the key), so a pair
+// row is claimed by one transaction at a time; the same holds for the rows of a family
+// and of a person's year that a write reads to compute its difference. The differences
+// themselves are appended to count_deltas, never added to a shared row in place.
+
+// pairKey names a counted pair.
+type pairKey struct {
+	person string
+	year   int
+	typ    string
+}
+
+// pairRow is a row of count_pairs.
+type pairRow struct {
+	firstOn, firstID string
+	kec, ppks        string
+	verified         bool
+	family           string // "" for the types counted in persons
+}
+
+// unit is what one counted unit adds to the aggregates of its year and type.
+type unit struct {
+	kec, ppks string
+	month     int // 0 when the date has none
+	verified  bool
+}
+
+func (p *pairRow) unit() *unit {
+	if p == nil {
+		return nil
+	}
+	return &unit{kec: p.kec, ppks: p.ppks, month: monthOf(p.firstOn), verified: p.verified}
+}
+
+// monthOf reads the month of a stored date (YYYY-MM-DD), 0 when it has none.
+func monthOf(date string) int {
+	if len(date) < 7 {
+		return 0
+	}
+	m, _ := strconv.Atoi(date[5:7])
+	return m
+}
+
+// dateString is dateText for a date known to be set.
+func dateString(d ppks.Date) string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
+
+// familyKey is the family of the person for a family type (ppks.FamilyKey); "" for the
+// types counted in persons.
+func familyKey(rules *countRules, typ, person, kk string) string {
+	if !rules.family[typ] {
+		return ""
+	}
+	return ppks.FamilyKey(person, kk)
+}
+
+// countCreated counts an intervention just stored, without recomputing its pair: the
+// pair's first delivery is the earlier of the stored first one (old, nil when none) and
+// this one, and it is verified when either is. The rules and old are read before, with
+// the intervention's case (InsertIntervention): one round trip.
+func countCreated(ctx context.Context, q querier, rules *countRules, old *pairRow, iv *ppks.Intervention, ppksType, kk string) error {
+	if !iv.Counts() {
+		return nil
+	}
+	k := pairKey{iv.BeneficiaryID, iv.DeliveredOn.Year, iv.InterventionType}
+	n := &pairRow{firstOn: dateString(iv.DeliveredOn), firstID: iv.ID, kec: iv.KecamatanCode, ppks: ppksType,
+		verified: iv.Verification == ppks.VerificationVerified, family: familyKey(rules, k.typ, k.person, kk)}
+	if old != nil {
+		if old.firstOn < n.firstOn || (old.firstOn == n.firstOn && old.firstID < n.firstID) {
+			n.firstOn, n.firstID, n.kec, n.ppks = old.firstOn, old.firstID, old.kec, old.ppks
+		}
+		n.verified = n.verified || old.verified
+	}
+	return applyPairs(ctx, q, rules, map[pairKey]*pairRow{k: old}, map[pairKey]*pairRow{k: n})
+}
+
+// recountPairs recomputes the pairs from the raw rows and updates the aggregates by what
+// changed.
+func recountPairs(ctx context.Context, q querier, keys []pairKey) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	rules, err := loadRules(ctx, q)
+	if err != nil {
+		return err
+	}
+	olds, news := map[pairKey]*pairRow{}, map[pairKey]*pairRow{}
+	for _, k := range keys {
+		if _, done := olds[k]; done {
+			continue
+		}
+		if olds[k], err = readPair(ctx, q, k); err != nil {
+			return err
+		}
+		if news[k], err = computePair(ctx, q, rules, k); err != nil {
+			return err
+		}
+	}
+	return applyPairs(ctx, q, rules, olds, news)
+}
+
+// interventionPairs names the pairs an update of an intervention may have changed: none
+// when it changed nothing that counting reads.
+func interventionPairs(was, now *ppks.Intervention) []pairKey {
+	if was.InterventionType == now.InterventionType && was.DeliveredOn == now.DeliveredOn &&
+		was.KecamatanCode == now.KecamatanCode && was.Counts() == now.Counts() &&
+		(was.Verification == ppks.VerificationVerified) == (now.Verification == ppks.VerificationVerified) {
+		return nil
+	}
+	return []pairKey{
+		{was.BeneficiaryID, was.DeliveredOn.Year, was.InterventionType},
+		{now.BeneficiaryID, now.DeliveredOn.Year, now.InterventionType},
+	}
+}
+
+// personPairs lists the stored pairs of a person.
+func personPairs(ctx context.Context, q querier, person string) ([]pairKey, error) {
+	return queryRows(ctx, q, `SELECT year, intervention_type FROM count_pairs WHERE beneficiary_id = $1`,
+		[]any{person}, func(s pgx.Row) (pairKey, error) {
+			k := pairKey{person: person}
+			return k, s.Scan(&k.year, &k.typ)
+		})
+}
+
+// mergePairs names the pairs a merge may change: every pair of both persons (the
+// survivor's family may change too), and the survivor's of each of the duplicate's.
+func mergePairs(ctx context.Context, q querier, survivor, duplicate string) ([]pairKey, error) {
+	sv, err := personPairs(ctx, q, survivor)
+	if err != nil {
+		return nil, err
+	}
+	dup, err := personPairs(ctx, q, duplicate)
+	if err != nil {
+		return nil, err
+	}
+	out := append(sv, dup...)
+	for _, k := range dup {
+		out = append(out, pairKey{survivor, k.year, k.typ})
+	}
+	return out, nil
+}
+
+// casePairs lists the pairs the interventions of a case take part in.
+func casePairs(ctx context.Context, q querier, caseID string) ([]pairKey, error) {
+	return queryRows(ctx, q, `SELECT DISTINCT beneficiary_id, delivered_year, intervention_type
+		FROM interventions WHERE case_id = $1`, []any{caseID}, func(s pgx.Row) (k pairKey, err error) {
+		return k, s.Scan(&k.person, &k.year, &k.typ)
+	})
+}
+
+// readPair reads a stored pair; nil when there is none.
+func readPair(ctx context.Context, q querier, k pairKey) (*pairRow, error) {
+	var (
+		p      pairRow
+		family *string
+	)
+	err := q.QueryRow(ctx, `SELECT first_on, first_id, kecamatan_code, ppks_type, verified, family_key
+		FROM count_pairs WHERE beneficiary_id = $1 AND year = $2 AND intervention_type = $3`, k.person, k.year, k.typ).
+		Scan(&p.firstOn, &p.firstID, &p.kec, &p.ppks, &p.verified, &family)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.family = fromNullString(family)
+	return &p, nil
+}
+
+// computePair computes a pair from the raw rows, as CountFacts does; nil when the person
+// has no counted delivery of the type in the year.
+func computePair(ctx context.Context, q querier, rules *countRules, k pairKey) (*pairRow, error) {
+	rows, err := q.Query(ctx, `SELECT i.delivered_on, i.id, i.kecamatan_code, c.ppks_type, i.verification = $1, b.kk
+		FROM interventions i JOIN cases c ON c.id = i.case_id JOIN beneficiaries b ON b.id = i.beneficiary_id
+		WHERE i.delivered_year = $2 AND i.state = $3 AND i.intervention_type = $4 AND i.beneficiary_id = $5
+			AND i.verification <> $6`,
+		int(ppks.VerificationVerified), k.year, int(ppks.InterventionActive), k.typ, k.person, int(ppks.VerificationRejected))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out *pairRow
+	for rows.Next() {
+		var (
+			p  pairRow
+			kk *string
+		)
+		if err := rows.Scan(&p.firstOn, &p.firstID, &p.kec, &p.ppks, &p.verified, &kk); err != nil {
+			return nil, err
+		}
+		switch {
+		case out == nil:
+			p.family = familyKey(rules, k.typ, k.person, fromNullString(kk))
+			out = &p
+		case p.firstOn < out.firstOn || (p.firstOn == out.firstOn && p.firstID < out.firstID):
+			p.verified = p.verified || out.verified
+			p.family = out.family
+			out = &p
+		default:
+			out.verified = out.verified || p.verified
+		}
+	}
+	return out, rows.Err()
+}
+
+// familyUnitKey names a family's unit.
+type familyUnitKey struct {
+	year     int
+	typ, key string
+}
+
+// applyPairs stores the pairs that changed from olds to news (nil: no pair) and appends
+// the difference to the aggregates.
+func applyPairs(ctx context.Context, q querier, rules *countRules, olds, news map[pairKey]*pairRow) error {
+	type yearPerson struct {
+		year   int
+		person string
+	}
+	var changed []pairKey
+	persons := map[yearPerson]bool{} // value: had a counted pair in the year before
+	families := map[familyUnitKey]*unit{}
+	for k, o := range olds {
+		n := news[k]
+		if samePair(o, n) {
+			continue
+		}
+		changed = append(changed, k)
+		if (o == nil) != (n == nil) && rules.counts(k.year, k.typ) {
+			persons[yearPerson{k.year, k.person}] = false
+		}
+		if rules.family[k.typ] {
+			for _, p := range []*pairRow{o, n} {
+				if p != nil {
+					families[familyUnitKey{k.year, k.typ, p.family}] = nil
+				}
+			}
+		}
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	var err error
+	for yp := range persons {
+		if persons[yp], err = hasCountedPair(ctx, q, rules, yp.year, yp.person); err != nil {
+			return err
+		}
+	}
+	for f := range families {
+		if families[f], err = familyUnit(ctx, q, f); err != nil {
+			return err
+		}
+	}
+	d := newCountDelta(rules)
+	for _, k := range changed {
+		o, n := olds[k], news[k]
+		if err := writePair(ctx, q, k, n); err != nil {
+			return err
+		}
+		if !rules.family[k.typ] {
+			d.unit(k.year, k.typ, o.unit(), -1)
+			d.unit(k.year, k.typ, n.unit(), +1)
+		}
+	}
+	for f, before := range families {
+		after, err := familyUnit(ctx, q, f)
+		if err != nil {
+			return err
+		}
+		d.unit(f.year, f.typ, before, -1)
+		d.unit(f.year, f.typ, after, +1)
+	}
+	for yp, before := range persons {
+		after, err := hasCountedPair(ctx, q, rules, yp.year, yp.person)
+		if err != nil {
+			return err
+		}
+		d.unique[yp.year] += boolInt(after) - boolInt(before)
+	}
+	return d.appendTo(ctx, q)
+}
+
+func samePair(a, b *pairRow) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// writePair stores a pair, or deletes it when p is nil.
+func writePair(ctx context.Context, q querier, k pairKey, p *pairRow) error {
+	if p == nil {
+		_, err := q.Exec(ctx, `DELETE FROM count_pairs WHERE beneficiary_id = $1 AND year = $2 AND intervention_type = $3`,
+			k.person, k.year, k.typ)
+		return err
+	}
+	_, err := q.Exec(ctx, `INSERT INTO count_pairs (beneficiary_id, year, intervention_type, first_on,
+		first_id, kecamatan_code, ppks_type, verified, family_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		ON CONFLICT (beneficiary_id, year, intervention_type) DO UPDATE SET first_on = excluded.first_on,
+			first_id = excluded.first_id, kecamatan_code = excluded.kecamatan_code, ppks_type = excluded.ppks_type,
+			verified = excluded.verified, family_key = excluded.family_key`,
+		k.person, k.year, k.typ, p.firstOn, p.firstID, p.kec, p.ppks, p.verified, nullString(p.family))
+	return err
+}
+
+// hasCountedPair reports whether the person has a pair of a type counting in the year.
+func hasCountedPair(ctx context.Context, q querier, rules *countRules, year int, person string) (bool, error) {
+	types, err := queryRows(ctx, q, `SELECT intervention_type FROM count_pairs WHERE beneficiary_id = $1 AND year = $2`,
+		[]any{person, year}, func(s pgx.Row) (t string, err error) { return t, s.Scan(&t) })
+	if err != nil {
+		return false, err
+	}
+	for _, t := range types {
+		if rules.counts(year, t) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// familyUnit computes a family's unit from its stored pairs: attributed to the earliest
+// (first delivery, then person id), verified when any is; nil when it has none.
+func familyUnit(ctx context.Context, q querier, f familyUnitKey) (*unit, error) {
+	rows, err := q.Query(ctx, `SELECT first_on, kecamatan_code, ppks_type, verified FROM count_pairs
+		WHERE year = $1 AND intervention_type = $2 AND family_key = $3 ORDER BY first_on, beneficiary_id`,
+		f.year, f.typ, f.key)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out *unit
+	for rows.Next() {
+		var (
+			p        pairRow
+			verified bool
+		)
+		if err := rows.Scan(&p.firstOn, &p.kec, &p.ppks, &verified); err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = p.unit()
+		}
+		out.verified = out.verified || verified
+	}
+	return out, rows.Err()
+}
+
+// countDelta accumulates the difference a write makes to the aggregates, so that each
+// aggregate gets one delta row, and none when the differences cancel out.
+type countDelta struct {
+	rules  *countRules         // which types count in which year: their units are summed too
+	totals map[totalKey][2]int // units, verified
+	cells  map[cellKey]int
+	unique map[int]int
+}
+
+type totalKey struct {
+	year int
+	typ  string
+}
+
+type cellKey struct {
+	year int
+	typ  string
+	dim  int
+	key  string
+}
+
+func newCountDelta(rules *countRules) *countDelta {
+	return &countDelta{rules: rules, totals: map[totalKey][2]int{}, cells: map[cellKey]int{}, unique: map[int]int{}}
+}
+
+// unit adds (sign +1) or removes (-1) a unit; nil adds nothing.
+func (d *countDelta) unit(year int, typ string, u *unit, sign int) {
+	if u == nil {
+		return
+	}
+	t := d.totals[totalKey{year, typ}]
+	t[0] += sign
+	if u.verified {
+		t[1] += sign
+	}
+	d.totals[totalKey{year, typ}] = t
+	d.cell(year, typ, u, sign)
+	if d.rules.counts(year, typ) {
+		d.cell(year, countedTypes, u, sign)
+	}
+}
+
+// cell adds a unit to the breakdowns of typ (a type, or countedTypes).
+func (d *countDelta) cell(year int, typ string, u *unit, sign int) {
+	d.cells[cellKey{year, typ, dimKecamatan, u.kec}] += sign
+	d.cells[cellKey{year, typ, dimPpksType, u.ppks}] += sign
+	if u.month >= 1 && u.month <= 12 {
+		d.cells[cellKey{year, typ, dimMonth, strconv.Itoa(u.month)}] += sign
+	}
+}
+
+// deltaRows are aggregate rows as columns, for one INSERT ... SELECT FROM unnest.
+type deltaRows struct {
+	years    []int32
+	types    []string
+	dims     []int16
+	keys     []string
+	units    []int64
+	verified []int64
+}
+
+func (r *deltaRows) add(year int, typ string, dim int, key string, units, verified int) {
+	r.years = append(r.years, int32(year))
+	r.types = append(r.types, typ)
+	r.dims = append(r.dims, int16(dim))
+	r.keys = append(r.keys, key)
+	r.units = append(r.units, int64(units))
+	r.verified = append(r.verified, int64(verified))
+}
+
+// rows returns the non-zero differences as aggregate rows.
+func (d *countDelta) rows() *deltaRows {
+	r := &deltaRows{}
+	for k, t := range d.totals {
+		if t != [2]int{} {
+			r.add(k.year, k.typ, dimTotal, "", t[0], t[1])
+		}
+	}
+	for k, n := range d.cells {
+		if n != 0 {
+			r.add(k.year, k.typ, k.dim, k.key, n, 0)
+		}
+	}
+	for year, n := range d.unique {
+		if n != 0 {
+			r.add(year, "", dimUnique, "", n, 0)
+		}
+	}
+	return r
+}
+
+// appendTo appends the differences to count_deltas, in one statement.
+func (d *countDelta) appendTo(ctx context.Context, q querier) error {
+	r := d.rows()
+	if len(r.years) == 0 {
+		return nil
+	}
+	_, err := q.Exec(ctx, `INSERT INTO count_deltas (year, intervention_type, dimension, key, units, verified)
+		SELECT * FROM unnest($1::integer[], $2::text[], $3::smallint[], $4::text[], $5::bigint[], $6::bigint[])`,
+		r.years, r.types, r.dims, r.keys, r.units, r.verified)
+	return err
+}
