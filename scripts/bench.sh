@@ -2,7 +2,7 @@
 # Benchmarks of the real ppksd binary (issues 6 and 13). Each result is a ratio of two
 # loads measured in the same run, on the same machine, with the same concurrency:
 #   1. durable intervention ingest over gRPC vs a bare grpc-go server of the same RPC
-#      (internal/benchecho), both driven by ghz                          goal >= 0.6
+#      (cmd/benchecho), both driven by ghz                          goal >= 0.6
 #   2. the same write through the REST gateway (wrk) vs gRPC (ghz)       goal >= 0.6
 #   3. with --backend postgres or all: the same gRPC ingest on PostgreSQL, with one ppksd
 #      process and with two on the same database (the callers split between them), on a
@@ -54,7 +54,7 @@ trap cleanup EXIT
 
 go build -o "$work/ppksd" ./cmd/ppksd
 go build -o "$work/ppksctl" ./cmd/ppksctl
-go build -o "$work/benchecho" ./internal/benchecho
+go build -o "$work/benchecho" ./cmd/benchecho
 "$work/benchecho" --addr "$ECHO" &
 pids+=($!)
 
