@@ -13,7 +13,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/ppks"
 )
 
@@ -160,12 +160,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cmd.file {
 		return act(ctx, e)
 	}
-	store, err := app.OpenStore(ctx, app.DBConfig{DB: e.db}, nil, nil)
+	store, err := compose.OpenStore(ctx, compose.DBConfig{DB: e.db}, nil, nil)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
 	defer store.Close()
-	if e.svc, err = app.NewService(store, *refDir, *tz); err != nil {
+	if e.svc, err = compose.NewService(store, *refDir, *tz); err != nil {
 		return err
 	}
 	// The CLI acts as the service itself: whoever can run it can read the database file.
@@ -173,7 +173,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 }
 
 // dbName names the database in messages: a PostgreSQL URL without its password.
-func (e *env) dbName() string { return app.DBConfig{DB: e.db}.String() }
+func (e *env) dbName() string { return compose.DBConfig{DB: e.db}.String() }
 
 func envOr(getenv func(string) string, name, def string) string {
 	if v := getenv(name); v != "" {

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
 )
@@ -80,7 +80,7 @@ func TestLoadScenarioTwiceGivesTheReportFigure(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	svc, err := app.NewService(store, "", "Asia/Makassar")
+	svc, err := compose.NewService(store, "", "Asia/Makassar")
 	if err != nil {
 		t.Fatal(err)
 	}

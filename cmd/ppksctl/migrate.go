@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/store/postgres"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
@@ -84,11 +84,11 @@ func (m *migration) run(ctx context.Context) error {
 	// The source as ppksd would open it: its schema up to date and its counts kept with
 	// the counting rules of this reference data.
 	end := m.phase("opening the source %s", m.from)
-	source, err := app.OpenStore(ctx, app.DBConfig{DB: m.from}, nil, nil)
+	source, err := compose.OpenStore(ctx, compose.DBConfig{DB: m.from}, nil, nil)
 	if err != nil {
 		return err
 	}
-	svc, err := app.NewService(source, m.refDir, m.tz)
+	svc, err := compose.NewService(source, m.refDir, m.tz)
 	if err != nil {
 		source.Close()
 		return err

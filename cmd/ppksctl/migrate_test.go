@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/pgtest"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/store/postgres"
@@ -31,12 +31,12 @@ func scenarioDatabase(t *testing.T) (func(string) string, string) {
 		t.Fatal(err)
 	}
 	ctx := t.Context()
-	store, err := app.OpenStore(ctx, app.DBConfig{DB: db}, nil, nil)
+	store, err := compose.OpenStore(ctx, compose.DBConfig{DB: db}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	svc, err := app.NewService(store, "", "Asia/Makassar")
+	svc, err := compose.NewService(store, "", "Asia/Makassar")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestMigrateScenarioToPostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer target.Close()
-	svc, err := app.NewService(target, "", "Asia/Makassar")
+	svc, err := compose.NewService(target, "", "Asia/Makassar")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,8 +27,8 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// daemon is the real ppksd binary running as a child process.
-type daemon struct {
+// child is the real ppksd binary running as a child process.
+type child struct {
 	t        *testing.T
 	bin, db  string
 	grpcAddr string
@@ -49,7 +49,7 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
-func (d *daemon) start() {
+func (d *child) start() {
 	d.t.Helper()
 	d.cmd = exec.Command(d.bin, "--grpc-addr", d.grpcAddr, "--http-addr", d.httpAddr, "--db", d.db, "--reflection=false")
 	d.cmd.Stdout, d.cmd.Stderr = d.logs, d.logs
@@ -74,14 +74,14 @@ func (d *daemon) start() {
 }
 
 // kill ends the daemon with SIGKILL: no shutdown, no flush, whatever it was doing.
-func (d *daemon) kill() {
+func (d *child) kill() {
 	d.t.Helper()
 	_ = d.cmd.Process.Signal(syscall.SIGKILL)
 	_ = d.cmd.Wait()
 }
 
 // stop ends the daemon with SIGTERM and checks it exited cleanly.
-func (d *daemon) stop() {
+func (d *child) stop() {
 	d.t.Helper()
 	_ = d.cmd.Process.Signal(syscall.SIGTERM)
 	if err := d.cmd.Wait(); err != nil {
@@ -163,7 +163,7 @@ func TestCrashRecovery(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer logs.Close()
-	d := &daemon{t: t, bin: buildDaemon(t), db: db, grpcAddr: freeAddr(t), httpAddr: freeAddr(t), logs: logs}
+	d := &child{t: t, bin: buildDaemon(t), db: db, grpcAddr: freeAddr(t), httpAddr: freeAddr(t), logs: logs}
 	d.start()
 
 	conn, err := grpc.NewClient(d.grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithPerRPCCredentials(bearer(token)))

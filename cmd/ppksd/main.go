@@ -17,7 +17,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/daemon"
 )
 
 // gcPercent is the collector's target unless GOGC says otherwise. The service's live
@@ -45,7 +45,7 @@ func main() {
 
 // run parses flags (each with an environment variable as its default) and serves until
 // ctx ends.
-func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready func(app.Addrs)) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer, ready func(daemon.Addrs)) error {
 	env := func(name, def string) string {
 		if v := getenv(name); v != "" {
 			return v
@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	fs := flag.NewFlagSet("ppksd", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var cfg app.Config
+	var cfg daemon.Config
 	fs.StringVar(&cfg.GRPCAddr, "grpc-addr", env("PPKS_GRPC_ADDR", "127.0.0.1:9090"), "gRPC listen address (env PPKS_GRPC_ADDR)")
 	fs.StringVar(&cfg.HTTPAddr, "http-addr", env("PPKS_HTTP_ADDR", "127.0.0.1:8080"), "REST/JSON listen address (env PPKS_HTTP_ADDR)")
 	fs.StringVar(&cfg.DBPath, "db", env("PPKS_DB", "data/ppks.db"),
@@ -82,7 +82,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
 	cfg.Logger = slog.New(slog.NewJSONHandler(stderr, nil))
-	return app.Run(ctx, cfg, ready)
+	return daemon.Run(ctx, cfg, ready)
 }
 
 // envDur reads a duration environment variable (such as 30m), def when unset or

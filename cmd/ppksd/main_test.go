@@ -12,7 +12,8 @@ import (
 	"time"
 
 	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
+	"github.com/opendinsos/ppks/internal/daemon"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
 	"google.golang.org/grpc"
@@ -26,15 +27,15 @@ import (
 // start runs the real run() on loopback port 0 with the database given by the
 // environment, and returns its addresses and a function that stops it and returns run's
 // error.
-func start(t *testing.T, dbPath string) (app.Addrs, func() error) {
+func start(t *testing.T, dbPath string) (daemon.Addrs, func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan app.Addrs, 1)
+	ready := make(chan daemon.Addrs, 1)
 	done := make(chan error, 1)
 	env := map[string]string{"PPKS_DB": dbPath}
 	go func() {
 		done <- run(ctx, []string{"--grpc-addr", "127.0.0.1:0", "--http-addr", "127.0.0.1:0"},
-			func(k string) string { return env[k] }, io.Discard, func(a app.Addrs) { ready <- a })
+			func(k string) string { return env[k] }, io.Discard, func(a daemon.Addrs) { ready <- a })
 	}()
 	select {
 	case a := <-ready:
@@ -46,7 +47,7 @@ func start(t *testing.T, dbPath string) (app.Addrs, func() error) {
 		cancel()
 		t.Fatal("the server did not start")
 	}
-	return app.Addrs{}, nil
+	return daemon.Addrs{}, nil
 }
 
 // supervisor creates a supervisor and returns their token, on the database file directly
@@ -58,7 +59,7 @@ func supervisor(t *testing.T, dbPath string) string {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	svc, err := app.NewService(store, "", "Asia/Makassar")
+	svc, err := compose.NewService(store, "", "Asia/Makassar")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,7 +78,7 @@ func TestLargeBodiesDoNotHoldMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer logs.Close()
-	d := &daemon{t: t, bin: buildDaemon(t), db: db, grpcAddr: freeAddr(t), httpAddr: freeAddr(t), logs: logs}
+	d := &child{t: t, bin: buildDaemon(t), db: db, grpcAddr: freeAddr(t), httpAddr: freeAddr(t), logs: logs}
 	d.start()
 	defer d.stop()
 	base := "http://" + d.httpAddr

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/pgtest"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -27,12 +27,12 @@ import (
 // tokens, as ppksctl would.
 func pgUsers(t *testing.T, dsn string) (supervisorToken, adminToken string) {
 	t.Helper()
-	store, err := app.OpenStore(t.Context(), app.DBConfig{DB: dsn}, nil, nil)
+	store, err := compose.OpenStore(t.Context(), compose.DBConfig{DB: dsn}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	svc, err := app.NewService(store, "", "Asia/Makassar")
+	svc, err := compose.NewService(store, "", "Asia/Makassar")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,14 +112,14 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 	supToken, adminToken := pgUsers(t, dsn)
 	dir := t.TempDir()
 	bin := buildDaemon(t)
-	var ds [2]*daemon
+	var ds [2]*child
 	for i := range ds {
 		logs, err := os.Create(filepath.Join(dir, fmt.Sprintf("ppksd-%d.log", i)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer logs.Close()
-		ds[i] = &daemon{t: t, bin: bin, db: dsn, grpcAddr: freeAddr(t), httpAddr: freeAddr(t), logs: logs}
+		ds[i] = &child{t: t, bin: bin, db: dsn, grpcAddr: freeAddr(t), httpAddr: freeAddr(t), logs: logs}
 		ds[i].start()
 	}
 	var cases [2]ppksv1.CaseServiceClient
@@ -254,12 +254,12 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 	}
 
 	// The database itself, through a store of the test's own.
-	store, err := app.OpenStore(t.Context(), app.DBConfig{DB: dsn}, nil, nil)
+	store, err := compose.OpenStore(t.Context(), compose.DBConfig{DB: dsn}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	svc, err := app.NewService(store, "", "Asia/Makassar")
+	svc, err := compose.NewService(store, "", "Asia/Makassar")
 	if err != nil {
 		t.Fatal(err)
 	}

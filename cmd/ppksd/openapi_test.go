@@ -14,7 +14,7 @@ import (
 
 	"github.com/opendinsos/ppks/gen/openapi"
 	_ "github.com/opendinsos/ppks/gen/ppks/v1" // registers the services' descriptors
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/scenario"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
@@ -273,7 +273,7 @@ func loadScenario(t *testing.T, dbPath string) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	svc, err := app.NewService(store, "", "Asia/Makassar")
+	svc, err := compose.NewService(store, "", "Asia/Makassar")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,7 +81,7 @@ func TestSoak(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer logs.Close()
-	d := &daemon{t: t, bin: buildDaemon(t), db: db, grpcAddr: freeAddr(t), httpAddr: freeAddr(t), logs: logs}
+	d := &child{t: t, bin: buildDaemon(t), db: db, grpcAddr: freeAddr(t), httpAddr: freeAddr(t), logs: logs}
 	d.start()
 	defer d.stop()
 	conn, err := grpc.NewClient(d.grpcAddr, grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithPerRPCCredentials(bearer(token)))

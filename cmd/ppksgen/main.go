@@ -17,7 +17,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/procstat"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
 	"github.com/opendinsos/ppks/internal/synth"
@@ -79,7 +79,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 			err = cerr
 		}
 	}()
-	svc, err := app.NewService(store, *refDir, "Asia/Makassar") // records the counting rules
+	svc, err := compose.NewService(store, *refDir, "Asia/Makassar") // records the counting rules
 	if err != nil {
 		return err
 	}

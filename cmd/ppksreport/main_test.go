@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
+	"github.com/opendinsos/ppks/internal/daemon"
 	"github.com/opendinsos/ppks/internal/lkjip"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/scenario"
@@ -29,7 +30,7 @@ func serve(t *testing.T) (string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := app.NewService(store, "", "Asia/Makassar")
+	svc, err := compose.NewService(store, "", "Asia/Makassar")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,11 +49,11 @@ func serve(t *testing.T) (string, string) {
 		t.Fatal(err)
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
-	addrs := make(chan app.Addrs, 1)
+	addrs := make(chan daemon.Addrs, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- app.Run(runCtx, app.Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", DBPath: db,
-			TimeZone: "Asia/Makassar", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, func(a app.Addrs) { addrs <- a })
+		done <- daemon.Run(runCtx, daemon.Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", DBPath: db,
+			TimeZone: "Asia/Makassar", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, func(a daemon.Addrs) { addrs <- a })
 	}()
 	t.Cleanup(func() {
 		cancel()

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/lkjip"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/scenario"
@@ -28,7 +28,7 @@ func report(t *testing.T) (*ppks.Report, lkjip.Status, *ppks.Service) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	svc, err := app.NewService(store, "", "Asia/Makassar")
+	svc, err := compose.NewService(store, "", "Asia/Makassar")
 	if err != nil {
 		t.Fatal(err)
 	}

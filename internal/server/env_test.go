@@ -15,7 +15,7 @@ import (
 	"time"
 
 	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/server"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
@@ -94,7 +94,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	svc, err := app.NewService(store, "", "Asia/Makassar")
+	svc, err := compose.NewService(store, "", "Asia/Makassar")
 	if err != nil {
 		t.Fatal(err)
 	}

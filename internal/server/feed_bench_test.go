@@ -19,7 +19,7 @@ import (
 
 	"github.com/google/uuid"
 	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/server"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
@@ -61,7 +61,7 @@ func BenchmarkSyncFeed(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("loaded %d people and %d interventions in %v", 3*people, 3*people*perPerson, time.Since(start).Round(time.Millisecond))
-	svc, err := app.NewService(store, "", "Asia/Makassar")
+	svc, err := compose.NewService(store, "", "Asia/Makassar")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
 	"github.com/opendinsos/ppks/internal/synth"
@@ -22,7 +22,7 @@ func TestGenerate(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		svc, err := app.NewService(db, "", "Asia/Makassar")
+		svc, err := compose.NewService(db, "", "Asia/Makassar")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
 	"github.com/opendinsos/ppks/internal/synth"
@@ -55,7 +55,7 @@ func webBench(b *testing.B, n int) (http.Handler, *http.Cookie, func()) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		svc, err := app.NewService(store, "", "Asia/Makassar")
+		svc, err := compose.NewService(store, "", "Asia/Makassar")
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -73,7 +73,7 @@ func webBench(b *testing.B, n int) (http.Handler, *http.Cookie, func()) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	svc, err := app.NewService(store, "", "Asia/Makassar")
+	svc, err := compose.NewService(store, "", "Asia/Makassar")
 	if err != nil {
 		b.Fatal(err)
 	}

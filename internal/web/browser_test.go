@@ -17,7 +17,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
+	"github.com/opendinsos/ppks/internal/daemon"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/scenario"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
@@ -25,7 +26,7 @@ import (
 )
 
 // The web application in a real browser (Debian's chromium, headless), against the real
-// app.Run on port 0 with the 2024 reference scenario: one browser, the scenarios of
+// daemon.Run on port 0 with the 2024 reference scenario: one browser, the scenarios of
 // issue 12 one after another, a screenshot of every page at an office screen's width and
 // a phone's, and an accessibility check of every page's DOM.
 
@@ -62,7 +63,7 @@ func prepare(t *testing.T, db string) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	svc, err := app.NewService(store, "", "Asia/Makassar")
+	svc, err := compose.NewService(store, "", "Asia/Makassar")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,26 +81,26 @@ func prepare(t *testing.T, db string) {
 	}
 }
 
-// serve runs the real app.Run on loopback port 0 and returns its base URL and a stop.
+// serve runs the real daemon.Run on loopback port 0 and returns its base URL and a stop.
 func serve(t *testing.T, db string, sessions ppks.SessionPolicy) (string, func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan app.Addrs, 1)
+	ready := make(chan daemon.Addrs, 1)
 	done := make(chan error, 1)
-	cfg := app.Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", DBPath: db, TimeZone: "Asia/Makassar",
+	cfg := daemon.Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", DBPath: db, TimeZone: "Asia/Makassar",
 		Sessions: sessions, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	go func() { done <- app.Run(ctx, cfg, func(a app.Addrs) { ready <- a }) }()
+	go func() { done <- daemon.Run(ctx, cfg, func(a daemon.Addrs) { ready <- a }) }()
 	select {
 	case a := <-ready:
 		return "http://" + a.HTTP, func() {
 			cancel()
 			if err := <-done; err != nil {
-				t.Errorf("app.Run: %v", err)
+				t.Errorf("daemon.Run: %v", err)
 			}
 		}
 	case err := <-done:
 		cancel()
-		t.Fatalf("app.Run: %v", err)
+		t.Fatalf("daemon.Run: %v", err)
 	case <-time.After(60 * time.Second):
 		cancel()
 		t.Fatal("the server did not start")

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/store/postgres"
 )
@@ -13,7 +13,7 @@ import (
 // BenchmarkServiceCreateIntervention records interventions through the domain service
 // into PostgreSQL (a durable cluster: fsync and synchronous commits on), from 50
 // concurrent callers with random request ids, as the SQLite store's benchmark of the
-// same name does (internal/app): the service's and the store's share of a durable write,
+// same name does (internal/compose): the service's and the store's share of a durable write,
 // without the network in front. Sub-benchmarks by pool size.
 //
 //	go test -run '^$' -bench ServiceCreateIntervention -benchtime 5s ./internal/store/postgres
@@ -25,7 +25,7 @@ func BenchmarkServiceCreateIntervention(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer db.Close()
-			svc, err := app.NewService(db, "", "Asia/Makassar")
+			svc, err := compose.NewService(db, "", "Asia/Makassar")
 			if err != nil {
 				b.Fatal(err)
 			}

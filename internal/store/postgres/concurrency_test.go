@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/store/postgres"
 )
@@ -39,7 +39,7 @@ func services(t *testing.T, dbs []*postgres.DB) []*ppks.Service {
 	t.Helper()
 	var out []*ppks.Service
 	for _, db := range dbs {
-		svc, err := app.NewService(db, "", "Asia/Makassar")
+		svc, err := compose.NewService(db, "", "Asia/Makassar")
 		if err != nil {
 			t.Fatal(err)
 		}

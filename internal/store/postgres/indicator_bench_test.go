@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/store/postgres"
 )
@@ -40,7 +40,7 @@ func BenchmarkIndicator(b *testing.B) {
 			if held, err := db.Holdings(ctx); err != nil || held["interventions"] != int64(size.n) {
 				b.Skipf("the database of %s holds %d interventions (%v)", size.name, held["interventions"], err)
 			}
-			svc, err := app.NewService(db, "", "Asia/Makassar") // the same rules: no rebuild
+			svc, err := compose.NewService(db, "", "Asia/Makassar") // the same rules: no rebuild
 			if err != nil {
 				b.Fatal(err)
 			}

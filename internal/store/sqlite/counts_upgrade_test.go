@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
 	"github.com/opendinsos/ppks/internal/synth"
@@ -23,7 +23,7 @@ func TestCountedBreakdownsBuiltOnUpgrade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := app.NewService(db, "", "Asia/Makassar")
+	svc, err := compose.NewService(db, "", "Asia/Makassar")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestCountedBreakdownsBuiltOnUpgrade(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if svc, err = app.NewService(db, "", "Asia/Makassar"); err != nil {
+	if svc, err = compose.NewService(db, "", "Asia/Makassar"); err != nil {
 		t.Fatal(err)
 	}
 	for _, year := range []int{2024, 2025} {

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/procstat"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
@@ -78,7 +78,7 @@ func benchService(b *testing.B, size struct {
 		if err != nil {
 			b.Fatal(err)
 		}
-		svc, err := app.NewService(db, "", "Asia/Makassar")
+		svc, err := compose.NewService(db, "", "Asia/Makassar")
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -99,7 +99,7 @@ func benchService(b *testing.B, size struct {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	svc, err := app.NewService(db, "", "Asia/Makassar") // same rules: no rebuild
+	svc, err := compose.NewService(db, "", "Asia/Makassar") // same rules: no rebuild
 	if err != nil {
 		b.Fatal(err)
 	}

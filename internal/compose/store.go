@@ -1,4 +1,7 @@
-package app
+// Package compose is the composition root every command shares: it opens the store a
+// setting names (SQLite or PostgreSQL) and builds the domain service over it with the
+// reference data. ppksd's lifecycle is internal/daemon; the commands use this directly.
+package compose
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package app_test
+package daemon_test
 
 import (
 	"context"
@@ -21,7 +21,8 @@ import (
 	"time"
 
 	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
+	"github.com/opendinsos/ppks/internal/daemon"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
 	"google.golang.org/grpc"
@@ -72,7 +73,7 @@ func bootstrap(t *testing.T, db string) string {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	svc, err := app.NewService(store, "", "Asia/Makassar")
+	svc, err := compose.NewService(store, "", "Asia/Makassar")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,15 +94,15 @@ func TestTLS(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "ppks.db")
 	token := bootstrap(t, db)
 	ctx, cancel := context.WithCancel(t.Context())
-	ready := make(chan app.Addrs, 1)
+	ready := make(chan daemon.Addrs, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- app.Run(ctx, app.Config{
+		done <- daemon.Run(ctx, daemon.Config{
 			GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", DBPath: db, TimeZone: "Asia/Makassar",
 			TLSCert: certFile, TLSKey: keyFile, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		}, func(a app.Addrs) { ready <- a })
+		}, func(a daemon.Addrs) { ready <- a })
 	}()
-	var addrs app.Addrs
+	var addrs daemon.Addrs
 	select {
 	case addrs = <-ready:
 	case err := <-done:
@@ -150,16 +151,16 @@ func (bearer) RequireTransportSecurity() bool { return true }
 // Without TLS the service refuses a non-loopback address unless told otherwise.
 func TestPlainTextStaysOnLoopback(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "ppks.db")
-	err := app.Run(t.Context(), app.Config{GRPCAddr: "0.0.0.0:0", HTTPAddr: "127.0.0.1:0", DBPath: db, TimeZone: "Asia/Makassar"}, nil)
+	err := daemon.Run(t.Context(), daemon.Config{GRPCAddr: "0.0.0.0:0", HTTPAddr: "127.0.0.1:0", DBPath: db, TimeZone: "Asia/Makassar"}, nil)
 	if err == nil {
 		t.Fatal("listening on 0.0.0.0 without TLS was allowed")
 	}
 	ctx, cancel := context.WithCancel(t.Context())
-	ready := make(chan app.Addrs, 1)
+	ready := make(chan daemon.Addrs, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- app.Run(ctx, app.Config{GRPCAddr: "0.0.0.0:0", HTTPAddr: "127.0.0.1:0", DBPath: db, TimeZone: "Asia/Makassar",
-			InsecureRemote: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, func(a app.Addrs) { ready <- a })
+		done <- daemon.Run(ctx, daemon.Config{GRPCAddr: "0.0.0.0:0", HTTPAddr: "127.0.0.1:0", DBPath: db, TimeZone: "Asia/Makassar",
+			InsecureRemote: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, func(a daemon.Addrs) { ready <- a })
 	}()
 	select {
 	case <-ready:

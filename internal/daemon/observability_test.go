@@ -1,4 +1,4 @@
-package app_test
+package daemon_test
 
 import (
 	"bufio"
@@ -16,7 +16,8 @@ import (
 	"time"
 
 	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
+	"github.com/opendinsos/ppks/internal/daemon"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
 	"google.golang.org/grpc"
@@ -98,7 +99,7 @@ func supervisorToken(t *testing.T, db string) string {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	svc, err := app.NewService(store, "", "Asia/Makassar")
+	svc, err := compose.NewService(store, "", "Asia/Makassar")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,13 +123,13 @@ func TestRequestIDsLogsAndMetrics(t *testing.T) {
 	token := supervisorToken(t, db)
 	logs := &syncBuffer{}
 	ctx, cancel := context.WithCancel(t.Context())
-	ready := make(chan app.Addrs, 1)
+	ready := make(chan daemon.Addrs, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- app.Run(ctx, app.Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", DBPath: db, TimeZone: "Asia/Makassar",
-			Logger: slog.New(slog.NewJSONHandler(logs, nil))}, func(a app.Addrs) { ready <- a })
+		done <- daemon.Run(ctx, daemon.Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", DBPath: db, TimeZone: "Asia/Makassar",
+			Logger: slog.New(slog.NewJSONHandler(logs, nil))}, func(a daemon.Addrs) { ready <- a })
 	}()
-	var addrs app.Addrs
+	var addrs daemon.Addrs
 	select {
 	case addrs = <-ready:
 	case err := <-done:

@@ -1,4 +1,4 @@
-package app_test
+package daemon_test
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 	"testing"
 
 	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/daemon"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -54,13 +54,13 @@ func remount(t *testing.T, dir, mode string) {
 func startApp(t *testing.T, db, token string) (*grpc.ClientConn, func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan app.Addrs, 1)
+	ready := make(chan daemon.Addrs, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- app.Run(ctx, app.Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", DBPath: db, TimeZone: "Asia/Makassar",
-			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, func(a app.Addrs) { ready <- a })
+		done <- daemon.Run(ctx, daemon.Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", DBPath: db, TimeZone: "Asia/Makassar",
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, func(a daemon.Addrs) { ready <- a })
 	}()
-	var addrs app.Addrs
+	var addrs daemon.Addrs
 	select {
 	case addrs = <-ready:
 	case err := <-done:
@@ -245,8 +245,8 @@ func TestReadOnlyDatabase(t *testing.T) {
 	stop()
 
 	remount(t, dir, "ro")
-	err := app.Run(t.Context(), app.Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", DBPath: db, TimeZone: "Asia/Makassar",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, func(app.Addrs) { t.Error("served a read-only database") })
+	err := daemon.Run(t.Context(), daemon.Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", DBPath: db, TimeZone: "Asia/Makassar",
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, func(daemon.Addrs) { t.Error("served a read-only database") })
 	if !errors.Is(err, syscall.EROFS) {
 		t.Fatalf("start on a read-only file system: %v, want EROFS", err)
 	}

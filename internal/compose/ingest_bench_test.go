@@ -1,4 +1,4 @@
-package app_test
+package compose_test
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
 )
@@ -17,14 +17,14 @@ import (
 // a durable write, without the network. With -cpuprofile, the writer goroutine's part
 // (sqlite.(*groupWriter).loop) per write is what caps ingest.
 //
-//	go test -run '^$' -bench ServiceCreateIntervention -benchtime 5s ./internal/app
+//	go test -run '^$' -bench ServiceCreateIntervention -benchtime 5s ./internal/compose
 func BenchmarkServiceCreateIntervention(b *testing.B) {
 	store, err := sqlite.Open(b.Context(), filepath.Join(b.TempDir(), "ppks.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer store.Close()
-	svc, err := app.NewService(store, "", "Asia/Makassar")
+	svc, err := compose.NewService(store, "", "Asia/Makassar")
 	if err != nil {
 		b.Fatal(err)
 	}

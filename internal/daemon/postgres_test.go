@@ -1,4 +1,4 @@
-package app_test
+package daemon_test
 
 import (
 	"context"
@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/opendinsos/ppks/internal/app"
+	"github.com/opendinsos/ppks/internal/compose"
+	"github.com/opendinsos/ppks/internal/daemon"
 	"github.com/opendinsos/ppks/internal/pgtest"
 	"github.com/opendinsos/ppks/internal/ppks"
 )
@@ -26,11 +27,11 @@ func TestRunOnPostgres(t *testing.T) {
 	cluster := pgtest.Require(t)
 	dsn := cluster.NewDatabase(t, "")
 	withPassword := strings.Replace(dsn, "postgres@", "postgres:s3cret@", 1) // trust auth ignores it
-	store, err := app.OpenStore(t.Context(), app.DBConfig{DB: withPassword}, nil, nil)
+	store, err := compose.OpenStore(t.Context(), compose.DBConfig{DB: withPassword}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := app.NewService(store, "", "Asia/Makassar")
+	svc, err := compose.NewService(store, "", "Asia/Makassar")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,14 +47,14 @@ func TestRunOnPostgres(t *testing.T) {
 
 	logs := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan app.Addrs, 1)
+	ready := make(chan daemon.Addrs, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- app.Run(ctx, app.Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", DBPath: withPassword,
+		done <- daemon.Run(ctx, daemon.Config{GRPCAddr: "127.0.0.1:0", HTTPAddr: "127.0.0.1:0", DBPath: withPassword,
 			DBMaxConns: 5, TimeZone: "Asia/Makassar", Logger: slog.New(slog.NewJSONHandler(logs, nil))},
-			func(a app.Addrs) { ready <- a })
+			func(a daemon.Addrs) { ready <- a })
 	}()
-	var addrs app.Addrs
+	var addrs daemon.Addrs
 	select {
 	case addrs = <-ready:
 	case err := <-done:

@@ -1,5 +1,6 @@
-// Package app wires the parts of the service together and runs it until its context ends.
-package app
+// Package daemon is ppksd's lifecycle: it opens the store, listens for gRPC and HTTP (with
+// TLS, or on loopback only), serves until its context ends and shuts down gracefully.
+package daemon
 
 import (
 	"context"
@@ -10,11 +11,9 @@ import (
 	"net"
 	"net/http"
 	"time"
-	_ "time/tzdata" // the office's time zone must load on machines without zoneinfo
 
-	"github.com/google/uuid"
+	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/ppks"
-	"github.com/opendinsos/ppks/internal/refdata"
 	"github.com/opendinsos/ppks/internal/server"
 	"github.com/opendinsos/ppks/internal/web"
 	"google.golang.org/grpc"
@@ -29,7 +28,7 @@ import (
 type Config struct {
 	GRPCAddr     string
 	HTTPAddr     string
-	DBPath       string // a SQLite file, or a postgres:// URL (DBConfig)
+	DBPath       string // a SQLite file, or a postgres:// URL (compose.DBConfig)
 	ReferenceDir string // files here replace the embedded reference data
 	TimeZone     string // IANA name of the office's time zone
 	Reflection   bool   // serve gRPC server reflection
@@ -41,7 +40,7 @@ type Config struct {
 	InsecureRemote bool
 	// SmallCellThreshold: published breakdowns hide counts from 1 to it (0: default 3).
 	SmallCellThreshold int
-	// PostgreSQL only: the connection pool's size and the statement timeout (DBConfig).
+	// PostgreSQL only: the connection pool's size and the statement timeout (compose.DBConfig).
 	DBMaxConns         int
 	DBStatementTimeout time.Duration
 	// Sessions bounds the web application's sign-in sessions (zero: 30 min idle, 12 h).
@@ -56,35 +55,6 @@ type Addrs struct {
 
 // shutdownGrace bounds how long in-flight requests may take to finish at shutdown.
 const shutdownGrace = 15 * time.Second
-
-// NewService builds the domain service over a store, with the reference data of dir.
-func NewService(store ppks.Store, referenceDir, timeZone string) (*ppks.Service, error) {
-	catalog, bands, err := refdata.Load(referenceDir)
-	if err != nil {
-		return nil, fmt.Errorf("load reference data: %w", err)
-	}
-	loc, err := time.LoadLocation(timeZone)
-	if err != nil {
-		return nil, fmt.Errorf("time zone %q: %w", timeZone, err)
-	}
-	def := ppks.DefaultIndicator()
-	def.Bands = bands
-	svc := &ppks.Service{
-		Store:     store,
-		Catalog:   catalog,
-		Indicator: def,
-		Location:  loc,
-		Now:       time.Now,
-		NewID:     func() string { return uuid.Must(uuid.NewV7()).String() },
-	}
-	// The store maintains the indicator's counts with the catalog's counting rules: hand
-	// them over before anything reads or writes. Unchanged rules cost one read; changed
-	// ones (new reference data) rebuild the counts, once, before the service starts.
-	if err := svc.CountingRules(ppks.WithPrincipal(context.Background(), ppks.SystemPrincipal)); err != nil {
-		return nil, fmt.Errorf("record counting rules: %w", err)
-	}
-	return svc, nil
-}
 
 // Run serves gRPC and HTTP until ctx ends, then stops accepting, lets in-flight requests
 // finish (up to shutdownGrace) and closes the database. ready, when not nil, is called
@@ -109,9 +79,9 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 	// Opening may take a while after an upgrade (migrations, a rebuild of the maintained
 	// counts: minutes at ten million interventions): say so, and how long it took.
 	opening := time.Now()
-	dbc := DBConfig{DB: cfg.DBPath, MaxConns: cfg.DBMaxConns, StatementTimeout: cfg.DBStatementTimeout}
+	dbc := compose.DBConfig{DB: cfg.DBPath, MaxConns: cfg.DBMaxConns, StatementTimeout: cfg.DBStatementTimeout}
 	log.Info("opening the database", "db", dbc.String())
-	store, err := OpenStore(ctx, dbc, metrics, log)
+	store, err := compose.OpenStore(ctx, dbc, metrics, log)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
@@ -120,7 +90,7 @@ func Run(ctx context.Context, cfg Config, ready func(Addrs)) (err error) {
 			err = fmt.Errorf("close database: %w", cerr)
 		}
 	}()
-	svc, err := NewService(store, cfg.ReferenceDir, cfg.TimeZone)
+	svc, err := compose.NewService(store, cfg.ReferenceDir, cfg.TimeZone)
 	if err != nil {
 		return err
 	}
