@@ -1,11 +1,14 @@
 package ppks
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"slices"
+	"sync"
 )
 
 // syncCursor is where a client's replica stands in the feed: made for one user and the
@@ -23,33 +26,55 @@ type syncCursor struct {
 	Key      string   `json:"k,omitempty"` // position in Snapshot[0]
 }
 
-// cursorKey authenticates cursors. As for page tokens the MAC keeps a cursor from being
-// edited or made by hand, and binds it to its user; it is not a secret. What a cursor can
-// make the feed show is the caller's own area, whatever it says.
-var cursorKey = []byte("ppks sync cursor v1")
-
-func (c *syncCursor) encode() string {
-	payload, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(append(payload, cursorMAC(c.User, payload)...))
+// Cursors are authenticated with the database's own secret key (FeedReader.FeedKey),
+// not a key written in this code: a cursor names a position in the change log, and one
+// made by hand from the log's start would list the ids of records that left the area
+// long before (their tombstones). The MAC also binds a cursor to its user. Whatever a
+// valid cursor says, the feed shows only the caller's area now.
+type cursorKeys struct {
+	mu  sync.Mutex
+	key []byte
 }
 
-func cursorMAC(user string, payload []byte) []byte {
-	m := hmac.New(sha256.New, cursorKey)
+// get returns the database's cursor key, read once.
+func (k *cursorKeys) get(ctx context.Context, store FeedReader) ([]byte, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.key == nil {
+		key, err := store.FeedKey(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if len(key) < 32 {
+			return nil, fmt.Errorf("sync cursor key of %d bytes: at least 32 expected", len(key))
+		}
+		k.key = key
+	}
+	return k.key, nil
+}
+
+func (c *syncCursor) encode(key []byte) string {
+	payload, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(append(payload, cursorMAC(key, c.User, payload)...))
+}
+
+func cursorMAC(key []byte, user string, payload []byte) []byte {
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte(user))
 	m.Write([]byte{0})
 	m.Write(payload)
-	return m.Sum(nil)[:12]
+	return m.Sum(nil)[:16]
 }
 
 // decodeCursor reads a cursor of the user; ok is false for anything else (another
-// user's cursor, a page token, an edited one).
-func decodeCursor(token, user string) (*syncCursor, bool) {
+// user's cursor, another database's, a page token, an edited one).
+func decodeCursor(key []byte, token, user string) (*syncCursor, bool) {
 	raw, err := base64.RawURLEncoding.DecodeString(token)
-	if err != nil || len(raw) < 13 {
+	if err != nil || len(raw) < 17 {
 		return nil, false
 	}
-	payload, mac := raw[:len(raw)-12], raw[len(raw)-12:]
-	if !hmac.Equal(mac, cursorMAC(user, payload)) {
+	payload, mac := raw[:len(raw)-16], raw[len(raw)-16:]
+	if !hmac.Equal(mac, cursorMAC(key, user, payload)) {
 		return nil, false
 	}
 	var c syncCursor

@@ -93,6 +93,10 @@ type FeedPage struct {
 //     previous page; Next is "" when nothing is left.
 type FeedReader interface {
 	FeedHead(ctx context.Context) (string, error)
+	// FeedKey is the secret that authenticates the database's sync cursors: at least 32
+	// random bytes, made when the database was made and the same for every process that
+	// uses it, so that a cursor survives restarts and nobody can make one by hand.
+	FeedKey(ctx context.Context) ([]byte, error)
 	ReadFeed(ctx context.Context, area Area, after string, limit int) (*FeedPage, error)
 	ReadSnapshot(ctx context.Context, kecamatan, after string, limit int) (*FeedPage, error)
 }

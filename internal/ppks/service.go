@@ -23,6 +23,8 @@ type Service struct {
 	// recently seen.
 	Sessions SessionPolicy
 	logins   loginLimiter
+
+	cursorKeys cursorKeys // the database's key for sync cursors (cursor.go)
 }
 
 // today returns the current civil date in the office's time zone.

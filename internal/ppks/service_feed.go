@@ -89,10 +89,14 @@ func (s *Service) SyncChanges(ctx context.Context, cursor string, size int32) (*
 	if n == 0 {
 		n = DefaultSyncPageSize
 	}
+	key, err := s.cursorKeys.get(ctx, s.Store)
+	if err != nil {
+		return nil, err
+	}
 	var cur *syncCursor
 	if cursor != "" {
 		var ok bool
-		if cur, ok = decodeCursor(cursor, p.Username); !ok {
+		if cur, ok = decodeCursor(key, cursor, p.Username); !ok {
 			_ = vs.merge(errInvalidCursor())
 		}
 	}
@@ -136,7 +140,7 @@ func (s *Service) SyncChanges(ctx context.Context, cursor string, size int32) (*
 	for i, b := range page.Beneficiaries {
 		page.Beneficiaries[i] = present(p, b)
 	}
-	page.Cursor = cur.encode()
+	page.Cursor = cur.encode(key)
 	return page, nil
 }
 

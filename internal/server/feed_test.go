@@ -2,6 +2,9 @@ package server_test
 
 import (
 	"compress/gzip"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -354,6 +357,47 @@ func TestSyncFeed(t *testing.T) {
 	wantCode(t, err, codes.InvalidArgument)
 	_, err = e.users["perencana"].cases.SyncChanges(e.ctx, &ppksv1.SyncChangesRequest{})
 	wantCode(t, err, codes.PermissionDenied)
+}
+
+// A cursor cannot be made by hand, nor carried to another database: it is authenticated
+// with the database's own key. A cursor made with a key anyone can read (the code's, as
+// before) from the log's start would list the ids of every record that ever left the
+// area; it is refused like any other, and so is a real cursor of another database.
+func TestSyncCursorIsTheDatabases(t *testing.T) {
+	e, elsewhere := newEnv(t), newEnv(t)
+	worker := e.users["petugas"]
+	e.seed(ownKec)
+	r := newReplica()
+	r.pull(t, e, worker, 500)
+	if r.cursor == "" {
+		t.Fatal("no cursor after a download")
+	}
+	payload := []byte(`{"v":1,"u":"petugas","a":["` + ownKec + `"],"p":"0"}`)
+	forged := func(key string, n int) string {
+		m := hmac.New(sha256.New, []byte(key))
+		m.Write([]byte("petugas\x00"))
+		m.Write(payload)
+		return base64.RawURLEncoding.EncodeToString(append(slices.Clone(payload), m.Sum(nil)[:n]...))
+	}
+	for what, cursor := range map[string]string{
+		"made with the code's old key":      forged("ppks sync cursor v1", 12),
+		"made with a guessed key":           forged("ppks sync cursor v1", 16),
+		"a real cursor of another database": r.cursor,
+	} {
+		client := worker
+		if what == "a real cursor of another database" {
+			client = elsewhere.users["petugas"]
+		}
+		_, err := client.cases.SyncChanges(e.ctx, &ppksv1.SyncChangesRequest{Cursor: cursor})
+		wantCode(t, err, codes.InvalidArgument)
+		if got := fieldViolations(err); !slices.Contains(got, "cursor") {
+			t.Errorf("%s: violations %v", what, got)
+		}
+	}
+	// The real one still works where it was made.
+	if _, err := worker.cases.SyncChanges(e.ctx, &ppksv1.SyncChangesRequest{Cursor: r.cursor}); err != nil {
+		t.Errorf("the cursor of this database: %v", err)
+	}
 }
 
 // The feed over REST: the same pages as JSON, the cursor through the query string.

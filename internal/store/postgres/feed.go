@@ -67,6 +67,15 @@ func (q queries) FeedHead(ctx context.Context) (string, error) {
 	return head.String(), err
 }
 
+// FeedKey returns the key migration 0004 made for this database's sync cursors.
+func (q queries) FeedKey(ctx context.Context) ([]byte, error) {
+	var key []byte
+	err := q.read(ctx, "feed key", true, func(tx querier) error {
+		return tx.QueryRow(ctx, `SELECT key FROM feed_key WHERE id = 1`).Scan(&key)
+	})
+	return key, err
+}
+
 // ReadFeed reads the ended entries after the position in the area and the records they
 // name, as they are now, from one snapshot.
 func (q queries) ReadFeed(ctx context.Context, area ppks.Area, after string, limit int) (*ppks.FeedPage, error) {

@@ -107,10 +107,10 @@ var importTables = []importTable{
 // RebuiltTables are the source's tables not moved: its own bookkeeping, and the
 // maintained counts, which are rebuilt from the moved rows (the queue's by the triggers
 // of the interventions' COPY). The sync feed's change log is this database's own, written
-// by the triggers of the COPY: a field app's cursor of the source names a position of the
-// source's log, which this one does not know, and its next pull downloads its area again.
+// by the triggers of the COPY, and so is the key its cursors are signed with: a field
+// app's cursor of the source is refused, and the app downloads its area again.
 var RebuiltTables = []string{"schema_migrations", "count_pairs", "count_totals", "count_cells", "count_years",
-	"pending_counts", "pending_totals", "feed_log"}
+	"pending_counts", "pending_totals", "feed_log", "feed_key"}
 
 // ImportedTables lists the tables Import moves, in its order.
 func ImportedTables() []string {

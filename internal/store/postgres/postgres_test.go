@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/opendinsos/ppks/internal/pgtest"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/store/storetest"
@@ -27,7 +28,18 @@ func newDSN(t testing.TB) string {
 	}); err != nil {
 		t.Fatalf("template database: %v", err)
 	}
-	return c.NewDatabase(t, template)
+	dsn := c.NewDatabase(t, template)
+	// A copy keeps its source's cursor key, as a restored backup must; a new database
+	// makes its own (migration 0004), and so does each test's, as if it were made afresh.
+	conn, err := pgx.Connect(t.Context(), dsn)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(t.Context(), `UPDATE feed_key SET key = decode(replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''), 'hex')`); err != nil {
+		t.Fatalf("new cursor key: %v", err)
+	}
+	return dsn
 }
 
 // open opens a new database and closes it when t ends.

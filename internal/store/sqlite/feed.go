@@ -24,6 +24,15 @@ func (q queries) FeedHead(ctx context.Context) (string, error) {
 	return strconv.FormatInt(head, 10), err
 }
 
+// FeedKey returns the key migration 0011 made for this database's sync cursors.
+func (q queries) FeedKey(ctx context.Context) ([]byte, error) {
+	var key []byte
+	err := q.read(ctx, "feed key", func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT key FROM feed_key WHERE id = 1`).Scan(&key)
+	})
+	return key, err
+}
+
 // feedEntry is one entry of the change log.
 type feedEntry struct {
 	seq  int64

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -122,11 +123,19 @@ func TestDataSurvivesReopen(t *testing.T) {
 	if _, err := (storetest.Writer{S: db, Ctx: ctx}).CreateBeneficiary(op, b); err != nil {
 		t.Fatalf("CreateBeneficiary: %v", err)
 	}
+	key, err := db.FeedKey(ctx)
+	if err != nil {
+		t.Fatalf("FeedKey: %v", err)
+	}
 	if err := db.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
 
 	db = open(t, path)
+	// The sync cursors' key too: a field app's cursor outlives a restart.
+	if again, err := db.FeedKey(ctx); err != nil || !bytes.Equal(again, key) {
+		t.Errorf("FeedKey after reopen = %x, %v; want %x", again, err, key)
+	}
 	got, err := db.GetBeneficiary(ctx, b.ID)
 	if err != nil {
 		t.Fatalf("GetBeneficiary after reopen: %v", err)

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -25,6 +26,7 @@ var feedTests = []struct {
 	{"FeedSnapshot", testFeedSnapshot},
 	{"FeedCommitsOutOfOrder", testFeedCommitsOutOfOrder},
 	{"FeedUnderConcurrentWrites", testFeedUnderConcurrentWrites},
+	{"FeedKey", testFeedKey},
 }
 
 // feedKey names a record of the feed.
@@ -739,6 +741,11 @@ func (r *recorder) FeedHead(ctx context.Context) (string, error) {
 	return r.s.FeedHead(ctx)
 }
 
+func (r *recorder) FeedKey(ctx context.Context) ([]byte, error) {
+	r.calls.called("Store.FeedKey")
+	return r.s.FeedKey(ctx)
+}
+
 func (r *recorder) ReadFeed(ctx context.Context, area ppks.Area, after string, limit int) (*ppks.FeedPage, error) {
 	r.calls.called("Store.ReadFeed")
 	return r.s.ReadFeed(ctx, area, after, limit)
@@ -747,4 +754,27 @@ func (r *recorder) ReadFeed(ctx context.Context, area ppks.Area, after string, l
 func (r *recorder) ReadSnapshot(ctx context.Context, kecamatan, after string, limit int) (*ppks.FeedPage, error) {
 	r.calls.called("Store.ReadSnapshot")
 	return r.s.ReadSnapshot(ctx, kecamatan, after, limit)
+}
+
+// The cursors' key is the database's own: long enough, the same at every call (a cursor
+// outlives the process that made it), and another database's is another.
+func testFeedKey(t *testing.T, f *fixture) {
+	key, err := f.s.FeedKey(f.ctx)
+	if err != nil {
+		t.Fatalf("FeedKey: %v", err)
+	}
+	if len(key) < 32 || bytes.Count(key, key[:1]) == len(key) {
+		t.Fatalf("FeedKey = %x: want at least 32 random bytes", key)
+	}
+	again, err := f.s.FeedKey(f.ctx)
+	if err != nil || !bytes.Equal(again, key) {
+		t.Fatalf("FeedKey again = %x, %v; want %x", again, err, key)
+	}
+	other, err := f.open(t).FeedKey(f.ctx)
+	if err != nil {
+		t.Fatalf("FeedKey of another database: %v", err)
+	}
+	if bytes.Equal(other, key) {
+		t.Fatalf("two databases have the same cursor key %x", key)
+	}
 }

@@ -77,7 +77,11 @@ func RunAll(t *testing.T, open func(t *testing.T) ppks.Store) {
 						t.Errorf("Close: %v", err)
 					}
 				})
-				tt.fn(t, &fixture{s: s, ctx: t.Context()})
+				tt.fn(t, &fixture{s: s, ctx: t.Context(), open: func(t *testing.T) ppks.Store {
+					other := open(t)
+					t.Cleanup(func() { other.Close() })
+					return other
+				}})
 			})
 		}
 	})
@@ -143,6 +147,9 @@ func audited(method string) ppks.Op {
 type fixture struct {
 	s   ppks.Store
 	ctx context.Context
+	// open makes another new, empty store (closed when the test ends), for what only a
+	// second database shows.
+	open func(t *testing.T) ppks.Store
 }
 
 // newPerson returns a person, not stored, with every field set.

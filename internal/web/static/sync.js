@@ -211,7 +211,7 @@
       try {
         page = await api("GET", "tarik?pageSize=1000" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
       } catch (e) {
-        // A cursor the service does not take (made for another user): download afresh.
+        // A cursor the service does not take (another user's, another database's): download afresh.
         if (!(e instanceof ApiError) || e.status !== 400 || !cursor) { throw e; }
         await setMeta("cursor", "");
         return doPull(progress);
