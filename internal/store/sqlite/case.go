@@ -174,7 +174,18 @@ func findCase(ctx context.Context, tx *sql.Tx, beneficiaryID, caseID string) (*p
 }
 
 // findLiveCase is findCase for the survivor when beneficiaryID names a merged person.
+// The common case, a live person, is one query: the join says whether the person was
+// merged, and only then is the chain followed (resolveID).
 func findLiveCase(ctx context.Context, tx *sql.Tx, beneficiaryID, caseID string) (*ppks.Case, error) {
+	var merged sql.NullString
+	c, err := scanCase(withExtra(tx.QueryRowContext(ctx, `SELECT `+caseColumns+`, b.merged_into`+caseFrom+`
+		WHERE c.id = ? AND c.beneficiary_id = ?`, caseID, beneficiaryID), &merged))
+	switch {
+	case err == nil && !merged.Valid:
+		return c, nil
+	case err != nil && !errors.Is(err, sql.ErrNoRows):
+		return nil, err
+	}
 	live, err := resolveID(ctx, tx, beneficiaryID)
 	if err != nil {
 		return nil, err

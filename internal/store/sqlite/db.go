@@ -326,6 +326,16 @@ func invalidPageToken() *ppks.Error {
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
 
+// withExtra scans the columns a scan function knows, then extra ones after them.
+func withExtra(s scanner, extra ...any) scanner { return extraScanner{s, extra} }
+
+type extraScanner struct {
+	s     scanner
+	extra []any
+}
+
+func (e extraScanner) Scan(dest ...any) error { return e.s.Scan(append(dest, e.extra...)...) }
+
 // queryRows runs a query and scans every row.
 func queryRows[T any](ctx context.Context, tx *sql.Tx, query string, args []any, scan func(scanner) (T, error)) ([]T, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
