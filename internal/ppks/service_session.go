@@ -86,7 +86,16 @@ func (s *Service) SignIn(ctx context.Context, username, password string, c Clien
 	op := s.op(WithPrincipal(ctx, &Principal{Username: u.Username, Role: u.Role}), "SignIn", RequestKey{})
 	op.Audit.Summary = "signed in from " + c.Address
 	op.Audit.Resource = sess.Name()
-	if _, err := s.write(ctx, op, func(ctx context.Context, tx Tx) error { return tx.InsertSession(ctx, sess) }); err != nil {
+	if _, err := s.write(ctx, op, func(ctx context.Context, tx Tx) error {
+		if err := tx.InsertSession(ctx, sess); err != nil {
+			return err
+		}
+		// The user's sessions that ended long ago go with this sign-in: their rows hold
+		// where and with what the user signed in, needed no longer.
+		cutoff := t.Add(-SessionRetention)
+		_, err := tx.DeleteEndedSessions(ctx, u.Username, cutoff, cutoff.Add(-s.Sessions.idle()))
+		return err
+	}); err != nil {
 		return nil, "", err
 	}
 	return sess, secret, nil

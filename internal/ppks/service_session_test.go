@@ -148,3 +148,57 @@ func asErr(err error, target **ppks.Error) bool {
 	}
 	return ok
 }
+
+// A sign-in deletes the user's sessions that ended more than SessionRetention ago (their
+// rows hold the address and browser): a recent one stays, and so do other users'.
+func TestSignInDeletesLongEndedSessions(t *testing.T) {
+	svc, now := sessionService(t)
+	ctx := context.Background()
+	sys := ppks.WithPrincipal(ctx, ppks.SystemPrincipal)
+	for _, name := range []string{"kabid", "admin"} {
+		if _, err := svc.CreateUser(sys, ppks.RequestKey{}, ppks.User{Username: name, DisplayName: name, Role: ppks.RoleSupervisor}); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.SetPassword(sys, ppks.RequestKey{}, name, "rahasia-kantor-2024"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	client := ppks.Client{Address: "10.1.2.3", UserAgent: "test"}
+	signIn := func(name string) string {
+		t.Helper()
+		_, secret, err := svc.SignIn(ctx, name, "rahasia-kantor-2024", client)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return secret
+	}
+	stored := func(secret string) bool {
+		t.Helper()
+		_, _, err := svc.Store.SessionByHash(ctx, ppks.HashToken(secret))
+		if err != nil && ppks.KindOf(err) != ppks.KindNotFound {
+			t.Fatal(err)
+		}
+		return err == nil
+	}
+	signedOut, left, others := signIn("kabid"), signIn("kabid"), signIn("admin")
+	p, _, err := svc.SessionPrincipal(ctx, signedOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.SignOut(ppks.WithPrincipal(ctx, p)); err != nil {
+		t.Fatal(err)
+	}
+	*now = now.Add(ppks.SessionRetention - time.Hour)
+	recent := signIn("kabid") // not yet SessionRetention after either ended
+	if !stored(signedOut) || !stored(left) {
+		t.Fatal("sessions ended less than SessionRetention ago were deleted")
+	}
+	*now = now.Add(2 * time.Hour)
+	signIn("kabid")
+	if stored(signedOut) || stored(left) {
+		t.Errorf("sessions ended more than SessionRetention ago are still stored: signed out %v, left idle %v", stored(signedOut), stored(left))
+	}
+	if !stored(recent) || !stored(others) {
+		t.Errorf("deleted what should stay: the recent session %v, another user's %v", stored(recent), stored(others))
+	}
+}

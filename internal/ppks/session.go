@@ -54,6 +54,12 @@ func (p SessionPolicy) absolute() time.Duration {
 	return DefaultSessionAbsolute
 }
 
+// SessionRetention is how long a session's row (with the address and browser it signed in
+// from) is kept after the session ended: long enough to answer "was that me?" about a
+// recent sign-in, not for ever (UU 27/2022: personal data kept only as long as needed).
+// The audit log keeps each sign-in on its own.
+const SessionRetention = 30 * 24 * time.Hour
+
 // Live reports whether the session may still authenticate at now.
 func (s *Session) Live(now time.Time, p SessionPolicy) bool {
 	return s.RevokeTime.IsZero() && now.Before(s.ExpireTime) && now.Sub(s.LastSeen) < p.idle()

@@ -216,6 +216,9 @@ type AccessWriter interface {
 	// RevokeSessions revokes every unrevoked session of the user at t but keep ("" for
 	// none) and returns how many it revoked.
 	RevokeSessions(ctx context.Context, username, keep string, t time.Time) (int, error)
+	// DeleteEndedSessions deletes the user's sessions revoked or expired before
+	// endedBefore, or last seen before seenBefore, and returns how many it deleted.
+	DeleteEndedSessions(ctx context.Context, username string, endedBefore, seenBefore time.Time) (int, error)
 }
 
 // CountReader reads the counts the indicator is computed from.

@@ -88,6 +88,16 @@ func (q queries) SessionByHash(ctx context.Context, hash []byte) (*ppks.Session,
 	return sess, usr, nil
 }
 
+// DeleteEndedSessions deletes the user's sessions that ended before the cutoffs.
+func (t *txn) DeleteEndedSessions(ctx context.Context, username string, endedBefore, seenBefore time.Time) (int, error) {
+	tag, err := t.exec(ctx, "delete ended sessions", `DELETE FROM sessions WHERE username = $1
+		AND (revoke_time < $2 OR expire_time < $2 OR last_seen < $3)`, username, endedBefore, seenBefore)
+	if err != nil {
+		return 0, err
+	}
+	return int(tag.RowsAffected()), nil
+}
+
 // TouchSession records the time of a request of the session.
 func (t *txn) TouchSession(ctx context.Context, id string, at time.Time) error {
 	_, err := t.exec(ctx, "touch session", `UPDATE sessions SET last_seen = $1 WHERE id = $2 AND last_seen < $1`, at, id)

@@ -87,6 +87,18 @@ func (q queries) SessionByHash(ctx context.Context, hash []byte) (*ppks.Session,
 	return sess, usr, nil
 }
 
+// DeleteEndedSessions deletes the user's sessions that ended before the cutoffs.
+func (t *txn) DeleteEndedSessions(ctx context.Context, username string, endedBefore, seenBefore time.Time) (int, error) {
+	res, err := t.tx.ExecContext(ctx, `DELETE FROM sessions WHERE username = ?
+		AND (revoke_time < ? OR expire_time < ? OR last_seen < ?)`,
+		username, micros(endedBefore), micros(endedBefore), micros(seenBefore))
+	if err != nil {
+		return 0, mapErr(ctx, "delete ended sessions", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), mapErr(ctx, "delete ended sessions", err)
+}
+
 // TouchSession records the time of a request of the session.
 func (t *txn) TouchSession(ctx context.Context, id string, at time.Time) error {
 	_, err := t.tx.ExecContext(ctx, `UPDATE sessions SET last_seen = ? WHERE id = ? AND last_seen < ?`, micros(at), id, micros(at))

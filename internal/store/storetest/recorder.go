@@ -522,6 +522,11 @@ func (r *recordingTx) PutPassword(ctx context.Context, pw *ppks.Password) error 
 	return r.tx.PutPassword(ctx, pw)
 }
 
+func (r *recordingTx) DeleteEndedSessions(ctx context.Context, username string, endedBefore, seenBefore time.Time) (int, error) {
+	r.calls.called("Tx.DeleteEndedSessions")
+	return r.tx.DeleteEndedSessions(ctx, username, endedBefore, seenBefore)
+}
+
 func (r *recordingTx) InsertSession(ctx context.Context, s *ppks.Session) error {
 	r.calls.called("Tx.InsertSession")
 	return r.tx.InsertSession(ctx, s)

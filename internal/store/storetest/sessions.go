@@ -19,6 +19,7 @@ var webTests = []struct {
 }{
 	{"Passwords", testPasswords},
 	{"Sessions", testSessions},
+	{"DeleteEndedSessions", testDeleteEndedSessions},
 	{"PendingQueue", testPendingQueue},
 	{"PendingCountsFollowWrites", testPendingCountsFollowWrites},
 	{"KecamatanFacts", testKecamatanFacts},
@@ -417,5 +418,46 @@ func testKecamatanFacts(t *testing.T, f *fixture) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("KecamatanFacts(%s) differs from CountFacts (-want +got):\n%s", kec, diff)
 		}
+	}
+}
+
+// Sessions that ended before the cutoffs go (revoked, expired, or idle since), the user's
+// only: a live one, one that ended after the cutoff, and another user's stay.
+func testDeleteEndedSessions(t *testing.T, f *fixture) {
+	u, other := f.user(t, nil), f.user(t, nil)
+	cutoff := baseTime.Add(60 * 24 * time.Hour)
+	old := cutoff.Add(-40 * 24 * time.Hour) // created and last seen here: expired 12 h later
+	revoked := f.session(t, u.Username, cutoff.Add(-time.Hour))
+	if err := f.w().RevokeSession(audited("SignOut"), u.Username, revoked.ID, cutoff.Add(-time.Minute)); err != nil {
+		t.Fatalf("RevokeSession: %v", err)
+	}
+	expired := f.session(t, u.Username, old)
+	idle := newSession(u.Username, cutoff.Add(-2*time.Hour))
+	idle.ExpireTime = cutoff.Add(10 * time.Hour)
+	if _, err := f.w().CreateSession(audited("SignIn"), idle); err != nil {
+		t.Fatalf("CreateSession: %v", err)
+	}
+	live := f.session(t, u.Username, cutoff.Add(-time.Minute))
+	revokedLater := f.session(t, u.Username, cutoff.Add(-time.Minute))
+	if err := f.w().RevokeSession(audited("SignOut"), u.Username, revokedLater.ID, cutoff.Add(time.Minute)); err != nil {
+		t.Fatalf("RevokeSession: %v", err)
+	}
+	others := f.session(t, other.Username, old)
+
+	n, err := f.w().DeleteEndedSessions(audited("SignIn"), u.Username, cutoff, cutoff.Add(-time.Hour))
+	if err != nil || n != 3 {
+		t.Fatalf("DeleteEndedSessions = %d, %v; want 3 (revoked, expired, idle)", n, err)
+	}
+	for _, c := range []struct {
+		s    *ppks.Session
+		kept bool
+	}{{revoked, false}, {expired, false}, {idle, false}, {live, true}, {revokedLater, true}, {others, true}} {
+		_, _, err := f.s.SessionByHash(f.ctx, c.s.Hash)
+		if kept := err == nil; kept != c.kept {
+			t.Errorf("session created %v: kept = %v (%v), want %v", c.s.CreateTime, kept, err, c.kept)
+		}
+	}
+	if n, err := f.w().DeleteEndedSessions(audited("SignIn"), u.Username, cutoff, cutoff.Add(-time.Hour)); err != nil || n != 0 {
+		t.Errorf("DeleteEndedSessions again = %d, %v; want 0", n, err)
 	}
 }

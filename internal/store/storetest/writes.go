@@ -350,6 +350,16 @@ func (w Writer) RevokeSession(op ppks.Op, username, id string, t time.Time) erro
 	return err
 }
 
+// DeleteEndedSessions deletes a user's sessions that ended before the cutoffs.
+func (w Writer) DeleteEndedSessions(op ppks.Op, username string, endedBefore, seenBefore time.Time) (int, error) {
+	var n int
+	_, err := w.write(op, "users/"+username, func(ctx context.Context, tx ppks.Tx) (err error) {
+		n, err = tx.DeleteEndedSessions(ctx, username, endedBefore, seenBefore)
+		return err
+	})
+	return n, err
+}
+
 // RevokeSessions revokes every session of a user.
 func (w Writer) RevokeSessions(op ppks.Op, username string, t time.Time) (int, error) {
 	var n int
