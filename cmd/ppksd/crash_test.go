@@ -19,6 +19,7 @@ import (
 
 	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
 	"github.com/opendinsos/ppks/internal/refdata"
+	"github.com/opendinsos/ppks/internal/testkit"
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -157,7 +158,7 @@ func crashRequestID(client, kind, seq int) string {
 func TestCrashRecovery(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "ppks.db")
-	token := supervisor(t, db)
+	token := testkit.Tokens(t, db, testkit.Supervisor)[0]
 	logs, err := os.Create(filepath.Join(dir, "ppksd.log"))
 	if err != nil {
 		t.Fatal(err)

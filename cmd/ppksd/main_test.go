@@ -12,10 +12,8 @@ import (
 	"time"
 
 	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
-	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/daemon"
-	"github.com/opendinsos/ppks/internal/ppks"
-	"github.com/opendinsos/ppks/internal/store/sqlite"
+	"github.com/opendinsos/ppks/internal/testkit"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -50,30 +48,6 @@ func start(t *testing.T, dbPath string) (daemon.Addrs, func() error) {
 	return daemon.Addrs{}, nil
 }
 
-// supervisor creates a supervisor and returns their token, on the database file directly
-// (as ppksctl does).
-func supervisor(t *testing.T, dbPath string) string {
-	t.Helper()
-	store, err := sqlite.Open(t.Context(), dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	svc, err := compose.NewService(store, "", "Asia/Makassar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sys := ppks.WithPrincipal(t.Context(), ppks.SystemPrincipal)
-	if _, err := svc.CreateUser(sys, ppks.RequestKey{}, ppks.User{Username: "kabid", DisplayName: "Kepala Bidang", Role: ppks.RoleSupervisor}); err != nil {
-		t.Fatal(err)
-	}
-	_, secret, err := svc.CreateToken(sys, ppks.RequestKey{}, "kabid", "test", time.Time{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return secret
-}
-
 type bearer string
 
 func (b bearer) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
@@ -83,7 +57,7 @@ func (bearer) RequireTransportSecurity() bool { return false }
 
 func TestRunServesAndKeepsDataAcrossRestarts(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "nested", "ppks.db")
-	token := supervisor(t, dbPath)
+	token := testkit.Tokens(t, dbPath, testkit.Supervisor)[0]
 	addrs, stop := start(t, dbPath)
 
 	conn, err := grpc.NewClient(addrs.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()))
@@ -159,7 +133,7 @@ func TestRunServesAndKeepsDataAcrossRestarts(t *testing.T) {
 // answering.
 func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "ppks.db")
-	token := supervisor(t, dbPath)
+	token := testkit.Tokens(t, dbPath, testkit.Supervisor)[0]
 	addrs, stop := start(t, dbPath)
 	conn, err := grpc.NewClient(addrs.GRPC, grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithPerRPCCredentials(bearer(token)))
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
 	"github.com/opendinsos/ppks/internal/procstat"
+	"github.com/opendinsos/ppks/internal/testkit"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/mem"
@@ -72,7 +73,7 @@ func TestLargeBodiesDoNotHoldMemory(t *testing.T) {
 	}
 	dir := t.TempDir()
 	db := filepath.Join(dir, "ppks.db")
-	token := supervisor(t, db)
+	token := testkit.Tokens(t, db, testkit.Supervisor)[0]
 	logs, err := os.Create(filepath.Join(dir, "ppksd.log"))
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/pgtest"
 	"github.com/opendinsos/ppks/internal/ppks"
+	"github.com/opendinsos/ppks/internal/testkit"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc"
@@ -22,37 +23,6 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 )
-
-// pgUsers creates a supervisor and an administrator on the database and returns their
-// tokens, as ppksctl would.
-func pgUsers(t *testing.T, dsn string) (supervisorToken, adminToken string) {
-	t.Helper()
-	store, err := compose.OpenStore(t.Context(), compose.DBConfig{DB: dsn}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	svc, err := compose.NewService(store, "", "Asia/Makassar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sys := ppks.WithPrincipal(t.Context(), ppks.SystemPrincipal)
-	var tokens []string
-	for _, u := range []ppks.User{
-		{Username: "kabid", DisplayName: "Kepala Bidang", Role: ppks.RoleSupervisor},
-		{Username: "admin", DisplayName: "Admin", Role: ppks.RoleAdmin},
-	} {
-		if _, err := svc.CreateUser(sys, ppks.RequestKey{}, u); err != nil {
-			t.Fatal(err)
-		}
-		_, secret, err := svc.CreateToken(sys, ppks.RequestKey{}, u.Username, "test", time.Time{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		tokens = append(tokens, secret)
-	}
-	return tokens[0], tokens[1]
-}
 
 // twoWays sends a request through one of the two processes and, while it gets no answer
 // (the process died under it, or is restarting), sends the same request, with the same
@@ -109,7 +79,8 @@ func TestTwoProcessesOnePostgres(t *testing.T) {
 		t.Skip("builds the binary and runs for about a minute")
 	}
 	dsn := pgtest.Require(t).NewDatabase(t, "")
-	supToken, adminToken := pgUsers(t, dsn)
+	tokens := testkit.Tokens(t, dsn, testkit.Supervisor, testkit.Admin)
+	supToken, adminToken := tokens[0], tokens[1]
 	dir := t.TempDir()
 	bin := buildDaemon(t)
 	var ds [2]*child

@@ -18,6 +18,7 @@ import (
 	"github.com/opendinsos/ppks/internal/ppks"
 	"github.com/opendinsos/ppks/internal/scenario"
 	"github.com/opendinsos/ppks/internal/store/sqlite"
+	"github.com/opendinsos/ppks/internal/testkit"
 	"google.golang.org/genproto/googleapis/api/annotations"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -194,7 +195,7 @@ func TestGeneratedClient(t *testing.T) {
 
 	dbPath := filepath.Join(t.TempDir(), "ppks.db")
 	loadScenario(t, dbPath)
-	token := supervisor(t, dbPath)
+	token := testkit.Tokens(t, dbPath, testkit.Supervisor)[0]
 	addrs, stop := start(t, dbPath)
 	defer func() {
 		if err := stop(); err != nil {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
+	"github.com/opendinsos/ppks/internal/testkit"
 	"google.golang.org/genproto/googleapis/type/date"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -75,7 +76,7 @@ func TestSoak(t *testing.T) {
 	}
 	dir := t.TempDir()
 	db := filepath.Join(dir, "ppks.db")
-	token := supervisor(t, db)
+	token := testkit.Tokens(t, db, testkit.Supervisor)[0]
 	logs, err := os.Create(filepath.Join(dir, "ppksd.log"))
 	if err != nil {
 		t.Fatal(err)

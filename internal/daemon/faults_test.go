@@ -19,6 +19,7 @@ import (
 
 	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
 	"github.com/opendinsos/ppks/internal/daemon"
+	"github.com/opendinsos/ppks/internal/testkit"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -144,7 +145,7 @@ func fill(t *testing.T, path string) {
 func TestDiskFull(t *testing.T) {
 	dir := smallFileSystem(t, "4m")
 	db := filepath.Join(dir, "ppks.db")
-	token := supervisorToken(t, db)
+	token := testkit.Tokens(t, db, testkit.Supervisor)[0]
 	conn, stop := startApp(t, db, token)
 	defer stop()
 	client := ppksv1.NewCaseServiceClient(conn)
@@ -237,7 +238,7 @@ func TestDiskFull(t *testing.T) {
 func TestReadOnlyDatabase(t *testing.T) {
 	dir := smallFileSystem(t, "8m")
 	db := filepath.Join(dir, "ppks.db")
-	token := supervisorToken(t, db)
+	token := testkit.Tokens(t, db, testkit.Supervisor)[0]
 	conn, stop := startApp(t, db, token)
 	if _, err := ppksv1.NewCaseServiceClient(conn).CreateBeneficiary(t.Context(), newPersonRequest(1)); err != nil {
 		t.Fatal(err)

@@ -16,10 +16,8 @@ import (
 	"time"
 
 	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
-	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/daemon"
-	"github.com/opendinsos/ppks/internal/ppks"
-	"github.com/opendinsos/ppks/internal/store/sqlite"
+	"github.com/opendinsos/ppks/internal/testkit"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -91,36 +89,13 @@ func lineOf(t *testing.T, logs *syncBuffer, msg, id string) map[string]any {
 	return nil
 }
 
-// supervisorToken creates a supervisor on the database file and returns their token.
-func supervisorToken(t *testing.T, db string) string {
-	t.Helper()
-	store, err := sqlite.Open(t.Context(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	svc, err := compose.NewService(store, "", "Asia/Makassar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sys := ppks.WithPrincipal(t.Context(), ppks.SystemPrincipal)
-	if _, err := svc.CreateUser(sys, ppks.RequestKey{}, ppks.User{Username: "kabid", DisplayName: "Kepala Bidang", Role: ppks.RoleSupervisor}); err != nil {
-		t.Fatal(err)
-	}
-	_, secret, err := svc.CreateToken(sys, ppks.RequestKey{}, "kabid", "test", time.Time{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return secret
-}
-
 // Every request gets an id (the client's when it sent one), returned to it and written on
 // the request's one log line with its method, code and user; /metrics, served without a
 // token, counts requests by method, route template and code, and never shows an id, a
 // name or a NIK.
 func TestRequestIDsLogsAndMetrics(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "ppks.db")
-	token := supervisorToken(t, db)
+	token := testkit.Tokens(t, db, testkit.Supervisor)[0]
 	logs := &syncBuffer{}
 	ctx, cancel := context.WithCancel(t.Context())
 	ready := make(chan daemon.Addrs, 1)

@@ -10,10 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/opendinsos/ppks/internal/compose"
 	"github.com/opendinsos/ppks/internal/daemon"
 	"github.com/opendinsos/ppks/internal/pgtest"
-	"github.com/opendinsos/ppks/internal/ppks"
+	"github.com/opendinsos/ppks/internal/testkit"
 )
 
 // A PostgreSQL cluster for the tests of the service on PostgreSQL (skipped without
@@ -27,23 +26,7 @@ func TestRunOnPostgres(t *testing.T) {
 	cluster := pgtest.Require(t)
 	dsn := cluster.NewDatabase(t, "")
 	withPassword := strings.Replace(dsn, "postgres@", "postgres:s3cret@", 1) // trust auth ignores it
-	store, err := compose.OpenStore(t.Context(), compose.DBConfig{DB: withPassword}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc, err := compose.NewService(store, "", "Asia/Makassar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sys := ppks.WithPrincipal(t.Context(), ppks.SystemPrincipal)
-	if _, err := svc.CreateUser(sys, ppks.RequestKey{}, ppks.User{Username: "kabid", DisplayName: "Kepala Bidang", Role: ppks.RoleSupervisor}); err != nil {
-		t.Fatal(err)
-	}
-	_, token, err := svc.CreateToken(sys, ppks.RequestKey{}, "kabid", "test", time.Time{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	store.Close()
+	token := testkit.Tokens(t, withPassword, testkit.Supervisor)[0]
 
 	logs := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
