@@ -2,8 +2,16 @@ package server
 
 import (
 	"context"
+	"errors"
+	"io"
+	"net/http"
 
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 )
 
 // SyncChanges maps a page of the domain's feed.
@@ -55,3 +63,34 @@ func (a SyncAPI) FindDuplicates(ctx context.Context, req *ppksv1.FindDuplicatesR
 
 // Status maps a domain error to the status the API answers with.
 func (a SyncAPI) Status(ctx context.Context, err error) error { return a.c.status(ctx, err) }
+
+// ReadJSON decodes a request body as the gateway does: a body over MaxBodyBytes, or one
+// that is not the message's JSON, is refused with the gateway's answer (WriteError).
+func (SyncAPI) ReadJSON(w http.ResponseWriter, r *http.Request, m proto.Message) error {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+		return tooLarge(MaxBodyBytes).Err()
+	}
+	if err == nil {
+		err = protojson.Unmarshal(body, m)
+	}
+	if err != nil {
+		return status.Error(codes.InvalidArgument, "the request body cannot be decoded: "+err.Error())
+	}
+	return nil
+}
+
+// WriteError answers with a status error as the gateway does: its HTTP status and the
+// google.rpc.Status as JSON, in the service's shape (an ErrorInfo reason and an
+// Indonesian LocalizedMessage) also for errors that came without one.
+func (SyncAPI) WriteError(w http.ResponseWriter, err error) {
+	st := withEdgeDetails(status.Convert(err))
+	code := runtime.HTTPStatusFromCode(st.Code())
+	if reasonOf(st) == ReasonRequestTooLarge {
+		code = http.StatusRequestEntityTooLarge
+	}
+	body, _ := protojson.MarshalOptions{EmitDefaultValues: true}.Marshal(st.Proto())
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_, _ = w.Write(body)
+}

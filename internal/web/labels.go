@@ -65,6 +65,18 @@ func verificationLabel(v ppks.VerificationState) string {
 	return "–"
 }
 
+func transferStateLabel(s ppks.TransferState) string {
+	switch s {
+	case ppks.TransferPending:
+		return "Menunggu supervisor"
+	case ppks.TransferApproved:
+		return "Disetujui"
+	case ppks.TransferRejected:
+		return "Ditolak"
+	}
+	return "–"
+}
+
 func outcomeLabel(o ppks.Outcome) string {
 	switch o {
 	case ppks.OutcomeGraduated:
@@ -153,7 +165,9 @@ func historyValue(c *ppks.Catalog, field, v string) string {
 			return formatDate(d)
 		}
 	case "sex":
-		return map[string]string{"MALE": "Laki-laki", "FEMALE": "Perempuan"}[v]
+		if s, ok := map[string]string{"MALE": "Laki-laki", "FEMALE": "Perempuan"}[v]; ok {
+			return s
+		}
 	case "state":
 		if s, ok := map[string]string{"ACTIVE": "aktif", "VOIDED": "dibatalkan", "OPEN": "terbuka", "CLOSED": "ditutup"}[v]; ok {
 			return s

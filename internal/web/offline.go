@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	ppksv1 "github.com/opendinsos/ppks/gen/ppks/v1"
 	"github.com/opendinsos/ppks/internal/ppks"
 	"google.golang.org/grpc/codes"
@@ -36,15 +35,12 @@ var syncJSON = protojson.MarshalOptions{EmitDefaultValues: true}
 // csrfHeader carries the session's CSRF token on the JSON endpoints' writes.
 const csrfHeader = "X-CSRF-Token"
 
-// maxSyncBody bounds a push: the API's limit (a batch of 500 items fits many times).
-const maxSyncBody = 4 << 20
-
 // api is auth for the JSON endpoints: an answer in JSON, never a redirect.
 func (h *Handler) api(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		st, err := h.authenticate(r)
 		if err != nil {
-			writeStatus(w, toStatusErr(h, r, err))
+			h.apiError(w, r, err)
 			return
 		}
 		w.Header().Set("Cache-Control", "no-store")
@@ -57,32 +53,23 @@ func (h *Handler) api(next http.HandlerFunc) http.HandlerFunc {
 func (h *Handler) apiWrite(next http.HandlerFunc) http.HandlerFunc {
 	return h.api(func(w http.ResponseWriter, r *http.Request) {
 		if err := crossOrigin.Check(r); err != nil || !validToken(r.Header.Get(csrfHeader), csrfToken(stateOf(r.Context()).secret)) {
-			writeStatus(w, toStatusErr(h, r, errForgedForm()))
+			h.apiError(w, r, errForgedForm())
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxSyncBody)
 		next(w, r)
 	})
 }
 
-func toStatusErr(h *Handler, r *http.Request, err error) error {
-	return h.sync.Status(r.Context(), err)
+// apiError answers a JSON endpoint with an error of the domain or of the API, as the
+// REST gateway answers it.
+func (h *Handler) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	h.sync.WriteError(w, h.sync.Status(r.Context(), err))
 }
 
-// writeStatus answers with a status error as the REST gateway does: its HTTP code and the
-// google.rpc.Status as JSON.
-func writeStatus(w http.ResponseWriter, err error) {
-	st := status.Convert(err)
-	body, _ := syncJSON.Marshal(st.Proto())
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(runtime.HTTPStatusFromCode(st.Code()))
-	_, _ = w.Write(body)
-}
-
-func writeMessage(w http.ResponseWriter, m proto.Message) {
+func (h *Handler) writeMessage(w http.ResponseWriter, m proto.Message) {
 	body, err := syncJSON.Marshal(m)
 	if err != nil {
-		writeStatus(w, status.Error(codes.Internal, "encode"))
+		h.sync.WriteError(w, status.Error(codes.Internal, "encode the answer: "+err.Error()))
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -142,58 +129,46 @@ func (h *Handler) syncPull(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	size, err := strconv.Atoi(q.Get("pageSize"))
 	if err != nil && q.Get("pageSize") != "" {
-		writeStatus(w, toStatusErr(h, r, ppks.Invalid("page_size", "INVALID", "not a number", "Bukan angka.")))
+		h.apiError(w, r, ppks.Invalid("page_size", "INVALID", "not a number", "Bukan angka."))
 		return
 	}
 	resp, err := h.sync.SyncChanges(r.Context(), &ppksv1.SyncChangesRequest{Cursor: q.Get("cursor"), PageSize: int32(size)})
 	if err != nil {
-		writeStatus(w, err)
+		h.sync.WriteError(w, err)
 		return
 	}
-	writeMessage(w, resp)
+	h.writeMessage(w, resp)
 }
 
 // syncPush is BatchSync.
 func (h *Handler) syncPush(w http.ResponseWriter, r *http.Request) {
 	req := &ppksv1.BatchSyncRequest{}
-	if err := readMessage(r, req); err != nil {
-		writeStatus(w, err)
+	if err := h.sync.ReadJSON(w, r, req); err != nil {
+		h.sync.WriteError(w, err)
 		return
 	}
 	resp, err := h.sync.BatchSync(r.Context(), req)
 	if err != nil {
-		writeStatus(w, err)
+		h.sync.WriteError(w, err)
 		return
 	}
-	writeMessage(w, resp)
+	h.writeMessage(w, resp)
 }
 
 // syncDuplicates is FindDuplicates, for the register form to warn of likely matches
 // before a person without NIK is queued.
 func (h *Handler) syncDuplicates(w http.ResponseWriter, r *http.Request) {
 	req := &ppksv1.FindDuplicatesRequest{}
-	if err := readMessage(r, req); err != nil {
-		writeStatus(w, err)
+	if err := h.sync.ReadJSON(w, r, req); err != nil {
+		h.sync.WriteError(w, err)
 		return
 	}
 	resp, err := h.sync.FindDuplicates(r.Context(), req)
 	if err != nil {
-		writeStatus(w, err)
+		h.sync.WriteError(w, err)
 		return
 	}
-	writeMessage(w, resp)
-}
-
-// readMessage decodes a JSON body as the gateway does.
-func readMessage(r *http.Request, m proto.Message) error {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		return status.Error(codes.ResourceExhausted, "request too large")
-	}
-	if err := protojson.Unmarshal(body, m); err != nil {
-		return status.Error(codes.InvalidArgument, "malformed request: "+err.Error())
-	}
-	return nil
+	h.writeMessage(w, resp)
 }
 
 // shellPage serves the application shell: the layout with the page drawn by the script

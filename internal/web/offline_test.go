@@ -59,7 +59,11 @@ func TestOfflineHTTP(t *testing.T) {
 	// The shell, signed in, still holds nobody's data: the page draws it from the phone.
 	_, shell2, _ := c.get("/app/luring")
 	_, list, _ := c.get("/app/penerima")
-	for _, name := range regexp.MustCompile(`<th scope="row"><a href="/app/penerima/[^"]+">([^<]+)</a>`).FindAllStringSubmatch(list, 5) {
+	names := regexp.MustCompile(`<th scope="row"><a href="/app/penerima/[^"]+">([^<]+)</a>`).FindAllStringSubmatch(list, 5)
+	if len(names) == 0 {
+		t.Fatal("no names found on the worker's list to look for in the shell")
+	}
+	for _, name := range names {
 		if strings.Contains(shell2, name[1]) {
 			t.Errorf("the shell shows %q", name[1])
 		}
@@ -94,10 +98,10 @@ func TestOfflineHTTP(t *testing.T) {
 		t.Errorf("a bad cursor: %d %s", status, body)
 	}
 
-	push := func(header map[string]string) (int, string) {
+	item := `{"items":[{"createBeneficiary":{"requestId":"0190a000-0000-7000-8000-0000000000aa","beneficiary":{"fullName":"Baso Luring","sex":"SEX_MALE","kecamatanCode":"73.06.08"}}}]}`
+	pushBody := func(body string, header map[string]string) (int, string) {
 		t.Helper()
-		item := `{"items":[{"createBeneficiary":{"requestId":"0190a000-0000-7000-8000-0000000000aa","beneficiary":{"fullName":"Baso Luring","sex":"SEX_MALE","kecamatanCode":"73.06.08"}}}]}`
-		req, _ := http.NewRequest(http.MethodPost, base+"/app/sinkron/kirim", strings.NewReader(item))
+		req, _ := http.NewRequest(http.MethodPost, base+"/app/sinkron/kirim", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		for k, v := range header {
 			req.Header.Set(k, v)
@@ -109,6 +113,23 @@ func TestOfflineHTTP(t *testing.T) {
 		defer resp.Body.Close()
 		out, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(out)
+	}
+	push := func(header map[string]string) (int, string) { t.Helper(); return pushBody(item, header) }
+	// What the service cannot read is answered as the REST gateway answers it: the
+	// reason, and a message in Indonesian for the sync bar.
+	for _, c := range []struct {
+		body   string
+		status int
+		reason string
+	}{
+		{`{"items":[`, http.StatusBadRequest, "MALFORMED_REQUEST"},
+		{`{"itemz":[]}`, http.StatusBadRequest, "MALFORMED_REQUEST"},
+		{`{"items":[],"x":"` + strings.Repeat("a", 5<<20) + `"}`, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE"},
+	} {
+		status, body := pushBody(c.body, map[string]string{"X-CSRF-Token": sess.CSRF})
+		if status != c.status || !strings.Contains(body, `"reason":"`+c.reason+`"`) || !strings.Contains(body, "Permintaan") {
+			t.Errorf("a push of %.20q: %d %.300s; want %d %s with an Indonesian message", c.body, status, body, c.status, c.reason)
+		}
 	}
 	if status, body := push(nil); status != http.StatusForbidden {
 		t.Errorf("a push without the CSRF token: %d %s", status, body)

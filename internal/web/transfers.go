@@ -48,11 +48,6 @@ func (h *Handler) showTransfers(w http.ResponseWriter, r *http.Request, status i
 
 func (h *Handler) createTransfer(w http.ResponseWriter, r *http.Request) {
 	form := transferForm{NIK: r.PostFormValue("nik"), To: r.PostFormValue("to"), Reason: r.PostFormValue("reason")}
-	if form.To == "" {
-		if p := stateOf(r.Context()).p; len(p.Kecamatan) == 1 {
-			form.To = p.Kecamatan[0]
-		}
-	}
 	_, err := h.svc.CreateTransfer(r.Context(), requestKey(r, "CreateTransfer"), "", form.NIK, form.To, form.Reason)
 	if err != nil {
 		if fe := fieldErrors(err); fe != nil {

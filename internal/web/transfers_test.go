@@ -37,8 +37,20 @@ func TestTransferFromTheRegisterForm(t *testing.T) {
 	if !strings.Contains(page, `value="`+nik+`"`) {
 		t.Fatal("the transfer form does not carry the NIK")
 	}
+	// A worker of one kecamatan asks for it: the form carries it, as a hidden field.
+	to := between(page, `<input type="hidden" name="to" value="`, `"`)
+	if to != "73.06.08" {
+		t.Fatalf("the transfer form asks for kecamatan %q; want the worker's own, 73.06.08", to)
+	}
+	// A NIK of 16 digits with no such birth month is refused beside its field.
+	badNIK := nik[:8] + "13" + nik[10:]
+	status, bad, _ := worker.post("/app/pindah", url.Values{"csrf": {csrfOf(t, page)}, "rid": {"0193a000-0000-7000-8000-0000000000f4"},
+		"nik": {badNIK}, "to": {to}, "reason": {"Pindah ke rumah anaknya"}}, nil)
+	if status != 422 || !strings.Contains(bad, `id="t-nik-galat"`) || !strings.Contains(bad, `aria-invalid="true"`) {
+		t.Fatalf("an invalid NIK: HTTP %d, field error shown %v; want 422 with the error beside the NIK", status, strings.Contains(bad, `id="t-nik-galat"`))
+	}
 	status, _, hdr := worker.post("/app/pindah", url.Values{"csrf": {csrfOf(t, page)}, "rid": {"0193a000-0000-7000-8000-0000000000f2"},
-		"nik": {nik}, "reason": {"Pindah ke rumah anaknya"}}, nil)
+		"nik": {nik}, "to": {to}, "reason": {"Pindah ke rumah anaknya"}}, nil)
 	if status != 303 || hdr.Get("Location") != "/app/pindah" {
 		t.Fatalf("transfer request: HTTP %d to %q", status, hdr.Get("Location"))
 	}
