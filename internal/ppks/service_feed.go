@@ -119,7 +119,8 @@ func (s *Service) SyncChanges(ctx context.Context, cursor string, size int32) (*
 		if e := (*Error)(nil); errors.As(err, &e) && e.Reason == "FEED_POSITION_UNKNOWN" {
 			// The log does not know the cursor (a database restored from an older
 			// backup): the replica is dropped and downloaded again.
-			page = &SyncPage{RemovedKecamatan: s.areaOf(area.Whole(), area)}
+			// What rescope found gone from the area is dropped as well.
+			page = &SyncPage{RemovedKecamatan: append(page.RemovedKecamatan, s.areaOf(area.Whole(), area)...)}
 			if cur, err = s.newCursor(ctx, p, area); err == nil {
 				err = s.snapshotPage(ctx, p, cur, n, page)
 			}

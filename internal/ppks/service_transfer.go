@@ -206,7 +206,11 @@ func (s *Service) decideTransfer(ctx context.Context, key RequestKey, method, id
 		}
 		now := s.now()
 		t.State, t.DecidedBy, t.DecisionNote, t.DecideTime = to, p.Username, reason, now
-		op.Audit.Summary = strings.ToLower(strings.TrimSuffix(method, "Transfer")) + "d transfer of " + b.Name() + " to " + t.ToKecamatan
+		verb := "rejected"
+		if to == TransferApproved {
+			verb = "approved"
+		}
+		op.Audit.Summary = verb + " transfer of " + b.Name() + " to " + t.ToKecamatan
 		op.Audit.Resource = t.Name()
 		if err := tx.UpdateTransfer(ctx, t); err != nil {
 			return err
