@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"sync"
@@ -206,5 +207,36 @@ func TestStatementTimeout(t *testing.T) {
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) || pe.Code != codeCanceled {
 		t.Errorf("Write with a slow statement: %v, want the statement canceled", err)
+	}
+}
+
+// Each new database makes its own cursor key (migration 0004), the same for every
+// process of it. The conformance suite's databases are copies of one template, which keep
+// its key as a backup would; here two are made afresh.
+func TestFeedKeyOfNewDatabases(t *testing.T) {
+	c := pgtest.Require(t)
+	var keys [][]byte
+	for range 2 {
+		dsn := c.NewDatabase(t, "")
+		var first []byte
+		for range 2 { // two processes of one database
+			db, err := Open(t.Context(), dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			key, err := db.FeedKey(t.Context())
+			db.Close()
+			if err != nil || len(key) != 32 {
+				t.Fatalf("FeedKey = %x, %v; want 32 bytes", key, err)
+			}
+			if first != nil && !bytes.Equal(first, key) {
+				t.Fatalf("one database, two keys: %x and %x", first, key)
+			}
+			first = key
+		}
+		keys = append(keys, first)
+	}
+	if bytes.Equal(keys[0], keys[1]) {
+		t.Errorf("two new databases have the same cursor key %x", keys[0])
 	}
 }

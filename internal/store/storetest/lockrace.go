@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"math/rand/v2"
 	"sync"
 	"testing"
@@ -67,10 +68,11 @@ func testLockRace(t *testing.T, f *fixture) {
 					ppks.Intervention{InterventionType: permakanan, DeliveredOn: ppks.Date{Year: year, Month: 6, Day: 1}})
 				mu.Lock()
 				defer mu.Unlock()
+				var refusal *ppks.Error
 				switch {
 				case err == nil:
 					accepted++
-				case ppks.KindOf(err) == ppks.KindFailedPrecondition:
+				case errors.As(err, &refusal) && refusal.Reason == "YEAR_LOCKED":
 					// refused: the lock came first
 				default:
 					t.Errorf("year %d: a write failed with %v, want accepted or YEAR_LOCKED", year, err)

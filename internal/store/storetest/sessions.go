@@ -180,8 +180,8 @@ func testSessions(t *testing.T, f *fixture) {
 	if err != nil || n != 2 {
 		t.Errorf("RevokeSessions = %d, %v; want 2 (second and stale)", n, err)
 	}
-	if list, _ := f.s.ListSessions(f.ctx, u.Username, time.Time{}); len(list) != 0 {
-		t.Errorf("ListSessions after revoking all = %d sessions, want none", len(list))
+	if list, err := f.s.ListSessions(f.ctx, u.Username, time.Time{}); err != nil || len(list) != 0 {
+		t.Errorf("ListSessions after revoking all = %d sessions, %v; want none", len(list), err)
 	}
 	if got := f.audit(t, ppks.AuditFilter{Method: "SignOut"}); len(got) != 2 {
 		t.Errorf("SignOut audit entries = %d, want 2", len(got))

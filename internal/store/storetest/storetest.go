@@ -70,7 +70,13 @@ func RunAll(t *testing.T, open func(t *testing.T) ppks.Store) {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				t.Parallel()
-				ran.Add(1)
+				// Counted once it ran to the end unskipped: a backend that is not here (no
+				// PostgreSQL outside CI) skips in open, and then no coverage is checked.
+				t.Cleanup(func() {
+					if !t.Skipped() {
+						ran.Add(1)
+					}
+				})
 				s := &recorder{s: open(t), calls: c}
 				t.Cleanup(func() {
 					if err := s.Close(); err != nil {

@@ -114,7 +114,10 @@ func testTransfers(t *testing.T, f *fixture) {
 	// A refused decision changes neither.
 	refused := ppks.FailedPrecondition("NO", "no", "tidak")
 	_, err = f.w().write(newOp("RejectTransfer", "r"), second.Name(), func(ctx context.Context, tx ppks.Tx) error {
-		tr, _ := tx.GetTransfer(ctx, second.ID)
+		tr, err := tx.GetTransfer(ctx, second.ID)
+		if err != nil {
+			return err
+		}
 		tr.State = ppks.TransferRejected
 		if err := tx.UpdateTransfer(ctx, tr); err != nil {
 			return err
@@ -122,8 +125,8 @@ func testTransfers(t *testing.T, f *fixture) {
 		return refused
 	})
 	wantErr(t, err, ppks.KindFailedPrecondition, "NO")
-	if again, _ := f.s.GetTransfer(f.ctx, second.ID); again.State != ppks.TransferPending {
-		t.Errorf("a refused decision stored state %v", again.State)
+	if again, err := f.s.GetTransfer(f.ctx, second.ID); err != nil || again.State != ppks.TransferPending {
+		t.Errorf("a refused decision: transfer %+v, %v; want it pending", again, err)
 	}
 	_, err = f.s.GetTransfer(f.ctx, newID())
 	wantErr(t, err, ppks.KindNotFound, "")
