@@ -238,6 +238,7 @@ func applyPairs(ctx context.Context, q querier, rules *countRules, olds, news ma
 	}
 	var changed []pairKey
 	persons := map[yearPerson]bool{} // value: had a counted pair in the year before
+	added := map[yearPerson]bool{}   // a counted pair is added: the person counts after
 	families := map[familyUnitKey]*unit{}
 	for k, o := range olds {
 		n := news[k]
@@ -247,6 +248,9 @@ func applyPairs(ctx context.Context, q querier, rules *countRules, olds, news ma
 		changed = append(changed, k)
 		if (o == nil) != (n == nil) && rules.counts(k.year, k.typ) {
 			persons[yearPerson{k.year, k.person}] = false
+			if n != nil {
+				added[yearPerson{k.year, k.person}] = true
+			}
 		}
 		if rules.family[k.typ] {
 			for _, p := range []*pairRow{o, n} {
@@ -290,9 +294,11 @@ func applyPairs(ctx context.Context, q querier, rules *countRules, olds, news ma
 		d.unit(f.year, f.typ, after, +1)
 	}
 	for yp, before := range persons {
-		after, err := hasCountedPair(ctx, q, rules, yp.year, yp.person)
-		if err != nil {
-			return err
+		after := added[yp] // known without asking: the pair was just written
+		if !after {
+			if after, err = hasCountedPair(ctx, q, rules, yp.year, yp.person); err != nil {
+				return err
+			}
 		}
 		d.unique[yp.year] += boolInt(after) - boolInt(before)
 	}

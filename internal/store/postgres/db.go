@@ -552,7 +552,7 @@ func dateText(d ppks.Date) any {
 	if d.IsZero() {
 		return nil
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+	return dateString(d)
 }
 
 // parseDate reads a date stored by dateText.

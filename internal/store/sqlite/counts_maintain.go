@@ -262,6 +262,7 @@ func applyPairs(ctx context.Context, tx *sql.Tx, rules *countRules, olds, news m
 	}
 	var changed []pairKey
 	persons := map[yearPerson]bool{} // value: had a counted pair in the year before
+	added := map[yearPerson]bool{}   // a counted pair is added: the person counts after
 	families := map[familyUnitKey]*unit{}
 	for k, o := range olds {
 		n := news[k]
@@ -271,6 +272,9 @@ func applyPairs(ctx context.Context, tx *sql.Tx, rules *countRules, olds, news m
 		changed = append(changed, k)
 		if (o == nil) != (n == nil) && rules.counts(k.year, k.typ) {
 			persons[yearPerson{k.year, k.person}] = false
+			if n != nil {
+				added[yearPerson{k.year, k.person}] = true
+			}
 		}
 		if rules.family[k.typ] {
 			for _, p := range []*pairRow{o, n} {
@@ -314,9 +318,11 @@ func applyPairs(ctx context.Context, tx *sql.Tx, rules *countRules, olds, news m
 		d.unit(f.year, f.typ, after, +1)
 	}
 	for yp, before := range persons {
-		after, err := hasCountedPair(ctx, tx, rules, yp.year, yp.person)
-		if err != nil {
-			return err
+		after := added[yp] // known without asking: the pair was just written
+		if !after {
+			if after, err = hasCountedPair(ctx, tx, rules, yp.year, yp.person); err != nil {
+				return err
+			}
 		}
 		d.unique[yp.year] += boolInt(after) - boolInt(before)
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/opendinsos/ppks/internal/ppks"
@@ -51,21 +49,4 @@ func recordOp(ctx context.Context, tx *sql.Tx, op ppks.Op, name string) error {
 		return err
 	}
 	return appendAudit(ctx, tx, op.Audit, name)
-}
-
-// splitName returns the ids of a resource name made of the given collections, e.g.
-// splitName("beneficiaries/b/cases/c", "beneficiaries", "cases") is ["b", "c"].
-func splitName(name string, collections ...string) ([]string, error) {
-	parts := strings.Split(name, "/")
-	if len(parts) != 2*len(collections) {
-		return nil, fmt.Errorf("stored resource %q is not a %s name", name, strings.Join(collections, "/"))
-	}
-	ids := make([]string, len(collections))
-	for i, c := range collections {
-		if parts[2*i] != c || parts[2*i+1] == "" {
-			return nil, fmt.Errorf("stored resource %q is not a %s name", name, strings.Join(collections, "/"))
-		}
-		ids[i] = parts[2*i+1]
-	}
-	return ids, nil
 }

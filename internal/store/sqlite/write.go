@@ -98,9 +98,3 @@ func writeName(op ppks.Op) string {
 	}
 	return b.String()
 }
-
-// exec runs a statement of a write, its errors mapped as every store error is.
-func (t *txn) exec(ctx context.Context, op, query string, args ...any) (sql.Result, error) {
-	res, err := t.tx.ExecContext(ctx, query, args...)
-	return res, mapErr(ctx, op, err)
-}
