@@ -206,17 +206,7 @@ func (s *Service) checkCountedYearsOpen(ctx context.Context, tx ReportReader, iv
 // interventionsOf reads every intervention of a person (and of one case, when caseID is
 // set), for checkCountedYearsOpen.
 func interventionsOf(ctx context.Context, tx RecordReader, beneficiaryID, caseID string) ([]*Intervention, error) {
-	var out []*Intervention
 	f := InterventionFilter{BeneficiaryID: beneficiaryID, CaseID: caseID}
-	for pg := (PageRequest{Limit: MaxPageSize}); ; {
-		list, err := tx.ListInterventions(ctx, f, pg)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, list...)
-		if len(list) < pg.Limit {
-			return out, nil
-		}
-		pg.After = list[len(list)-1].ID
-	}
+	return allPages(func(pg PageRequest) ([]*Intervention, error) { return tx.ListInterventions(ctx, f, pg) },
+		func(iv *Intervention) string { return iv.ID })
 }

@@ -54,28 +54,46 @@ func HashPassword(password string) string {
 // CheckPassword reports whether password matches the stored hash, in time independent of
 // where they differ. A malformed hash matches nothing.
 func CheckPassword(hash, password string) bool {
+	ph, ok := parseHash(hash)
+	if !ok {
+		return false
+	}
+	got := argon2.IDKey([]byte(password), ph.salt, ph.passes, ph.memory, ph.threads, uint32(len(ph.key)))
+	return subtle.ConstantTimeCompare(got, ph.key) == 1
+}
+
+// phcHash is a parsed argon2id hash string.
+type phcHash struct {
+	memory, passes uint32
+	threads        uint8
+	salt, key      []byte
+}
+
+// parseHash reads an argon2id PHC string, refusing parameters a stored hash never has:
+// no memory or passes (a hash anyone could match cheaply), more than 1 GiB or 16 passes
+// (a sign-in that would exhaust the server).
+func parseHash(hash string) (phcHash, bool) {
+	var h phcHash
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false
+		return h, false
 	}
 	var version int
-	var memory, passes uint32
-	var threads uint8
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return false
+		return h, false
 	}
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &memory, &passes, &threads); err != nil ||
-		memory == 0 || memory > 1<<20 || passes == 0 || passes > 16 || threads == 0 {
-		return false
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &h.memory, &h.passes, &h.threads); err != nil ||
+		h.memory == 0 || h.memory > 1<<20 || h.passes == 0 || h.passes > 16 || h.threads == 0 {
+		return h, false
 	}
 	b64 := base64.RawStdEncoding
-	salt, err1 := b64.DecodeString(parts[4])
-	want, err2 := b64.DecodeString(parts[5])
-	if err1 != nil || err2 != nil || len(want) == 0 || len(want) > 128 {
-		return false
+	var err1, err2 error
+	h.salt, err1 = b64.DecodeString(parts[4])
+	h.key, err2 = b64.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(h.key) == 0 || len(h.key) > 128 {
+		return h, false
 	}
-	got := argon2.IDKey([]byte(password), salt, passes, memory, threads, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1
+	return h, true
 }
 
 // dummyHash is checked against when a sign-in names no user (or one without a password),

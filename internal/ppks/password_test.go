@@ -1,9 +1,12 @@
 package ppks
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/argon2"
 )
 
 func TestPasswordHash(t *testing.T) {
@@ -23,10 +26,31 @@ func TestPasswordHash(t *testing.T) {
 		}
 	}
 	for _, malformed := range []string{"", "$argon2id$", strings.Replace(h, "argon2id", "argon2i", 1),
-		strings.Replace(h, "m=19456", "m=0", 1), strings.Replace(h, "m=19456", "m=99999999", 1), h + "$x", "$2a$10$bcrypt"} {
+		h + "$x", "$2a$10$bcrypt"} {
 		if CheckPassword(malformed, "rahasia-kantor-2024") {
 			t.Errorf("malformed hash %q matches", malformed)
 		}
+	}
+	// Parameters a stored hash never has are refused before any work, each on its own.
+	if _, ok := parseHash(h); !ok {
+		t.Fatalf("the service's own hash does not parse: %q", h)
+	}
+	for _, params := range []string{"m=0,t=2,p=1", "m=99999999,t=2,p=1", "m=19456,t=0,p=1", "m=19456,t=17,p=1", "m=19456,t=2,p=0"} {
+		if _, ok := parseHash(strings.Replace(h, "m=19456,t=2,p=1", params, 1)); ok {
+			t.Errorf("a hash with %s is taken", params)
+		}
+	}
+	// A hash with no memory is refused even when its key is right for those parameters
+	// (argon2 would take it: the guard is what refuses it).
+	salt := []byte("garam-enam-belas")
+	key := argon2.IDKey([]byte("rahasia-kantor-2024"), salt, 2, 0, 1, 32)
+	b64 := base64.RawStdEncoding
+	cheap := "$argon2id$v=19$m=0,t=2,p=1$" + b64.EncodeToString(salt) + "$" + b64.EncodeToString(key)
+	if CheckPassword(cheap, "rahasia-kantor-2024") {
+		t.Error("a hash made with no memory matches")
+	}
+	if right := "$argon2id$v=19$m=8,t=2,p=1$" + b64.EncodeToString(salt) + "$" + b64.EncodeToString(argon2.IDKey([]byte("rahasia-kantor-2024"), salt, 2, 8, 1, 32)); !CheckPassword(right, "rahasia-kantor-2024") {
+		t.Error("a well-formed hash with other parameters does not match")
 	}
 }
 

@@ -186,16 +186,12 @@ func (s *Service) ExportInterventions(ctx context.Context, year int, emit func(r
 		if len(list) == 0 {
 			return nil
 		}
+		if err := s.readPeople(ctx, list, people); err != nil {
+			return err
+		}
 		records := make([][]string, 0, len(list))
 		for _, iv := range list {
-			b, ok := people[iv.BeneficiaryID]
-			if !ok {
-				if b, err = s.Store.GetBeneficiary(ctx, iv.BeneficiaryID); err != nil && KindOf(err) != KindNotFound {
-					return err
-				}
-				people[iv.BeneficiaryID] = b
-			}
-			records = append(records, exportRecord(p, iv, b))
+			records = append(records, exportRecord(p, iv, people[iv.BeneficiaryID]))
 		}
 		if err := s.auditRead(ctx, "ExportInterventions", ReportName(year)+"/interventions", names(list)); err != nil {
 			return err
@@ -208,6 +204,41 @@ func (s *Service) ExportInterventions(ctx context.Context, year int, emit func(r
 		}
 		pg.After = list[len(list)-1].ID
 	}
+}
+
+// readPeople adds to people (by id) the persons of the interventions not in it yet: one
+// read for the page, and one more only for an id that names a merged person (whose
+// survivor comes back under its own id). Nobody is nil.
+func (s *Service) readPeople(ctx context.Context, list []*Intervention, people map[string]*Beneficiary) error {
+	var ids []string
+	asked := map[string]bool{}
+	for _, iv := range list {
+		if _, ok := people[iv.BeneficiaryID]; !ok && !asked[iv.BeneficiaryID] {
+			asked[iv.BeneficiaryID] = true
+			ids = append(ids, iv.BeneficiaryID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	got, err := s.Store.GetBeneficiaries(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, b := range got {
+		people[b.ID] = b
+	}
+	for _, id := range ids {
+		if _, ok := people[id]; ok {
+			continue
+		}
+		b, err := s.Store.GetBeneficiary(ctx, id)
+		if err != nil && KindOf(err) != KindNotFound {
+			return err
+		}
+		people[id] = b
+	}
+	return nil
 }
 
 func exportRecord(p *Principal, iv *Intervention, b *Beneficiary) []string {

@@ -155,19 +155,10 @@ func (s *Service) MergeBeneficiaries(ctx context.Context, key RequestKey, surviv
 
 // casesOf reads every case of a person.
 func casesOf(ctx context.Context, tx RecordReader, beneficiaryID string) ([]*Case, error) {
-	var out []*Case
-	f := CaseFilter{BeneficiaryID: beneficiaryID}
-	for pg := (PageRequest{Limit: MaxPageSize}); ; {
-		list, err := tx.ListCases(ctx, f, pg)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, list...)
-		if len(list) < pg.Limit {
-			return out, nil
-		}
-		pg.After = list[len(list)-1].ID
-	}
+	return allPages(func(pg PageRequest) ([]*Case, error) {
+		return tx.ListCases(ctx, CaseFilter{BeneficiaryID: beneficiaryID}, pg)
+	},
+		func(c *Case) string { return c.ID })
 }
 
 func fill(dst *string, src string) {
