@@ -1,6 +1,7 @@
 package ppks
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -28,8 +29,26 @@ var variants = map[string]string{
 	"nur": "nur", "noer": "nur",
 }
 
-// oldSpellings turns pre-1972 spellings into the current ones (Soekarno, Djamal, Tjahja).
-var oldSpellings = strings.NewReplacer("oe", "u", "dj", "j", "tj", "c", "sj", "sy", "nj", "ny", "ch", "kh")
+// oldSpellingPairs turns pre-1972 spellings into the current ones (Soekarno, Djamal,
+// Tjahja): old, new, old, new...
+var oldSpellingPairs = []string{"oe", "u", "dj", "j", "tj", "c", "sj", "sy", "nj", "ny", "ch", "kh"}
+
+var oldSpellings = strings.NewReplacer(oldSpellingPairs...)
+
+// NameFolding is what MatchKey folds names with, for a client that must fold them the
+// same way without the service (the offline pages' duplicate warning and search).
+type NameFolding struct {
+	Titles       []string          `json:"titles"`       // name parts dropped
+	Variants     map[string]string `json:"variants"`     // a part's spelling to its one form
+	OldSpellings []string          `json:"oldSpellings"` // replaced in a part left: old, new, ...
+}
+
+// NameFoldingRules returns MatchKey's rules. After the replacements, MatchKey collapses
+// doubled letters.
+func NameFoldingRules() NameFolding {
+	return NameFolding{Titles: slices.Sorted(maps.Keys(titles)), Variants: maps.Clone(variants),
+		OldSpellings: slices.Clone(oldSpellingPairs)}
+}
 
 // MatchKey folds a name for matching records of one person: normalised, without titles,
 // with common spelling variants and old spellings unified and doubled letters collapsed.

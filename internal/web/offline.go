@@ -99,7 +99,9 @@ func (h *Handler) syncSession(w http.ResponseWriter, r *http.Request) {
 		PpksTypes         []code `json:"ppksTypes"`
 		InterventionTypes []code `json:"interventionTypes"`
 		AllKecamatan      []code `json:"allKecamatan"`
-	}{Username: st.user.Username, DisplayName: st.user.DisplayName, Role: st.p.Role.String(), CSRF: csrfToken(st.secret),
+		// How names are folded to find a person already registered (ppks.MatchKey).
+		NameFolding ppks.NameFolding `json:"nameFolding"`
+	}{NameFolding: ppks.NameFoldingRules(), Username: st.user.Username, DisplayName: st.user.DisplayName, Role: st.p.Role.String(), CSRF: csrfToken(st.secret),
 		Today: isoDate(h.svc.Today())}
 	if h.svc.Location != nil {
 		out.TimeZone = h.svc.Location.String()

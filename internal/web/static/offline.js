@@ -524,8 +524,34 @@
     box.scrollIntoView();
     return true;
   }
+  // replaceOnce is Go's strings.Replacer: one pass from the left, the first pair (old,
+  // new, old, new...) that matches at a position wins, and what it wrote is not looked at
+  // again.
+  function replaceOnce(s, pairs) {
+    var out = "";
+    for (var i = 0; i < s.length;) {
+      var hit = -1;
+      for (var j = 0; j + 1 < pairs.length; j += 2) {
+        if (pairs[j] && s.startsWith(pairs[j], i)) { hit = j; break; }
+      }
+      if (hit < 0) { out += s[i]; i++; continue; }
+      out += pairs[hit + 1];
+      i += pairs[hit].length;
+    }
+    return out;
+  }
+  // fold is ppks.MatchKey, with the rules the session carries (nameFolding): lower case,
+  // letters and digits only, titles dropped, spelling variants unified, old spellings
+  // replaced and doubled letters collapsed.
   function fold(s) {
-    return String(s || "").toLowerCase().replace(/\b(hj?|dg|daeng|andi)\b\.?/g, " ").replace(/[^a-z0-9]+/g, " ").trim();
+    var rules = (session && session.nameFolding) || { titles: [], variants: {}, oldSpellings: [] };
+    var titles = {};
+    rules.titles.forEach(function (t) { titles[t] = true; });
+    return String(s || "").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (t) { return t && !titles[t]; })
+      .map(function (t) {
+        if (Object.prototype.hasOwnProperty.call(rules.variants, t)) { return rules.variants[t]; }
+        return replaceOnce(t, rules.oldSpellings).replace(/(.)\1+/gu, "$1");
+      }).join(" ");
   }
 
   async function openCase(get, ids) {
