@@ -109,7 +109,7 @@ func tokenRef(username, token string) (user, id string, err error) {
 }
 
 func parseRole(s string) (ppks.Role, error) {
-	for _, r := range []ppks.Role{ppks.RoleWorker, ppks.RoleSupervisor, ppks.RolePlanner, ppks.RoleAdmin} {
+	for _, r := range ppks.AnyRole {
 		if strings.EqualFold(s, r.String()) {
 			return r, nil
 		}

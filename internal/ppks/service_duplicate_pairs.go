@@ -21,7 +21,7 @@ const pairScan = 25
 // could be them, and returns the pairs found (each pair once). The token continues the
 // scan; the scan is done when it comes back empty.
 func (s *Service) DuplicatePairs(ctx context.Context, kecamatan, token string) ([]DuplicatePair, string, int, error) {
-	p, err := requireRole(ctx, RoleSupervisor)
+	p, err := requireRole(ctx, Supervisors...)
 	if err != nil {
 		return nil, "", 0, err
 	}

@@ -71,7 +71,7 @@ func (f PendingFilter) key() string {
 // counts of the whole queue under the filter. Supervisors verify; the list is audited as
 // a read of the records shown.
 func (s *Service) VerificationQueue(ctx context.Context, f PendingFilter, size int32, token string) (*Queue, error) {
-	p, err := requireRole(ctx, RoleSupervisor)
+	p, err := requireRole(ctx, Supervisors...)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +164,7 @@ func (s *Service) facets(counts []PendingCount, f PendingFilter) (int, []Count, 
 // PendingRecords counts the interventions delivered in the year that wait for
 // verification (SUPERVISOR): the length of the queue, for the dashboard.
 func (s *Service) PendingRecords(ctx context.Context, year int) (int, error) {
-	if _, err := requireRole(ctx, RoleSupervisor); err != nil {
+	if _, err := requireRole(ctx, Supervisors...); err != nil {
 		return 0, err
 	}
 	if err := checkReportYear(year, "year"); err != nil {

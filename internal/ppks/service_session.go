@@ -206,7 +206,7 @@ func (s *Service) ChangePassword(ctx context.Context, current, password string) 
 
 // SetPassword sets a user's password (ADMIN): every session of the user ends.
 func (s *Service) SetPassword(ctx context.Context, key RequestKey, username, password string) error {
-	p, err := requireRole(ctx, RoleAdmin)
+	p, err := requireRole(ctx, Administrators...)
 	if err != nil {
 		return err
 	}
@@ -238,7 +238,7 @@ func (s *Service) putPassword(ctx context.Context, op Op, pw *Password, keep str
 
 // HasPassword reports whether a user can sign in to the web application (ADMIN).
 func (s *Service) HasPassword(ctx context.Context, username string) (bool, time.Time, error) {
-	if _, err := requireRole(ctx, RoleAdmin); err != nil {
+	if _, err := requireRole(ctx, Administrators...); err != nil {
 		return false, time.Time{}, err
 	}
 	pw, err := s.Store.GetPassword(ctx, username)
@@ -253,7 +253,7 @@ func (s *Service) HasPassword(ctx context.Context, username string) (bool, time.
 
 // ListSessions lists a user's sessions that may still be live, newest first (ADMIN).
 func (s *Service) ListSessions(ctx context.Context, username string) ([]*Session, error) {
-	if _, err := requireRole(ctx, RoleAdmin); err != nil {
+	if _, err := requireRole(ctx, Administrators...); err != nil {
 		return nil, err
 	}
 	list, err := s.Store.ListSessions(ctx, username, s.now().Add(-s.Sessions.idle()))
@@ -272,7 +272,7 @@ func (s *Service) ListSessions(ctx context.Context, username string) ([]*Session
 
 // EndSessions ends every session of a user (ADMIN): "sign out everywhere".
 func (s *Service) EndSessions(ctx context.Context, username string) (int, error) {
-	if _, err := requireRole(ctx, RoleAdmin); err != nil {
+	if _, err := requireRole(ctx, Administrators...); err != nil {
 		return 0, err
 	}
 	op := s.op(ctx, "EndSessions", RequestKey{})

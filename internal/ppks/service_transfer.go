@@ -38,6 +38,7 @@ func (s *Service) CreateTransfer(ctx context.Context, key RequestKey, id, nik, t
 	op := s.op(ctx, "CreateTransfer", key)
 	op.Audit.Resource = t.Name()
 	var created *Transfer
+	var holder *Beneficiary // who holds the NIK, once found
 	replayed, err := s.write(ctx, op, func(ctx context.Context, tx Tx) error {
 		holders, err := tx.ListBeneficiaries(ctx, BeneficiaryFilter{NIK: t.NIK}, PageRequest{Limit: 2})
 		if err != nil {
@@ -48,6 +49,7 @@ func (s *Service) CreateTransfer(ctx context.Context, key RequestKey, id, nik, t
 				"NIK ini belum terdaftar: daftarkan sebagai penerima baru.")
 		}
 		b := holders[0]
+		holder = b
 		if b.KecamatanCode == t.ToKecamatan {
 			return FailedPrecondition("ALREADY_IN_KECAMATAN", "the person is already registered in this kecamatan",
 				"Orang ini sudah terdaftar di kecamatan tersebut.")
@@ -70,6 +72,17 @@ func (s *Service) CreateTransfer(ctx context.Context, key RequestKey, id, nik, t
 		created = &t
 		return nil
 	})
+	if err != nil && holder != nil && !p.InScope(holder.KecamatanCode) {
+		// Refused, the answer still told the worker that a person outside their area holds
+		// the NIK (a request for them waits): a lookup beyond their scope, audited as one.
+		if aerr := s.appendAudit(ctx, &AuditEntry{
+			Time: s.now(), Username: p.Username, Role: p.Role, Method: "TransferLookup", Action: AuditRead,
+			Resource: "beneficiaries", Records: []string{holder.Name()},
+			Summary: "a transfer request found the NIK outside the caller's area, and was refused",
+		}); aerr != nil {
+			return nil, aerr
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

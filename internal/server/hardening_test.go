@@ -240,6 +240,11 @@ func TestPersonKnownElsewhere(t *testing.T) {
 	_, err = worker.cases.CreateTransfer(e.ctx, &ppksv1.CreateTransferRequest{RequestId: e.newUUID(),
 		Transfer: &ppksv1.Transfer{Nik: nik, ToKecamatanCode: ownKec, Reason: "Sekali lagi"}})
 	wantCode(t, err, codes.AlreadyExists)
+	// That refusal told the worker that someone outside their area holds the NIK: audited.
+	if got := e.auditEntries(`method = "TransferLookup" AND username = "petugas"`); len(got) != 1 ||
+		!slices.Contains(got[0].GetRecords(), holder.GetName()) {
+		t.Errorf("the refused request's lookup in the audit log: %v; want one entry naming %s", got, holder.GetName())
+	}
 	_, err = worker.cases.CreateTransfer(e.ctx, &ppksv1.CreateTransferRequest{RequestId: e.newUUID(),
 		Transfer: &ppksv1.Transfer{Nik: "7306014512850099", ToKecamatanCode: ownKec, Reason: "Pindah"}})
 	wantCode(t, err, codes.FailedPrecondition)

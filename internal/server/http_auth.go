@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 )
@@ -34,13 +33,7 @@ func (s *Server) requireBearer(mux *runtime.ServeMux) http.Handler {
 
 // httpBearer returns the token of the first Authorization header, "" when none: the
 // same one the gateway forwards to gRPC.
-func httpBearer(r *http.Request) string {
-	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !ok || !strings.EqualFold(scheme, "bearer") {
-		return ""
-	}
-	return strings.TrimSpace(token)
-}
+func httpBearer(r *http.Request) string { return parseBearer(r.Header.Get("Authorization")) }
 
 // unread answers a request whose body is left unread by closing the connection after
 // the answer: otherwise the server would first read up to 256 KiB of the body to keep

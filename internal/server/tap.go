@@ -48,11 +48,16 @@ func tapped(ctx context.Context) *ppks.Principal {
 
 // bearerOf returns the token of the first authorization metadata value, "" when none.
 func bearerOf(md metadata.MD) string {
-	vals := md.Get("authorization")
-	if len(vals) == 0 {
-		return ""
+	if vals := md.Get("authorization"); len(vals) > 0 {
+		return parseBearer(vals[0])
 	}
-	scheme, token, ok := strings.Cut(vals[0], " ")
+	return ""
+}
+
+// parseBearer returns the token of an Authorization value "Bearer <token>" (the scheme
+// in any case), "" for any other.
+func parseBearer(v string) string {
+	scheme, token, ok := strings.Cut(v, " ")
 	if !ok || !strings.EqualFold(scheme, "bearer") {
 		return ""
 	}

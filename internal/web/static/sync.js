@@ -410,13 +410,11 @@
     }
   }
 
+  // What the offline pages (offline.js) and the browser tests use.
   self.PPKSData = {
-    withTx: withTx, req: req, getAll: getAll, get: get, count: count, getMeta: getMeta, setMeta: setMeta,
-    lastID: lastID, segments: segments, stamp: stamp, uuid: uuid,
+    getAll: getAll, get: get, count: count, getMeta: getMeta, setMeta: setMeta, uuid: uuid,
     api: api, refreshSession: refreshSession, pull: pull, push: push, prune: prune,
     enqueue: enqueue, putEntry: putEntry, deleteEntry: deleteEntry, outbox: outbox, counts: counts,
-    clearData: clearData, wipe: wipe, localized: localized, violations: violations,
-    NetworkError: NetworkError, ApiError: ApiError,
-    setCSRF: function (t) { csrf = t; }
+    clearData: clearData, wipe: wipe, NetworkError: NetworkError, ApiError: ApiError
   };
 })();
