@@ -121,14 +121,10 @@ func (s *Service) ListCases(ctx context.Context, beneficiaryID string, size int3
 	if err := joinInvalid(ferr, perr); err != nil {
 		return nil, "", err
 	}
-	f.BeneficiaryID, f.Area = beneficiaryID, p.Area()
-	if beneficiaryID != "" {
-		// One person's cases: readable when the person is.
-		if _, err := s.person(ctx, p, beneficiaryID); err != nil {
-			return nil, "", err
-		}
-	} else if f.Area.Empty() {
-		return nil, "", nil
+	f.BeneficiaryID = beneficiaryID
+	var none bool
+	if f.Area, none, err = s.listArea(ctx, p, beneficiaryID); err != nil || none {
+		return nil, "", err
 	}
 	list, next, err := listPage(pg, pageScope, func(pg PageRequest) ([]*Case, error) { return s.Store.ListCases(ctx, f, pg) },
 		func(c *Case) string { return c.ID })

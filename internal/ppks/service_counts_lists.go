@@ -32,13 +32,10 @@ func (s *Service) CountCases(ctx context.Context, beneficiaryID, filter string) 
 	if err != nil {
 		return 0, err
 	}
-	f.BeneficiaryID, f.Area = beneficiaryID, p.Area()
-	if beneficiaryID != "" {
-		if _, err := s.person(ctx, p, beneficiaryID); err != nil {
-			return 0, err
-		}
-	} else if f.Area.Empty() {
-		return 0, nil
+	f.BeneficiaryID = beneficiaryID
+	var none bool
+	if f.Area, none, err = s.listArea(ctx, p, beneficiaryID); err != nil || none {
+		return 0, err
 	}
 	return s.Store.CountCases(ctx, f)
 }
@@ -53,13 +50,23 @@ func (s *Service) CountInterventions(ctx context.Context, beneficiaryID, caseID,
 	if err != nil {
 		return 0, err
 	}
-	f.BeneficiaryID, f.CaseID, f.Area = beneficiaryID, caseID, p.Area()
-	if beneficiaryID != "" {
-		if _, err := s.person(ctx, p, beneficiaryID); err != nil {
-			return 0, err
-		}
-	} else if f.Area.Empty() {
-		return 0, nil
+	f.BeneficiaryID, f.CaseID = beneficiaryID, caseID
+	var none bool
+	if f.Area, none, err = s.listArea(ctx, p, beneficiaryID); err != nil || none {
+		return 0, err
 	}
 	return s.Store.CountInterventions(ctx, f)
+}
+
+// listArea is the area a list or count of cases or interventions reads, the same for
+// both: one person's records when beneficiaryID is given (readable when the person is),
+// the caller's area otherwise; none says that nothing can match (an empty area).
+func (s *Service) listArea(ctx context.Context, p *Principal, beneficiaryID string) (area Area, none bool, err error) {
+	if beneficiaryID != "" {
+		if _, err := s.person(ctx, p, beneficiaryID); err != nil {
+			return nil, false, err
+		}
+		return p.Area(), false, nil
+	}
+	return p.Area(), p.Area().Empty(), nil
 }

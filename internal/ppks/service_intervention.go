@@ -171,14 +171,10 @@ func (s *Service) ListInterventions(ctx context.Context, beneficiaryID, caseID s
 	if err := joinInvalid(ferr, perr); err != nil {
 		return nil, "", err
 	}
-	f.BeneficiaryID, f.CaseID, f.Area = beneficiaryID, caseID, p.Area()
-	if beneficiaryID != "" {
-		// One person's interventions: readable when the person is.
-		if _, err := s.person(ctx, p, beneficiaryID); err != nil {
-			return nil, "", err
-		}
-	} else if f.Area.Empty() {
-		return nil, "", nil
+	f.BeneficiaryID, f.CaseID = beneficiaryID, caseID
+	var none bool
+	if f.Area, none, err = s.listArea(ctx, p, beneficiaryID); err != nil || none {
+		return nil, "", err
 	}
 	list, next, err := listPage(pg, pageScope, func(pg PageRequest) ([]*Intervention, error) { return s.Store.ListInterventions(ctx, f, pg) },
 		func(iv *Intervention) string { return iv.ID })
