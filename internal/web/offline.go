@@ -1,9 +1,7 @@
 package web
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -101,7 +99,9 @@ func (h *Handler) syncSession(w http.ResponseWriter, r *http.Request) {
 		AllKecamatan      []code `json:"allKecamatan"`
 		// How names are folded to find a person already registered (ppks.MatchKey).
 		NameFolding ppks.NameFolding `json:"nameFolding"`
-	}{NameFolding: ppks.NameFoldingRules(), Username: st.user.Username, DisplayName: st.user.DisplayName, Role: st.p.Role.String(), CSRF: csrfToken(st.secret),
+		// The fields' names, as the other pages write them.
+		FieldLabels map[string]string `json:"fieldLabels"`
+	}{NameFolding: ppks.NameFoldingRules(), FieldLabels: fieldLabels, Username: st.user.Username, DisplayName: st.user.DisplayName, Role: st.p.Role.String(), CSRF: csrfToken(st.secret),
 		Today: isoDate(h.svc.Today())}
 	if h.svc.Location != nil {
 		out.TimeZone = h.svc.Location.String()
@@ -190,7 +190,7 @@ func (h *Handler) serviceWorker(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("Service-Worker-Allowed", Prefix+"/")
-	_, _ = io.Copy(w, bytes.NewReader(serviceWorkerJS))
+	_, _ = w.Write(serviceWorkerJS)
 }
 
 // serviceWorkerJS is static/sw.js with the asset URLs of this binary.

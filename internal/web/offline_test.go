@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,10 +76,16 @@ func TestOfflineHTTP(t *testing.T) {
 	var sess struct {
 		Username, CSRF, Expires string
 		Kecamatan               []struct{ Code string }
+		FieldLabels             map[string]string
+		NameFolding             struct{ Titles []string }
 	}
 	if err := json.Unmarshal([]byte(body), &sess); status != http.StatusOK || err != nil || sess.Username != "petugas" || sess.CSRF == "" ||
 		sess.Expires == "" || len(sess.Kecamatan) != 1 || sess.Kecamatan[0].Code != "73.06.08" {
 		t.Fatalf("sesi: %d %s", status, body)
+	}
+	// The offline pages name fields and fold names as the service does, from the session.
+	if sess.FieldLabels["assigned_worker"] != "Petugas pendamping" || !slices.Contains(sess.NameFolding.Titles, "hj") {
+		t.Errorf("sesi lacks the field labels or the name folding rules: %.300s", body)
 	}
 	status, body, _ = c.get("/app/sinkron/tarik?pageSize=5")
 	var page struct {

@@ -24,12 +24,8 @@
   // ---- Text in Bahasa Indonesia -------------------------------------------------------
 
   var MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"];
-  var FIELDS = {
-    nik: "NIK", full_name: "Nama lengkap", sex: "Jenis kelamin", birth_date: "Tanggal lahir", kecamatan_code: "Kecamatan",
-    desa: "Desa/kelurahan", address: "Alamat", kk_number: "Nomor KK", intervention_type: "Jenis intervensi",
-    delivered_on: "Tanggal diberikan", quantity: "Jumlah", unit: "Satuan", notes: "Catatan", ppks_type: "Jenis PPKS",
-    opened_on: "Tanggal dibuka", assigned_worker: "Petugas"
-  };
+  // fieldName is a field's name as the service's pages write it (the session's fieldLabels).
+  function fieldName(f) { return (session && session.fieldLabels && session.fieldLabels[f]) || f; }
   var VERIF = {
     VERIFICATION_STATE_PENDING: "menunggu verifikasi", VERIFICATION_STATE_VERIFIED: "terverifikasi",
     VERIFICATION_STATE_REJECTED: "ditolak supervisor"
@@ -370,7 +366,7 @@
         if (box.setAttribute) { box.setAttribute("aria-invalid", "true"); box.setAttribute("aria-describedby", p.id); }
         first = first || box;
       } else {
-        message = (message ? message + " " : "") + (FIELDS[f] || f) + ": " + errors[f];
+        message = (message ? message + " " : "") + fieldName(f) + ": " + errors[f];
       }
     });
     if (message) {
@@ -993,7 +989,7 @@
     }
     var rows = (e.conflicts || []).map(function (c, i) {
       var changedHere = c.baseValue !== undefined && c.baseValue === c.serverValue; // only the phone changed it
-      return '<fieldset class="conflict-field"><legend>' + esc(FIELDS[c.field] || c.field) + "</legend>" +
+      return '<fieldset class="conflict-field"><legend>' + esc(fieldName(c.field)) + "</legend>" +
         (c.baseValue !== undefined ? '<p class="muted">Sebelum diubah: ' + esc(value(c.field, c.baseValue)) + "</p>" : "") +
         '<div class="versions"><label class="version version-server"><input type="radio" name="f' + i + '" value="server"' + (changedHere ? "" : " checked") +
         '><span><span class="version-title">Di kantor (server)</span><span class="version-value">' + esc(value(c.field, c.serverValue)) + "</span></span></label>" +
