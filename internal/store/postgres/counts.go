@@ -2,15 +2,13 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
-	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/opendinsos/ppks/internal/ppks"
+	"github.com/opendinsos/ppks/internal/store/countrules"
 )
 
 // The indicator's counts are maintained in the tables of migration 0001: one row per
@@ -34,83 +32,9 @@ const (
 // year: the indicator's breakdowns, read without reading a row per type.
 const countedTypes = "*"
 
-// countRules are the counting rules recorded by SetCountingRules: which types count in
-// which year (for UniquePersons) and which are counted in families.
-type countRules struct {
-	cat    *ppks.Catalog // only Counting is set: the domain's own rule lookup
-	family map[string]bool
-}
-
-func (r *countRules) counts(year int, typ string) bool { return r.cat.Counts(year, typ) }
-
-// rulesJSON is the stored form of the rules: canonical (sorted), so that equal rules
-// are equal text. The same text as the SQLite store's.
-type rulesJSON struct {
-	Rules  []ruleJSON `json:"rules"`
-	Family []string   `json:"family"` // the intervention types counted in families
-}
-
-type ruleJSON struct {
-	FromYear int      `json:"from_year"`
-	Types    []string `json:"types"`
-}
-
-// encodeRules returns the canonical text of the rules.
-func encodeRules(rules []ppks.CountingRule, family []string) (string, error) {
-	out := rulesJSON{Rules: []ruleJSON{}, Family: slices.Compact(slices.Sorted(slices.Values(family)))}
-	if out.Family == nil {
-		out.Family = []string{}
-	}
-	for _, r := range rules {
-		types := []string{}
-		for t, ok := range r.Types {
-			if ok {
-				types = append(types, t)
-			}
-		}
-		slices.Sort(types)
-		out.Rules = append(out.Rules, ruleJSON{FromYear: r.FromYear, Types: types})
-	}
-	slices.SortStableFunc(out.Rules, func(a, b ruleJSON) int { return a.FromYear - b.FromYear })
-	buf, err := json.Marshal(out)
-	return string(buf), err
-}
-
-// decodeRules reads the stored text of the rules.
-func decodeRules(raw string) (*countRules, error) {
-	var in rulesJSON
-	if err := json.Unmarshal([]byte(raw), &in); err != nil {
-		return nil, fmt.Errorf("stored counting rules: %w", err)
-	}
-	cat := &ppks.Catalog{}
-	for _, r := range in.Rules {
-		types := map[string]bool{}
-		for _, t := range r.Types {
-			types[t] = true
-		}
-		cat.Counting = append(cat.Counting, ppks.CountingRule{FromYear: r.FromYear, Types: types})
-	}
-	cat.Index()
-	out := &countRules{cat: cat, family: map[string]bool{}}
-	for _, t := range in.Family {
-		out.family[t] = true
-	}
-	return out, nil
-}
-
-// rulesCache keeps the last rules decoded: every write that changes counts reads the
-// stored text (another process may have changed it) but decodes it only when it changed.
-type rulesCache struct {
-	sync.Mutex
-	raw   string
-	rules *countRules
-}
-
-var parsedRules rulesCache
-
 // loadRules reads the recorded rules in q; no rules (nothing counts, no family types)
 // when none were recorded.
-func loadRules(ctx context.Context, q querier) (*countRules, error) {
+func loadRules(ctx context.Context, q querier) (*countrules.Rules, error) {
 	var raw *string
 	err := q.QueryRow(ctx, `SELECT rules FROM count_rules WHERE id = 1`).Scan(&raw)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
@@ -120,21 +44,11 @@ func loadRules(ctx context.Context, q querier) (*countRules, error) {
 }
 
 // rulesOf returns the rules of their stored text (nil: none recorded), decoded once.
-func rulesOf(stored *string) (*countRules, error) {
-	raw := `{"rules":[],"family":[]}`
-	if stored != nil {
-		raw = *stored
+func rulesOf(stored *string) (*countrules.Rules, error) {
+	if stored == nil {
+		return countrules.Cached(countrules.None)
 	}
-	parsedRules.Lock()
-	defer parsedRules.Unlock()
-	if parsedRules.rules == nil || parsedRules.raw != raw {
-		r, err := decodeRules(raw)
-		if err != nil {
-			return nil, err
-		}
-		parsedRules.raw, parsedRules.rules = raw, r
-	}
-	return parsedRules.rules, nil
+	return countrules.Cached(*stored)
 }
 
 // IndicatorCounts returns the maintained counts of the year the indicator needs: the
@@ -262,7 +176,7 @@ func (db *DB) SetCountingRules(ctx context.Context, rules []ppks.CountingRule, f
 	if inWrite(ctx) {
 		return errNestedCall("set counting rules")
 	}
-	raw, err := encodeRules(rules, familyTypes)
+	raw, err := countrules.Encode(rules, familyTypes)
 	if err != nil {
 		return fmt.Errorf("set counting rules: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/opendinsos/ppks/internal/ppks"
+	"github.com/opendinsos/ppks/internal/store/countrules"
 )
 
 // Maintaining the counts, as the SQLite store does. A write that can change a counted
@@ -67,8 +68,8 @@ func dateString(d ppks.Date) string { return fmt.Sprintf("%04d-%02d-%02d", d.Yea
 
 // familyKey is the family of the person for a family type (ppks.FamilyKey); "" for the
 // types counted in persons.
-func familyKey(rules *countRules, typ, person, kk string) string {
-	if !rules.family[typ] {
+func familyKey(rules *countrules.Rules, typ, person, kk string) string {
+	if !rules.Family(typ) {
 		return ""
 	}
 	return ppks.FamilyKey(person, kk)
@@ -78,7 +79,7 @@ func familyKey(rules *countRules, typ, person, kk string) string {
 // pair's first delivery is the earlier of the stored first one (old, nil when none) and
 // this one, and it is verified when either is. The rules and old are read before, with
 // the intervention's case (InsertIntervention): one round trip.
-func countCreated(ctx context.Context, q querier, rules *countRules, old *pairRow, iv *ppks.Intervention, ppksType, kk string) error {
+func countCreated(ctx context.Context, q querier, rules *countrules.Rules, old *pairRow, iv *ppks.Intervention, ppksType, kk string) error {
 	if !iv.Counts() {
 		return nil
 	}
@@ -189,7 +190,7 @@ func readPair(ctx context.Context, q querier, k pairKey) (*pairRow, error) {
 
 // computePair computes a pair from the raw rows, as CountFacts does; nil when the person
 // has no counted delivery of the type in the year.
-func computePair(ctx context.Context, q querier, rules *countRules, k pairKey) (*pairRow, error) {
+func computePair(ctx context.Context, q querier, rules *countrules.Rules, k pairKey) (*pairRow, error) {
 	rows, err := q.Query(ctx, `SELECT i.delivered_on, i.id, i.kecamatan_code, c.ppks_type, i.verification = $1, b.kk
 		FROM interventions i JOIN cases c ON c.id = i.case_id JOIN beneficiaries b ON b.id = i.beneficiary_id
 		WHERE i.delivered_year = $2 AND i.state = $3 AND i.intervention_type = $4 AND i.beneficiary_id = $5
@@ -231,7 +232,7 @@ type familyUnitKey struct {
 
 // applyPairs stores the pairs that changed from olds to news (nil: no pair) and appends
 // the difference to the aggregates.
-func applyPairs(ctx context.Context, q querier, rules *countRules, olds, news map[pairKey]*pairRow) error {
+func applyPairs(ctx context.Context, q querier, rules *countrules.Rules, olds, news map[pairKey]*pairRow) error {
 	type yearPerson struct {
 		year   int
 		person string
@@ -246,13 +247,13 @@ func applyPairs(ctx context.Context, q querier, rules *countRules, olds, news ma
 			continue
 		}
 		changed = append(changed, k)
-		if (o == nil) != (n == nil) && rules.counts(k.year, k.typ) {
+		if (o == nil) != (n == nil) && rules.Counts(k.year, k.typ) {
 			persons[yearPerson{k.year, k.person}] = false
 			if n != nil {
 				added[yearPerson{k.year, k.person}] = true
 			}
 		}
-		if rules.family[k.typ] {
+		if rules.Family(k.typ) {
 			for _, p := range []*pairRow{o, n} {
 				if p != nil {
 					families[familyUnitKey{k.year, k.typ, p.family}] = nil
@@ -280,7 +281,7 @@ func applyPairs(ctx context.Context, q querier, rules *countRules, olds, news ma
 		if err := writePair(ctx, q, k, n); err != nil {
 			return err
 		}
-		if !rules.family[k.typ] {
+		if !rules.Family(k.typ) {
 			d.unit(k.year, k.typ, o.unit(), -1)
 			d.unit(k.year, k.typ, n.unit(), +1)
 		}
@@ -336,14 +337,14 @@ func writePair(ctx context.Context, q querier, k pairKey, p *pairRow) error {
 }
 
 // hasCountedPair reports whether the person has a pair of a type counting in the year.
-func hasCountedPair(ctx context.Context, q querier, rules *countRules, year int, person string) (bool, error) {
+func hasCountedPair(ctx context.Context, q querier, rules *countrules.Rules, year int, person string) (bool, error) {
 	types, err := queryRows(ctx, q, `SELECT intervention_type FROM count_pairs WHERE beneficiary_id = $1 AND year = $2`,
 		[]any{person, year}, func(s pgx.Row) (t string, err error) { return t, s.Scan(&t) })
 	if err != nil {
 		return false, err
 	}
 	for _, t := range types {
-		if rules.counts(year, t) {
+		if rules.Counts(year, t) {
 			return true, nil
 		}
 	}
@@ -380,7 +381,7 @@ func familyUnit(ctx context.Context, q querier, f familyUnitKey) (*unit, error) 
 // countDelta accumulates the difference a write makes to the aggregates, so that each
 // aggregate gets one delta row, and none when the differences cancel out.
 type countDelta struct {
-	rules  *countRules         // which types count in which year: their units are summed too
+	rules  *countrules.Rules   // which types count in which year: their units are summed too
 	totals map[totalKey][2]int // units, verified
 	cells  map[cellKey]int
 	unique map[int]int
@@ -398,7 +399,7 @@ type cellKey struct {
 	key  string
 }
 
-func newCountDelta(rules *countRules) *countDelta {
+func newCountDelta(rules *countrules.Rules) *countDelta {
 	return &countDelta{rules: rules, totals: map[totalKey][2]int{}, cells: map[cellKey]int{}, unique: map[int]int{}}
 }
 
@@ -414,7 +415,7 @@ func (d *countDelta) unit(year int, typ string, u *unit, sign int) {
 	}
 	d.totals[totalKey{year, typ}] = t
 	d.cell(year, typ, u, sign)
-	if d.rules.counts(year, typ) {
+	if d.rules.Counts(year, typ) {
 		d.cell(year, countedTypes, u, sign)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/opendinsos/ppks/internal/ppks"
+	"github.com/opendinsos/ppks/internal/store/countrules"
 )
 
 // rebuild runs a rebuild of the maintained counts as a write that runs alone (write.go):
@@ -62,7 +63,7 @@ func rebuildCounts(ctx context.Context, r *recorder) error {
 	if err != nil {
 		return err
 	}
-	family := append([]string{}, slices.Sorted(maps.Keys(rules.family))...)
+	family := append([]string{}, slices.Sorted(maps.Keys(rules.FamilyTypes()))...)
 	for _, q := range []string{`DELETE FROM count_pairs`, `DELETE FROM count_cells`, `DELETE FROM count_deltas`} {
 		if _, err := r.Exec(ctx, q); err != nil {
 			return err
@@ -89,7 +90,7 @@ func rebuildCounts(ctx context.Context, r *recorder) error {
 // sumPersonUnits adds the pairs of the types counted in persons to d (each pair is a
 // unit), and the unique persons of each year: the pairs come in key order, a person's
 // pairs of a year together.
-func sumPersonUnits(ctx context.Context, q querier, rules *countRules, d *countDelta) error {
+func sumPersonUnits(ctx context.Context, q querier, rules *countrules.Rules, d *countDelta) error {
 	rows, err := q.Query(ctx, `SELECT beneficiary_id, year, intervention_type, first_on, kecamatan_code,
 		ppks_type, verified, family_key IS NOT NULL FROM count_pairs ORDER BY beneficiary_id, year, intervention_type`)
 	if err != nil {
@@ -110,7 +111,7 @@ func sumPersonUnits(ctx context.Context, q querier, rules *countRules, d *countD
 		if k.person != last.person || k.year != last.year {
 			last, counted = k, false
 		}
-		if !counted && rules.counts(k.year, k.typ) {
+		if !counted && rules.Counts(k.year, k.typ) {
 			counted = true
 			d.unique[k.year]++
 		}

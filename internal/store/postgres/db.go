@@ -31,8 +31,7 @@ type DB struct {
 	queries // the reads outside a write, on the pool (readPool)
 	pool    *pgxpool.Pool
 	opts    options
-	rules   rulesCache // the counting rules last decoded (counts.go)
-	stats   stats      // retries, compactions: for metrics (metrics.go)
+	stats   stats // retries, compactions: for metrics (metrics.go)
 
 	closeOnce sync.Once
 	stop      chan struct{} // closed by Close: the compactor ends

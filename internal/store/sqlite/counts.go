@@ -3,14 +3,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
-	"sync"
 
 	"github.com/opendinsos/ppks/internal/ppks"
+	"github.com/opendinsos/ppks/internal/store/countrules"
 )
 
 // The indicator's counts are maintained in the tables of migration 0005: one row per
@@ -26,100 +24,17 @@ const (
 	dimMonth     = 3
 )
 
-// countRules are the counting rules recorded by SetCountingRules: which types count in
-// which year (for UniquePersons) and which are counted in families.
-type countRules struct {
-	cat    *ppks.Catalog // only Counting is set: the domain's own rule lookup
-	family map[string]bool
-}
-
-func (r *countRules) counts(year int, typ string) bool { return r.cat.Counts(year, typ) }
-
-// rulesJSON is the stored form of the rules: canonical (sorted), so that equal rules
-// are equal text.
-type rulesJSON struct {
-	Rules []ruleJSON `json:"rules"`
-	// Family lists the intervention types counted in families.
-	Family []string `json:"family"`
-}
-
-type ruleJSON struct {
-	FromYear int      `json:"from_year"`
-	Types    []string `json:"types"`
-}
-
-// encodeRules returns the canonical text of the rules.
-func encodeRules(rules []ppks.CountingRule, family []string) (string, error) {
-	out := rulesJSON{Rules: []ruleJSON{}, Family: slices.Sorted(slices.Values(family))}
-	out.Family = slices.Compact(out.Family)
-	if out.Family == nil {
-		out.Family = []string{}
-	}
-	for _, r := range rules {
-		types := []string{}
-		for t, ok := range r.Types {
-			if ok {
-				types = append(types, t)
-			}
-		}
-		slices.Sort(types)
-		out.Rules = append(out.Rules, ruleJSON{FromYear: r.FromYear, Types: types})
-	}
-	slices.SortStableFunc(out.Rules, func(a, b ruleJSON) int { return a.FromYear - b.FromYear })
-	buf, err := json.Marshal(out)
-	return string(buf), err
-}
-
-// decodeRules reads the stored text of the rules.
-func decodeRules(raw string) (*countRules, error) {
-	var in rulesJSON
-	if err := json.Unmarshal([]byte(raw), &in); err != nil {
-		return nil, fmt.Errorf("stored counting rules: %w", err)
-	}
-	cat := &ppks.Catalog{}
-	for _, r := range in.Rules {
-		types := map[string]bool{}
-		for _, t := range r.Types {
-			types[t] = true
-		}
-		cat.Counting = append(cat.Counting, ppks.CountingRule{FromYear: r.FromYear, Types: types})
-	}
-	cat.Index()
-	out := &countRules{cat: cat, family: map[string]bool{}}
-	for _, t := range in.Family {
-		out.family[t] = true
-	}
-	return out, nil
-}
-
-// parsedRules caches the last rules decoded: every write that changes counts reads the
-// stored text (another process may have changed it) but decodes it only when it changed.
-var parsedRules struct {
-	sync.Mutex
-	raw   string
-	rules *countRules
-}
-
 // loadRules reads the recorded rules in tx; no rules (nothing counts, no family types)
 // when none were recorded.
-func loadRules(ctx context.Context, tx *sql.Tx) (*countRules, error) {
+func loadRules(ctx context.Context, tx *sql.Tx) (*countrules.Rules, error) {
 	var raw string
 	err := tx.QueryRowContext(ctx, `SELECT rules FROM count_rules WHERE id = 1`).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
-		raw = `{"rules":[],"family":[]}`
+		raw = countrules.None
 	} else if err != nil {
 		return nil, err
 	}
-	parsedRules.Lock()
-	defer parsedRules.Unlock()
-	if parsedRules.rules == nil || parsedRules.raw != raw {
-		r, err := decodeRules(raw)
-		if err != nil {
-			return nil, err
-		}
-		parsedRules.raw, parsedRules.rules = raw, r
-	}
-	return parsedRules.rules, nil
+	return countrules.Cached(raw)
 }
 
 // countedTypes is the intervention_type of the count_cells rows that sum the types
@@ -260,7 +175,7 @@ func interventionYears(ctx context.Context, tx *sql.Tx) ([]int, error) {
 // SetCountingRules records the rules and, when they differ from those recorded (or none
 // were), rebuilds the counts with them in the same transaction.
 func (db *DB) SetCountingRules(ctx context.Context, rules []ppks.CountingRule, familyTypes []string) error {
-	raw, err := encodeRules(rules, familyTypes)
+	raw, err := countrules.Encode(rules, familyTypes)
 	if err != nil {
 		return fmt.Errorf("set counting rules: %w", err)
 	}

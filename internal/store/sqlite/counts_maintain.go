@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/opendinsos/ppks/internal/ppks"
+	"github.com/opendinsos/ppks/internal/store/countrules"
 )
 
 // Maintaining the counts. A write that can change a counted pair names the pairs it may
@@ -61,8 +62,8 @@ func dateString(d ppks.Date) string { return fmt.Sprintf("%04d-%02d-%02d", d.Yea
 
 // familyKey is the family of the person for a family type (ppks.FamilyKey); "" for the
 // types counted in persons.
-func familyKey(rules *countRules, typ, person, kk string) string {
-	if !rules.family[typ] {
+func familyKey(rules *countrules.Rules, typ, person, kk string) string {
+	if !rules.Family(typ) {
 		return ""
 	}
 	return ppks.FamilyKey(person, kk)
@@ -89,7 +90,7 @@ func countCreated(ctx context.Context, tx *sql.Tx, iv *ppks.Intervention) error 
 			return err
 		}
 	}
-	if rules.family[iv.InterventionType] {
+	if rules.Family(iv.InterventionType) {
 		var v sql.NullString
 		if err := tx.QueryRowContext(ctx, `SELECT kk FROM beneficiaries WHERE id = ?`, iv.BeneficiaryID).Scan(&v); err != nil {
 			return err
@@ -216,7 +217,7 @@ const computePairQuery = `SELECT i.delivered_on, i.id, i.kecamatan_code, c.ppks_
 
 // computePair computes a pair from the raw rows, as countFactsQuery does; nil when the
 // person has no counted delivery of the type in the year.
-func computePair(ctx context.Context, tx *sql.Tx, rules *countRules, k pairKey) (*pairRow, error) {
+func computePair(ctx context.Context, tx *sql.Tx, rules *countrules.Rules, k pairKey) (*pairRow, error) {
 	rows, err := tx.QueryContext(ctx, computePairQuery,
 		int(ppks.VerificationVerified), k.year, int(ppks.InterventionActive), k.typ, k.person, int(ppks.VerificationRejected))
 	if err != nil {
@@ -255,7 +256,7 @@ type familyUnitKey struct {
 
 // applyPairs stores the pairs that changed from olds to news (nil: no pair) and updates
 // the aggregates by the difference.
-func applyPairs(ctx context.Context, tx *sql.Tx, rules *countRules, olds, news map[pairKey]*pairRow) error {
+func applyPairs(ctx context.Context, tx *sql.Tx, rules *countrules.Rules, olds, news map[pairKey]*pairRow) error {
 	type yearPerson struct {
 		year   int
 		person string
@@ -270,13 +271,13 @@ func applyPairs(ctx context.Context, tx *sql.Tx, rules *countRules, olds, news m
 			continue
 		}
 		changed = append(changed, k)
-		if (o == nil) != (n == nil) && rules.counts(k.year, k.typ) {
+		if (o == nil) != (n == nil) && rules.Counts(k.year, k.typ) {
 			persons[yearPerson{k.year, k.person}] = false
 			if n != nil {
 				added[yearPerson{k.year, k.person}] = true
 			}
 		}
-		if rules.family[k.typ] {
+		if rules.Family(k.typ) {
 			for _, p := range []*pairRow{o, n} {
 				if p != nil {
 					families[familyUnitKey{k.year, k.typ, p.family}] = nil
@@ -304,7 +305,7 @@ func applyPairs(ctx context.Context, tx *sql.Tx, rules *countRules, olds, news m
 		if err := writePair(ctx, tx, k, n); err != nil {
 			return err
 		}
-		if !rules.family[k.typ] {
+		if !rules.Family(k.typ) {
 			d.unit(k.year, k.typ, o.unit(), -1)
 			d.unit(k.year, k.typ, n.unit(), +1)
 		}
@@ -353,14 +354,14 @@ func writePair(ctx context.Context, tx *sql.Tx, k pairKey, p *pairRow) error {
 }
 
 // hasCountedPair reports whether the person has a pair of a type counting in the year.
-func hasCountedPair(ctx context.Context, tx *sql.Tx, rules *countRules, year int, person string) (bool, error) {
+func hasCountedPair(ctx context.Context, tx *sql.Tx, rules *countrules.Rules, year int, person string) (bool, error) {
 	types, err := queryRows(ctx, tx, `SELECT intervention_type FROM count_pairs WHERE beneficiary_id = ? AND year = ?`,
 		[]any{person, year}, func(s scanner) (t string, err error) { return t, s.Scan(&t) })
 	if err != nil {
 		return false, err
 	}
 	for _, t := range types {
-		if rules.counts(year, t) {
+		if rules.Counts(year, t) {
 			return true, nil
 		}
 	}
@@ -399,7 +400,7 @@ func familyUnit(ctx context.Context, tx *sql.Tx, f familyUnitKey) (*unit, error)
 // countDelta accumulates the difference a write makes to the aggregates, so that each
 // aggregate row is written once, and not at all when the differences cancel out.
 type countDelta struct {
-	rules  *countRules         // which types count in which year: their units are summed too
+	rules  *countrules.Rules   // which types count in which year: their units are summed too
 	totals map[totalKey][2]int // units, verified
 	cells  map[cellKey]int
 	unique map[int]int
@@ -417,7 +418,7 @@ type cellKey struct {
 	key  string
 }
 
-func newCountDelta(rules *countRules) *countDelta {
+func newCountDelta(rules *countrules.Rules) *countDelta {
 	return &countDelta{rules: rules, totals: map[totalKey][2]int{}, cells: map[cellKey]int{}, unique: map[int]int{}}
 }
 
@@ -433,7 +434,7 @@ func (d *countDelta) unit(year int, typ string, u *unit, sign int) {
 	}
 	d.totals[totalKey{year, typ}] = t
 	d.cell(year, typ, u, sign)
-	if d.rules.counts(year, typ) {
+	if d.rules.Counts(year, typ) {
 		d.cell(year, countedTypes, u, sign)
 	}
 }

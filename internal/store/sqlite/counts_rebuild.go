@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/opendinsos/ppks/internal/ppks"
+	"github.com/opendinsos/ppks/internal/store/countrules"
 )
 
 // rebuildPairsQuery fills count_pairs from the raw rows of one year (?1), as
@@ -59,7 +60,7 @@ func rebuildCounts(ctx context.Context, tx *sql.Tx) (err error) {
 			err = rerr
 		}
 	}()
-	family, err := json.Marshal(append([]string{}, slices.Sorted(maps.Keys(rules.family))...)) // [] rather than null
+	family, err := json.Marshal(append([]string{}, slices.Sorted(maps.Keys(rules.FamilyTypes()))...)) // [] rather than null
 	if err != nil {
 		return err
 	}
@@ -92,7 +93,7 @@ func rebuildCounts(ctx context.Context, tx *sql.Tx) (err error) {
 // sumPersonUnits adds the pairs of the types counted in persons to d (each pair is a
 // unit), and the unique persons of each year: the pairs come in key order, a person's
 // pairs of a year together.
-func sumPersonUnits(ctx context.Context, tx *sql.Tx, rules *countRules, d *countDelta) error {
+func sumPersonUnits(ctx context.Context, tx *sql.Tx, rules *countrules.Rules, d *countDelta) error {
 	rows, err := tx.QueryContext(ctx, `SELECT beneficiary_id, year, intervention_type, first_on, kecamatan_code,
 		ppks_type, verified, family_key IS NOT NULL FROM count_pairs ORDER BY beneficiary_id, year, intervention_type`)
 	if err != nil {
@@ -113,7 +114,7 @@ func sumPersonUnits(ctx context.Context, tx *sql.Tx, rules *countRules, d *count
 		if k.person != last.person || k.year != last.year {
 			last, counted = k, false
 		}
-		if !counted && rules.counts(k.year, k.typ) {
+		if !counted && rules.Counts(k.year, k.typ) {
 			counted = true
 			d.unique[k.year]++
 		}
